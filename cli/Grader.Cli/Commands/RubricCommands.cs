@@ -1,0 +1,13 @@
+using System.CommandLine;
+
+namespace Grader.Cli.Commands;
+
+/// <summary><c>grader rubric ...</c>: instructor tooling for rubrics.</summary>
+public static class RubricCommands
+{
+    public static Command Build()
+    {
+        var rubric = new Command("rubric", "Work with rubric files.");
+        return rubric;
+    }
+}

@@ -1,0 +1,3 @@
+using Grader.Cli;
+
+return await GraderCommand.Build().Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Debian packages the tests use beyond Docker: gcc (NVML stand-in library), git, busybox-static and
+# debootstrap (local base images, no registry here).
+set -euo pipefail
+need=()
+for pkg in gcc git busybox-static debootstrap; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+done
+if ((${#need[@]})); then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${need[@]}" >/dev/null
+fi

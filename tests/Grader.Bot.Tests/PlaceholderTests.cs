@@ -1,0 +1,3 @@
+namespace Grader.Bot.Tests;
+
+internal static class Placeholder;

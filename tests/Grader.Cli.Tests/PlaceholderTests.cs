@@ -1,0 +1,3 @@
+namespace Grader.Cli.Tests;
+
+internal static class Placeholder;

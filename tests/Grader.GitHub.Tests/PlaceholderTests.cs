@@ -1,0 +1,3 @@
+namespace Grader.GitHub.Tests;
+
+internal static class Placeholder;

@@ -1,0 +1,3 @@
+namespace Grader.Rubrics.Tests;
+
+internal static class Placeholder;

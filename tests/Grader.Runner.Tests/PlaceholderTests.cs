@@ -1,0 +1,3 @@
+namespace Grader.Runner.Tests;
+
+internal static class Placeholder;
