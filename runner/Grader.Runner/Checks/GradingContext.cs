@@ -1,18 +1,26 @@
 using Grader.Rubrics.Model;
+using Grader.Runner.Docker;
+using Grader.Runner.Gpu;
+using Grader.Runner.Service;
 
 namespace Grader.Runner.Checks;
 
 /// <summary>
-/// What check executors can see of the job being graded. Filled in step by step by the pipeline
-/// (checkout, build, service start); an executor reads it and must not change it.
+/// What check executors can see of the job being graded. The pipeline fills it in step by step
+/// (checkout, build, service start, telemetry); executors read it. Their own dependencies (Docker
+/// sandbox, HTTP client, NVML) come from DI, not from here.
 /// </summary>
 public sealed class GradingContext
 {
     public required string JobId { get; init; }
+    public required string RunnerId { get; init; }
     public required Rubric Rubric { get; init; }
 
     /// <summary>The checked-out submission on the runner (read-only for executors).</summary>
     public required string SubmissionDirectory { get; init; }
+
+    /// <summary>Scratch folder of this job on the runner (report copies, hidden test checkouts).</summary>
+    public required string WorkDirectory { get; init; }
 
     /// <summary>The commit graded, when the submission came from git.</summary>
     public string? CommitSha { get; init; }
@@ -20,14 +28,27 @@ public sealed class GradingContext
     /// <summary>The folder relative paths in the rubric resolve against (answer keys, baselines, hidden tests).</summary>
     public string RubricDirectory => Rubric.Directory ?? SubmissionDirectory;
 
-    /// <summary>Labels every Docker object created for this job carries, so a sweeper can find them.</summary>
-    public required IReadOnlyDictionary<string, string> Labels { get; init; }
+    /// <summary>Hidden tests override from the command line or bot config (a folder), replacing the rubric's.</summary>
+    public string? HiddenTestsDirectory { get; init; }
 
     /// <summary>Reports progress of the step in flight (e.g. "load: repetition 2/3").</summary>
     public IProgress<string>? Progress { get; init; }
 
-    /// <summary>Named artefacts produced by earlier steps (the built image, the running service, telemetry...).</summary>
-    public IDictionary<string, object> Artefacts { get; } = new Dictionary<string, object>(StringComparer.Ordinal);
+    /// <summary>The build's outcome; null before the build step.</summary>
+    public ImageBuildOutcome? Build { get; set; }
 
-    public T? Get<T>(string key) where T : class => Artefacts.TryGetValue(key, out var v) ? v as T : null;
+    /// <summary>The built image; null when the build failed or has not run.</summary>
+    public ImageDetails? Image { get; set; }
+
+    /// <summary>The service start outcome, when the rubric has service checks.</summary>
+    public ServiceStartOutcome? ServiceStart { get; set; }
+
+    /// <summary>GPUs leased to this job; null when the rubric needs none or the runner has none.</summary>
+    public IGpuLease? Gpus { get; set; }
+
+    /// <summary>Telemetry per step (tests, benchmark, load, service), when GPUs are leased.</summary>
+    public IDictionary<string, GpuTelemetrySummary> GpuTelemetry { get; } = new Dictionary<string, GpuTelemetrySummary>(StringComparer.Ordinal);
+
+    /// <summary>Labels for a Docker object of this job with the given role.</summary>
+    public Dictionary<string, string> LabelsFor(string role) => DockerLabels.For(RunnerId, JobId, role);
 }
