@@ -18,6 +18,8 @@ public static class GradingSteps
 public enum StepStatus
 {
     Started,
+    /// <summary>A progress message from the step in flight.</summary>
+    Running,
     Succeeded,
     /// <summary>The step ran and the learner's submission failed it (e.g. the image did not build).</summary>
     Failed,
