@@ -62,6 +62,10 @@ public sealed partial class GradingPipeline
         _logger = logger;
     }
 
+    /// <summary>Start-up sweep for hosts: removes what jobs of this runner left behind (crash, killed host).</summary>
+    public Task<SweepReport> SweepAsync(CancellationToken cancellationToken) =>
+        _janitor.SweepAsync(_options.RunnerId, includeReusableImages: false, cancellationToken);
+
     /// <summary>Check kinds this runner can execute.</summary>
     public IReadOnlyCollection<string> SupportedKinds => _executors.Keys.ToList();
 
