@@ -93,7 +93,7 @@ internal sealed class PipelineHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         // The local engine's janitor, also when a test pointed the runner at an engine that is not there.
-        var janitor = new DockerJanitor(Docker, Microsoft.Extensions.Logging.Abstractions.NullLogger<DockerJanitor>.Instance);
+        var janitor = new JobJanitor(Docker, Microsoft.Extensions.Logging.Abstractions.NullLogger<JobJanitor>.Instance);
         await janitor.SweepAsync(RunnerId, includeReusableImages: true, CancellationToken.None);
         await _provider.DisposeAsync();
         Docker.Dispose();

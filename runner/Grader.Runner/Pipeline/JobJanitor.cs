@@ -6,8 +6,8 @@ using Microsoft.Extensions.Logging;
 
 namespace Grader.Runner.Pipeline;
 
-/// <summary>Docker.DotNet implementation of <see cref="IDockerJanitor"/>, selecting objects by <see cref="DockerLabels"/>.</summary>
-public sealed partial class DockerJanitor(IDockerClient docker, ILogger<DockerJanitor> logger) : IDockerJanitor
+/// <summary>Docker.DotNet implementation of <see cref="IJobJanitor"/>, selecting objects by <see cref="DockerLabels"/>.</summary>
+public sealed partial class JobJanitor(IDockerClient docker, ILogger<JobJanitor> logger) : IJobJanitor
 {
     public async Task CleanupJobAsync(string runnerId, string jobId, IReadOnlyCollection<string> imageTags, CancellationToken cancellationToken)
     {
@@ -15,6 +15,7 @@ public sealed partial class DockerJanitor(IDockerClient docker, ILogger<DockerJa
         var filter = Labels(runnerId, jobId);
         await RemoveContainersAsync(filter, cancellationToken).ConfigureAwait(false);
         await RemoveNetworksAsync(filter, cancellationToken).ConfigureAwait(false);
+        await RemoveVolumesAsync(filter, cancellationToken).ConfigureAwait(false);
         foreach (var tag in imageTags)
         {
             // Removing a tag only untags an image that has other tags (the reusable one), else deletes it.
@@ -32,6 +33,7 @@ public sealed partial class DockerJanitor(IDockerClient docker, ILogger<DockerJa
         var filter = Labels(runnerId, jobId: null);
         var containers = await RemoveContainersAsync(filter, cancellationToken).ConfigureAwait(false);
         var networks = await RemoveNetworksAsync(filter, cancellationToken).ConfigureAwait(false);
+        await RemoveVolumesAsync(filter, cancellationToken).ConfigureAwait(false);
         var images = await docker.Images.ListImagesAsync(new ImagesListParameters { All = false, Filters = filter }, cancellationToken).ConfigureAwait(false);
         var removed = 0;
         foreach (var image in images.Where(i => includeReusableImages || !ImageReuse.IsReusable(i.RepoTags)))
@@ -61,6 +63,15 @@ public sealed partial class DockerJanitor(IDockerClient docker, ILogger<DockerJa
             await IgnoreMissingAsync(() => docker.Networks.DeleteNetworkAsync(network.ID, cancellationToken)).ConfigureAwait(false);
         }
         return networks.Count;
+    }
+
+    private async Task RemoveVolumesAsync(IDictionary<string, IDictionary<string, bool>> filter, CancellationToken cancellationToken)
+    {
+        var volumes = await docker.Volumes.ListAsync(new VolumesListParameters { Filters = filter }, cancellationToken).ConfigureAwait(false);
+        foreach (var volume in volumes.Volumes ?? [])
+        {
+            await IgnoreMissingAsync(() => docker.Volumes.RemoveAsync(volume.Name, force: true, cancellationToken)).ConfigureAwait(false);
+        }
     }
 
     private static Dictionary<string, IDictionary<string, bool>> Labels(string runnerId, string? jobId)
