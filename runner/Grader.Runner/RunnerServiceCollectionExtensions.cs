@@ -32,7 +32,7 @@ public static class RunnerServiceCollectionExtensions
         services.TryAddSingleton<IContainerSandbox, DockerContainerSandbox>();
         services.TryAddSingleton<IServiceLauncher, DockerServiceLauncher>();
         services.TryAddSingleton<ServiceHttpClient>();
-        services.TryAddSingleton<IJobJanitor, JobJanitor>();
+        services.TryAddSingleton<IDockerJanitor, JobJanitor>();
         services.TryAddSingleton<ImageReuse>();
         services.TryAddSingleton<ISubmissionCheckout, GitSubmissionCheckout>();
         AddCheckExecutors(services, typeof(GradingPipeline).Assembly);

@@ -6,8 +6,8 @@ using Microsoft.Extensions.Logging;
 
 namespace Grader.Runner.Pipeline;
 
-/// <summary>Docker.DotNet implementation of <see cref="IJobJanitor"/>, selecting objects by <see cref="DockerLabels"/>.</summary>
-public sealed partial class JobJanitor(IDockerClient docker, ILogger<JobJanitor> logger) : IJobJanitor
+/// <summary>Docker.DotNet implementation of <see cref="IDockerJanitor"/>, selecting objects by <see cref="DockerLabels"/>.</summary>
+public sealed partial class JobJanitor(IDockerClient docker, ILogger<JobJanitor> logger) : IDockerJanitor
 {
     public async Task CleanupJobAsync(string runnerId, string jobId, IReadOnlyCollection<string> imageTags, CancellationToken cancellationToken)
     {
