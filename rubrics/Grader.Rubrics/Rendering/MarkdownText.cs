@@ -49,7 +49,7 @@ public static class MarkdownText
                 case '-' or '+' or '=' when sb.Length == 0:
                     sb.Append('\\').Append(c);
                     break;
-                case '.' when IsOrderedListMarker(sb):
+                case '.' when IsOrderedListMarker(sb) && next is ' ' or '\0':
                     sb.Append("\\.");
                     break;
                 default:
@@ -82,6 +82,10 @@ public static class MarkdownText
                 case '>': sb.Append("&gt;"); break;
                 case '"': sb.Append("&quot;"); break;
                 case '\'': sb.Append("&#39;"); break;
+                // Inert inside HTML, but encoded anyway so no renderer can ever read them as Markdown.
+                case '[' or ']' or '(' or ')' or '`' or '\\' or '|' or '*' or '_':
+                    sb.Append("&#").Append((int)c).Append(';');
+                    break;
                 case '@':
                     sb.Append('@');
                     if (IsMentionChar(next)) sb.Append(Breaker);
