@@ -31,12 +31,12 @@ public static class DockerfileParser
                 var current = lines[i].TrimEnd();
                 var continued = current.EndsWith(escape);
                 if (continued) current = current[..^1];
-                if (!(joined.Length > 0 && current.TrimStart().StartsWith('#')))
-                {
-                    joined.Append(current).Append(' ');
-                }
+                joined.Append(current).Append(' ');
                 i++;
-                if (!continued || i >= lines.Length) break;
+                if (!continued) break;
+                // Comment and blank lines inside a continuation are dropped, and the continuation goes on (as Docker does).
+                while (i < lines.Length && (lines[i].TrimStart().StartsWith('#') || lines[i].Trim().Length == 0)) i++;
+                if (i >= lines.Length) break;
             }
             var content = joined.ToString().Trim();
             var space = content.IndexOfAny([' ', '\t']);

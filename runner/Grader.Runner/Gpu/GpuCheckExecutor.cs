@@ -43,7 +43,7 @@ public sealed class GpuCheckExecutor : ICheckExecutor
         }
         if (spec.MinUtilization is { } min && telemetry.MeanUtilization < min)
         {
-            problems.Add(string.Create(CultureInfo.InvariantCulture, $"mean GPU utilisation {telemetry.MeanUtilization:P0} is under the required {min:P0}"));
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"mean GPU utilisation {Percent(telemetry.MeanUtilization)} is under the required {Percent(min)}"));
         }
         var devices = string.Join(", ", context.Gpus.Devices.Select(d => d.Name));
         return Task.FromResult(new CheckResult
@@ -54,11 +54,11 @@ public sealed class GpuCheckExecutor : ICheckExecutor
             Values = new Dictionary<string, string>
             {
                 ["peak_memory"] = ByteSize.Format(telemetry.PeakMemoryUsedBytes),
-                ["mean_utilization"] = telemetry.MeanUtilization.ToString("P0", CultureInfo.InvariantCulture),
-                ["peak_utilization"] = telemetry.PeakUtilization.ToString("P0", CultureInfo.InvariantCulture),
+                ["mean_utilization"] = Percent(telemetry.MeanUtilization),
+                ["peak_utilization"] = Percent(telemetry.PeakUtilization),
                 ["energy"] = string.Create(CultureInfo.InvariantCulture, $"{telemetry.EnergyJoules:0.#} J"),
                 ["max_memory"] = spec.MaxMemory?.ToString() ?? "none",
-                ["min_utilization"] = spec.MinUtilization?.ToString("P0", CultureInfo.InvariantCulture) ?? "none",
+                ["min_utilization"] = spec.MinUtilization is { } minimum ? Percent(minimum) : "none",
             },
             Message = problems.Count == 0
                 ? $"GPU use during '{spec.During}' is within the rubric's limits."
@@ -66,8 +66,10 @@ public sealed class GpuCheckExecutor : ICheckExecutor
             Details =
             [
                 string.Create(CultureInfo.InvariantCulture,
-                    $"{devices}: {telemetry.Samples} samples, peak memory {ByteSize.Format(telemetry.PeakMemoryUsedBytes)}, utilisation mean {telemetry.MeanUtilization:P0} / peak {telemetry.PeakUtilization:P0}, energy {telemetry.EnergyJoules:0.#} J, peak power {telemetry.PeakPowerWatts:0.#} W, peak temperature {telemetry.PeakTemperatureCelsius:0} °C"),
+                    $"{devices}: {telemetry.Samples} samples, peak memory {ByteSize.Format(telemetry.PeakMemoryUsedBytes)}, utilisation mean {Percent(telemetry.MeanUtilization)} / peak {Percent(telemetry.PeakUtilization)}, energy {telemetry.EnergyJoules:0.#} J, peak power {telemetry.PeakPowerWatts:0.#} W, peak temperature {telemetry.PeakTemperatureCelsius:0} °C"),
             ],
         });
     }
+
+    private static string Percent(double fraction) => string.Create(CultureInfo.InvariantCulture, $"{fraction * 100:0.#}%");
 }

@@ -63,7 +63,7 @@ public sealed class QuizCheckExecutor : ICheckExecutor
             Status = passed ? CheckStatus.Passed : CheckStatus.Failed,
             Measure = score,
             Values = Values(score, correct, key.Count, spec.PassMark),
-            Message = string.Create(CultureInfo.InvariantCulture, $"{correct} of {key.Count} correct ({score:P0}); the pass mark is {spec.PassMark:P0}."),
+            Message = string.Create(CultureInfo.InvariantCulture, $"{correct} of {key.Count} correct ({Percent(score)}); the pass mark is {Percent(spec.PassMark)}."),
             Details = missed.Count == 0 ? [] : [$"Questions to revisit: {string.Join(", ", missed)}"],
         };
     }
@@ -79,9 +79,11 @@ public sealed class QuizCheckExecutor : ICheckExecutor
 
     private static Dictionary<string, string> Values(double score, int correct, int total, double passMark) => new()
     {
-        ["score"] = score.ToString("P0", CultureInfo.InvariantCulture),
+        ["score"] = Percent(score),
         ["correct"] = correct.ToString(CultureInfo.InvariantCulture),
         ["total"] = total.ToString(CultureInfo.InvariantCulture),
-        ["pass_mark"] = passMark.ToString("P0", CultureInfo.InvariantCulture),
+        ["pass_mark"] = Percent(passMark),
     };
+
+    private static string Percent(double fraction) => string.Create(CultureInfo.InvariantCulture, $"{fraction * 100:0.#}%");
 }
