@@ -2,7 +2,9 @@ using System.Reflection;
 using Docker.DotNet;
 using Grader.Runner.Checkout;
 using Grader.Runner.Checks;
+using Grader.Runner.Baselines;
 using Grader.Runner.Docker;
+using Grader.Runner.Gpu;
 using Grader.Runner.Pipeline;
 using Grader.Runner.Service;
 using Microsoft.Extensions.Configuration;
@@ -35,6 +37,10 @@ public static class RunnerServiceCollectionExtensions
         services.TryAddSingleton<IDockerJanitor, JobJanitor>();
         services.TryAddSingleton<ImageReuse>();
         services.TryAddSingleton<ISubmissionCheckout, GitSubmissionCheckout>();
+        // Each area registers its own executors and their dependencies; the scan then adds any executor not yet registered.
+        services.AddServiceChecks(configuration);
+        services.AddPerformanceChecks(configuration);
+        services.AddGraderGpu(configuration);
         AddCheckExecutors(services, typeof(GradingPipeline).Assembly);
         services.TryAddSingleton<GradingPipeline>();
         return services;

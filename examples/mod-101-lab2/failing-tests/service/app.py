@@ -24,7 +24,7 @@ def predict(features):
     if not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in features):
         raise ValueError("features must be numbers")
     value = float(np.dot(WEIGHTS, np.asarray(features, dtype=float)) + BIAS)
-    return {"prediction": value, "model_version": MODEL_VERSION}
+    return {"prediction": value}  # bug: model_version is missing
 
 
 def _count(method, path, status):

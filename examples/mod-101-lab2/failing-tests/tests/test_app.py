@@ -12,6 +12,10 @@ def test_predict_known_input_gives_linear_model_value():
     assert predict([1, 2, 3, 4])["prediction"] == pytest.approx(8.4)
 
 
+def test_predict_reports_model_version():
+    assert predict([0, 0, 0, 0])["model_version"]
+
+
 def test_predict_wrong_length_raises_value_error():
     with pytest.raises(ValueError):
         predict([1, 2])

@@ -89,7 +89,12 @@ class PredictionHandler(BaseHTTPRequestHandler):
         self._send(200, result)
 
 
+_model_loaded = threading.Event()
+
+
 def make_server(host="0.0.0.0", port=8080):
+    # Bug: waits for a model-loading event that nothing ever sets, so the server (and every test using it) hangs.
+    _model_loaded.wait()
     return ThreadingHTTPServer((host, port), PredictionHandler)
 
 
