@@ -179,9 +179,11 @@ public sealed class RubricLintCommandTests
     }
 
     [Test]
-    public async Task Lint_ShippedRubricsFolder_AllValid()
+    public async Task Lint_ShippedRubricFolders_AllValid()
     {
-        var run = await LintRun.InvokeAsync("rubric", "lint", Path.Combine(RepositoryRoot(), "rubrics"));
+        // rubrics/keys, hidden and baselines hold data the rubrics point at, not rubrics.
+        var folders = new[] { "courses", "shared", "examples" }.Select(f => Path.Combine(RepositoryRoot(), "rubrics", f)).Where(Directory.Exists).ToArray();
+        var run = await LintRun.InvokeAsync(["rubric", "lint", .. folders]);
 
         Assert.That(run.ExitCode, Is.EqualTo(RubricLintCommand.Valid), run.Output);
     }

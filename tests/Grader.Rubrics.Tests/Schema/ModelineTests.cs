@@ -8,11 +8,7 @@ public sealed class ModelineTests
     private static IEnumerable<TestCaseData> ShippedRubrics()
     {
         var rubrics = Path.Combine(TestFiles.RepositoryRoot, "rubrics");
-        return Directory.EnumerateFiles(rubrics, "*.*", SearchOption.AllDirectories)
-            .Where(p => p.EndsWith(".yaml", StringComparison.Ordinal) || p.EndsWith(".yml", StringComparison.Ordinal))
-            .Where(p => !p.StartsWith(Path.Combine(rubrics, "schema"), StringComparison.Ordinal))
-            .Where(p => !p.Contains("/bin/", StringComparison.Ordinal) && !p.Contains("/obj/", StringComparison.Ordinal))
-            .Order(StringComparer.Ordinal)
+        return TestFiles.ShippedRubrics()
             .Select(p => new TestCaseData(p).SetName($"Modeline_{Path.GetRelativePath(rubrics, p).Replace('/', '_')}_PointsAtSchema"));
     }
 

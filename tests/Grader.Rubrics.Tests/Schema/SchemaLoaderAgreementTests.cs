@@ -6,13 +6,11 @@ namespace Grader.Rubrics.Tests.Schema;
 /// <summary>The JSON Schema and the loader agree: valid rubrics pass both; malformed ones the schema can express fail both.</summary>
 public sealed class SchemaLoaderAgreementTests
 {
-    /// <summary>Every YAML rubric shipped under rubrics/ (schema folder aside) and the valid test rubrics.</summary>
+    /// <summary>Every YAML rubric shipped under rubrics/ (answer keys and other data aside) and the valid test rubrics.</summary>
     private static IEnumerable<TestCaseData> ValidRubrics()
     {
         var root = TestFiles.RepositoryRoot;
-        var shipped = Directory.EnumerateFiles(Path.Combine(root, "rubrics"), "*.*", SearchOption.AllDirectories)
-            .Where(p => p.EndsWith(".yaml", StringComparison.Ordinal) || p.EndsWith(".yml", StringComparison.Ordinal))
-            .Where(p => !p.Contains("/bin/", StringComparison.Ordinal) && !p.Contains("/obj/", StringComparison.Ordinal));
+        var shipped = TestFiles.ShippedRubrics();
         var own = Directory.EnumerateFiles(TestFiles.Data("Loading", "Valid"), "*.yaml", SearchOption.AllDirectories);
         return shipped.Concat(own).Order(StringComparer.Ordinal)
             .Select(p => new TestCaseData(p).SetName($"ValidRubric_{Path.GetRelativePath(root, p).Replace('/', '_')}_PassesSchemaAndLoader"));
