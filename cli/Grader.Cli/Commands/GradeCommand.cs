@@ -34,9 +34,25 @@ public static class GradeCommand
                 parse.GetValue(hidden)?.FullName,
                 parse.GetValue(output)!.FullName,
                 parse.GetValue(tokenEnv));
-            return await GradeCommandHandler.RunAsync(settings, AnsiConsole.Console, configuration: null, cancellationToken).ConfigureAwait(false);
+            var console = ConsoleFor(parse.InvocationConfiguration.Output);
+            return await GradeCommandHandler.RunAsync(settings, console, configuration: null, cancellationToken).ConfigureAwait(false);
         });
         return command;
+    }
+
+    /// <summary>The terminal itself when writing to stdout, else a plain console on the given writer (tests, redirection by the host).</summary>
+    internal static IAnsiConsole ConsoleFor(TextWriter output)
+    {
+        if (output == Console.Out) return AnsiConsole.Console;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        });
+        console.Profile.Width = 200;
+        return console;
     }
 }
 
