@@ -30,8 +30,11 @@ public sealed class BotOptions
     /// <summary>Whether this process runs grading jobs itself (the embedded default); false for a webhook-only front.</summary>
     public bool RunJobs { get; set; } = true;
 
-    /// <summary>The Hangfire queues (capabilities) this process's runner serves.</summary>
-    public IList<string> Queues { get; set; } = [JobQueues.Cpu];
+    /// <summary>The Hangfire queues (capabilities) this process's runner serves; <c>cpu</c> when empty.</summary>
+    /// <remarks>Empty by default because configuration binding appends to a list instead of replacing it.</remarks>
+    public IList<string> Queues { get; set; } = [];
+
+    public IReadOnlyList<string> EffectiveQueues => Queues.Count > 0 ? [.. Queues] : [JobQueues.Cpu];
 
     /// <summary>Concurrent grading jobs of this process's runner.</summary>
     [Range(1, 64)]
@@ -60,8 +63,10 @@ public sealed class RetryOptions
     [Range(0, 20)]
     public int Attempts { get; set; } = 3;
 
-    /// <summary>Delay before each retry, in seconds (the last repeats).</summary>
-    public IList<int> DelaysInSeconds { get; set; } = [30, 120, 600];
+    /// <summary>Delay before each retry, in seconds (the last repeats); 30 s, 2 min, 10 min when empty.</summary>
+    public IList<int> DelaysInSeconds { get; set; } = [];
+
+    public IReadOnlyList<int> EffectiveDelays => DelaysInSeconds.Count > 0 ? [.. DelaysInSeconds] : [30, 120, 600];
 }
 
 /// <summary>The Hangfire dashboard for operators: off unless a token is configured.</summary>

@@ -61,7 +61,7 @@ public static partial class GraderBotServiceCollectionExtensions
         {
             services.AddHangfireServer(o =>
             {
-                o.Queues = [.. settings.Queues];
+                o.Queues = [.. settings.EffectiveQueues];
                 o.WorkerCount = settings.WorkerCount;
                 o.SchedulePollingInterval = settings.SchedulePollingInterval;
                 o.ServerName = $"grader-{Environment.MachineName}-{Environment.ProcessId}";

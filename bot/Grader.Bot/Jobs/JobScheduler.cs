@@ -52,7 +52,8 @@ public sealed partial class JobScheduler(
     /// <summary>Puts a job recorded in the store into Hangfire (also used when reconciling after a restart).</summary>
     public async Task EnqueueAsync(GradingJobRecord record, CancellationToken cancellationToken)
     {
-        var job = Job.FromExpression<GradingJob>(j => j.RunAsync(record.JobKey, null, CancellationToken.None));
+        // The queue travels with the job (Hangfire 1.8 Job.Queue) so retries go back to the same capability.
+        var job = Job.FromExpression<GradingJob>(j => j.RunAsync(record.JobKey, null, CancellationToken.None), record.Queue);
         var id = jobs.Create(job, new EnqueuedState(record.Queue) { Reason = "grading " + record.JobKey });
         await store.SetHangfireJobIdAsync(record.JobKey, id, cancellationToken).ConfigureAwait(false);
         LogEnqueued(logger, record.JobKey, record.Queue, id);

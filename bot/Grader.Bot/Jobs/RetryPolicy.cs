@@ -16,7 +16,7 @@ public static class RetryPolicy
             GlobalJobFilters.Filters.Remove(filter.Instance);
         }
 
-        var delays = options.DelaysInSeconds.Count > 0 ? options.DelaysInSeconds : [30];
+        var delays = options.EffectiveDelays;
         GlobalJobFilters.Filters.Add(new AutomaticRetryAttribute
         {
             Attempts = options.Attempts,

@@ -21,7 +21,7 @@ public sealed record WebhookEnvelope
     [JsonPropertyName("repositories_added")] public IReadOnlyList<RepositoryRef>? RepositoriesAdded { get; init; }
     [JsonPropertyName("repositories_removed")] public IReadOnlyList<RepositoryRef>? RepositoriesRemoved { get; init; }
 
-    private static readonly JsonSerializerOptions Options = new() { AllowTrailingCommas = false };
+    private static readonly JsonSerializerOptions Options = new() { RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true };
 
     /// <summary>Parses a body; <see cref="MalformedWebhookException"/> when it is not a JSON object.</summary>
     public static WebhookEnvelope Parse(string body)
@@ -42,39 +42,39 @@ public sealed record InstallationRef([property: JsonPropertyName("id")] long Id)
 
 public sealed record RepositoryRef(
     [property: JsonPropertyName("full_name")] string FullName,
-    [property: JsonPropertyName("default_branch")] string? DefaultBranch);
+    [property: JsonPropertyName("default_branch")] string? DefaultBranch = null);
 
 public sealed record UserRef(
     [property: JsonPropertyName("login")] string Login,
-    [property: JsonPropertyName("type")] string? Type);
+    [property: JsonPropertyName("type")] string? Type = null);
 
 public sealed record PullRequestPayload(
     [property: JsonPropertyName("number")] int Number,
-    [property: JsonPropertyName("state")] string? State,
-    [property: JsonPropertyName("draft")] bool Draft,
-    [property: JsonPropertyName("user")] UserRef? User,
-    [property: JsonPropertyName("head")] GitRef Head);
+    [property: JsonPropertyName("head")] GitRef Head,
+    [property: JsonPropertyName("state")] string? State = null,
+    [property: JsonPropertyName("draft")] bool Draft = false,
+    [property: JsonPropertyName("user")] UserRef? User = null);
 
 public sealed record GitRef(
     [property: JsonPropertyName("sha")] string Sha,
-    [property: JsonPropertyName("ref")] string? Ref);
+    [property: JsonPropertyName("ref")] string? Ref = null);
 
 public sealed record IssuePayload(
     [property: JsonPropertyName("number")] int Number,
-    [property: JsonPropertyName("user")] UserRef? User,
-    [property: JsonPropertyName("pull_request")] JsonElement? PullRequest)
+    [property: JsonPropertyName("user")] UserRef? User = null,
+    [property: JsonPropertyName("pull_request")] JsonElement? PullRequest = null)
 {
     /// <summary>Issue comments on PRs carry a <c>pull_request</c> object on the issue.</summary>
     public bool IsPullRequest => PullRequest is { ValueKind: JsonValueKind.Object };
 }
 
 public sealed record CommentPayload(
-    [property: JsonPropertyName("body")] string? Body,
-    [property: JsonPropertyName("user")] UserRef? User);
+    [property: JsonPropertyName("body")] string? Body = null,
+    [property: JsonPropertyName("user")] UserRef? User = null);
 
 public sealed record CheckRunPayload(
     [property: JsonPropertyName("head_sha")] string HeadSha,
-    [property: JsonPropertyName("pull_requests")] IReadOnlyList<CheckRunPullRequest>? PullRequests);
+    [property: JsonPropertyName("pull_requests")] IReadOnlyList<CheckRunPullRequest>? PullRequests = null);
 
 public sealed record CheckRunPullRequest([property: JsonPropertyName("number")] int Number);
 
