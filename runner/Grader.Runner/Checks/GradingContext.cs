@@ -25,6 +25,9 @@ public sealed class GradingContext
     /// <summary>The commit graded, when the submission came from git.</summary>
     public string? CommitSha { get; init; }
 
+    /// <summary>The learner's repository (e.g. <c>owner/name</c>), when known: keys "previous graded commit" baselines.</summary>
+    public string? Repository { get; init; }
+
     /// <summary>The folder relative paths in the rubric resolve against (answer keys, baselines, hidden tests).</summary>
     public string RubricDirectory => Rubric.Directory ?? SubmissionDirectory;
 

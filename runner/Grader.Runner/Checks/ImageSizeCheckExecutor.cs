@@ -1,0 +1,54 @@
+using Grader.Rubrics.Model;
+using Grader.Rubrics.Results;
+
+namespace Grader.Runner.Checks;
+
+/// <summary>
+/// <c>image_size</c>: the built image is no larger than <see cref="ImageSizeCheck.Max"/>. Measure: bytes.
+/// The details list the largest layers with the instruction behind each, so the learner sees why.
+/// </summary>
+public sealed class ImageSizeCheckExecutor : ICheckExecutor
+{
+    private const int MaxInstructionChars = 160;
+
+    public string Kind => ImageSizeCheck.KindName;
+
+    public Task<CheckResult> ExecuteAsync(Criterion criterion, GradingContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(criterion);
+        ArgumentNullException.ThrowIfNull(context);
+        cancellationToken.ThrowIfCancellationRequested();
+        var spec = (ImageSizeCheck)criterion.Check;
+        var image = context.Image;
+        if (image is null)
+        {
+            return Task.FromResult(CheckResult.NotRunBecause(criterion.Id, "The image did not build, so its size could not be measured."));
+        }
+
+        var size = ByteSize.Format(image.Size);
+        var max = ByteSize.Format(spec.Max.Bytes);
+        var largest = image.Layers
+            .Where(l => l.Size > 0)
+            .OrderByDescending(l => l.Size)
+            .Take(Math.Max(spec.ShowLayers, 0))
+            .Select(l => $"{ByteSize.Format(l.Size)}: {CheckText.FirstLine(l.CreatedBy, MaxInstructionChars)}")
+            .ToList();
+        var passed = image.Size <= spec.Max.Bytes;
+        return Task.FromResult(new CheckResult
+        {
+            CriterionId = criterion.Id,
+            Status = passed ? CheckStatus.Passed : CheckStatus.Failed,
+            Measure = image.Size,
+            Values = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["size"] = size,
+                ["max"] = max,
+                ["layers"] = image.Layers.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            },
+            Message = passed
+                ? $"The image is {size}, within the limit of {max}."
+                : $"The image is {size}, over the limit of {max}. Its largest layers are listed below.",
+            Details = largest,
+        });
+    }
+}

@@ -1,0 +1,408 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.IO.Pipelines;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Grader.Runner.Docker;
+
+/// <summary>
+/// Runs learner code in a locked-down container: no network, memory without swap, CPU, pids and ulimits
+/// bounded, read-only root with size-limited tmpfs for /tmp and the writable paths, all capabilities
+/// dropped, no-new-privileges, a non-root user, bounded output, a wall-clock timeout that SIGKILLs, and
+/// the container (and its helper and volumes) always removed afterwards.
+/// </summary>
+/// <remarks>
+/// Two engine behaviours shape how files get in and out:
+/// <list type="bullet">
+/// <item>PutArchive into a container with a read-only root is refused ("container rootfs is marked read-only")
+/// unless the target is a writable volume, and a plain tmpfs mount does not exist before the container starts.
+/// So copy-in content goes into a labelled volume, populated through a helper container that mounts it
+/// read-write; the learner's container then mounts it read-only (with no-copy, so nothing baked into the
+/// image at that path is copied into the volume), and learner code can neither alter nor pre-seed it. A
+/// volume works with a remote engine too, unlike a bind mount of a runner folder.</item>
+/// <item>A tmpfs is emptied when the container stops, so a report written there cannot be copied out
+/// afterwards. The writable path that holds <see cref="SandboxRunRequest.CopyOutPath"/> is therefore a
+/// tmpfs-backed volume (size-limited like any tmpfs) that the running helper keeps mounted, and the copy-out
+/// reads it through the helper. It starts empty, so results baked into the image are never picked up.</item>
+/// </list>
+/// </remarks>
+public sealed partial class DockerContainerSandbox(IDockerClient docker, IOptions<SandboxOptions> options, ILogger<DockerContainerSandbox> logger) : IContainerSandbox
+{
+    private const string HelperMountRoot = "/grader-volumes";
+    private readonly SandboxOptions _options = options.Value;
+
+    public async Task<SandboxRunResult> RunAsync(SandboxRunRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Command.Count == 0) throw new ArgumentException("The command is empty.", nameof(request));
+        var resources = new RunResources();
+        try
+        {
+            return await RunCoreAsync(request, resources, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or DockerApiException or TimeoutException)
+        {
+            throw new GraderInfrastructureException($"The Docker engine failed while running {request.Image}: {e.Message}", e);
+        }
+        finally
+        {
+            await CleanUpAsync(resources).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<SandboxRunResult> RunCoreAsync(SandboxRunRequest request, RunResources resources, CancellationToken cancellationToken)
+    {
+        var limits = request.Limits;
+        var persistentPath = PersistentWritablePath(request);
+        var mounts = new List<Mount>();
+        var helperMounts = new List<Mount>();
+        var copyIns = new List<(SandboxCopyIn CopyIn, string HelperPath)>();
+
+        foreach (var copyIn in request.CopyIn)
+        {
+            if (!Directory.Exists(copyIn.HostPath)) throw new ArgumentException($"Copy-in source '{copyIn.HostPath}' is not a folder.", nameof(request));
+            var volume = await CreateVolumeAsync(request.Labels, driverOptions: null, resources, cancellationToken).ConfigureAwait(false);
+            var helperPath = $"{HelperMountRoot}/{helperMounts.Count}";
+            helperMounts.Add(VolumeMount(volume, helperPath, readOnly: false));
+            mounts.Add(VolumeMount(volume, copyIn.ContainerPath, readOnly: true));
+            copyIns.Add((copyIn, helperPath));
+        }
+
+        string? copyOutHelperPath = null;
+        if (persistentPath is not null)
+        {
+            var driverOptions = new Dictionary<string, string>
+            {
+                ["type"] = "tmpfs",
+                ["device"] = "tmpfs",
+                ["o"] = string.Create(CultureInfo.InvariantCulture, $"size={limits.TmpSize.Bytes},mode=1777,noexec,nosuid,nodev"),
+            };
+            var volume = await CreateVolumeAsync(request.Labels, driverOptions, resources, cancellationToken).ConfigureAwait(false);
+            var helperPath = $"{HelperMountRoot}/{helperMounts.Count}";
+            helperMounts.Add(VolumeMount(volume, helperPath, readOnly: false));
+            mounts.Add(VolumeMount(volume, persistentPath, readOnly: false));
+            copyOutHelperPath = helperPath + request.CopyOutPath![persistentPath.Length..];
+        }
+
+        if (helperMounts.Count > 0)
+        {
+            resources.HelperId = await StartHelperAsync(request.Labels, helperMounts, cancellationToken).ConfigureAwait(false);
+            foreach (var (copyIn, helperPath) in copyIns)
+            {
+                await CopyFolderInAsync(resources.HelperId, copyIn.HostPath, helperPath, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var create = new CreateContainerParameters
+        {
+            Image = request.Image,
+            Entrypoint = [request.Command[0]],
+            Cmd = [.. request.Command.Skip(1)],
+            User = request.User,
+            WorkingDir = request.WorkingDirectory,
+            Env = [.. request.Environment.Select(kv => $"{kv.Key}={kv.Value}")],
+            Labels = new Dictionary<string, string>(request.Labels),
+            AttachStdout = true,
+            AttachStderr = true,
+            NetworkDisabled = true,
+            HostConfig = LockedDownHostConfig(request, persistentPath, mounts),
+        };
+        var created = await docker.Containers.CreateContainerAsync(create, cancellationToken).ConfigureAwait(false);
+        resources.ContainerId = created.ID;
+
+        var output = new BoundedOutput(limits.MaxOutput.Bytes);
+        var stream = await docker.Containers.AttachContainerAsync(created.ID, tty: false,
+            new ContainerAttachParameters { Stream = true, Stdout = true, Stderr = true }, cancellationToken).ConfigureAwait(false);
+        using var drain = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var reader = ReadOutputAsync(stream, output, drain.Token);
+
+        var stopwatch = Stopwatch.StartNew();
+        await docker.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), cancellationToken).ConfigureAwait(false);
+        LogStarted(logger, created.ID, request.Image);
+
+        var timedOut = false;
+        using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            deadline.CancelAfter(request.Timeout);
+            try
+            {
+                await docker.Containers.WaitContainerAsync(created.ID, deadline.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                timedOut = true;
+                LogTimedOut(logger, created.ID, request.Timeout);
+                await KillAsync(created.ID).ConfigureAwait(false);
+                await docker.Containers.WaitContainerAsync(created.ID, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        var duration = stopwatch.Elapsed;
+
+        // The attach stream ends when the container exits; a stuck stream must not hold the run.
+        drain.CancelAfter(_options.OutputDrainTimeout);
+        await reader.ConfigureAwait(false);
+        stream.Dispose();
+
+        var inspect = await docker.Containers.InspectContainerAsync(created.ID, cancellationToken).ConfigureAwait(false);
+        var oomKilled = inspect.State?.OOMKilled ?? false;
+        long? exitCode = timedOut ? null : inspect.State?.ExitCode;
+
+        string? copiedOut = null;
+        string? copyOutError = null;
+        if (request.CopyOutPath is not null && request.CopyOutDestination is not null)
+        {
+            var (sourceId, sourcePath) = copyOutHelperPath is not null
+                ? (resources.HelperId!, copyOutHelperPath)
+                : (created.ID, request.CopyOutPath);
+            (copiedOut, copyOutError) = await CopyOutAsync(sourceId, sourcePath, request.CopyOutDestination, request.MaxCopyOutBytes, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new SandboxRunResult(exitCode, timedOut, oomKilled, output.ToString(), output.Truncated, duration, copiedOut, copyOutError);
+    }
+
+    /// <summary>The writable path holding the copy-out path, which must outlive the container's own mounts.</summary>
+    private static string? PersistentWritablePath(SandboxRunRequest request)
+    {
+        if (request.CopyOutPath is null) return null;
+        var copyOut = request.CopyOutPath.TrimEnd('/');
+        return request.WritablePaths
+            .Select(p => p.TrimEnd('/'))
+            .Where(p => copyOut == p || copyOut.StartsWith(p + "/", StringComparison.Ordinal))
+            .OrderByDescending(p => p.Length)
+            .FirstOrDefault();
+    }
+
+    private HostConfig LockedDownHostConfig(SandboxRunRequest request, string? persistentPath, List<Mount> mounts)
+    {
+        var limits = request.Limits;
+        var size = limits.TmpSize.Bytes.ToString(CultureInfo.InvariantCulture);
+        // /tmp keeps exec: test tools legitimately compile and run helpers there. Report folders do not need it.
+        var tmpfs = new Dictionary<string, string>(StringComparer.Ordinal) { ["/tmp"] = $"rw,nosuid,nodev,size={size},mode=1777" };
+        foreach (var path in request.WritablePaths.Select(p => p.TrimEnd('/')).Where(p => p != persistentPath && p != "/tmp"))
+        {
+            tmpfs[path] = $"rw,noexec,nosuid,nodev,size={size},mode=1777";
+        }
+        var host = new HostConfig
+        {
+            NetworkMode = "none",
+            Memory = limits.Memory.Bytes,
+            MemorySwap = limits.Memory.Bytes,
+            NanoCPUs = (long)(limits.Cpus * 1e9),
+            PidsLimit = limits.Pids,
+            ReadonlyRootfs = true,
+            Tmpfs = tmpfs,
+            Mounts = mounts,
+            CapDrop = ["ALL"],
+            SecurityOpt = ["no-new-privileges"],
+            Privileged = false,
+            // nproc counts every process of the uid on the host (shared by concurrent jobs running as the same
+            // uid), so it is generous: the pids limit is the real bound, this is defence in depth.
+            Ulimits =
+            [
+                new Ulimit { Name = "nofile", Soft = _options.NoFileLimit, Hard = _options.NoFileLimit },
+                new Ulimit { Name = "nproc", Soft = Math.Max(limits.Pids * 4, 1024), Hard = Math.Max(limits.Pids * 4, 1024) },
+            ],
+            LogConfig = new LogConfig
+            {
+                Type = "json-file",
+                Config = new Dictionary<string, string>
+                {
+                    ["max-size"] = Math.Max(limits.MaxOutput.Bytes, 64 << 10).ToString(CultureInfo.InvariantCulture),
+                    ["max-file"] = "1",
+                },
+            },
+        };
+        if (request.GpuDeviceIds.Count > 0)
+        {
+            host.DeviceRequests = [new DeviceRequest { Driver = "nvidia", DeviceIDs = [.. request.GpuDeviceIds], Capabilities = [new List<string> { "gpu" }] }];
+        }
+        return host;
+    }
+
+    private static Mount VolumeMount(string volume, string target, bool readOnly) => new()
+    {
+        Type = "volume",
+        Source = volume,
+        Target = target,
+        ReadOnly = readOnly,
+        // Never copy what the image has at the target into the volume: the learner must not pre-seed it.
+        VolumeOptions = new VolumeOptions { NoCopy = true },
+    };
+
+    private async Task<string> CreateVolumeAsync(IReadOnlyDictionary<string, string> labels, Dictionary<string, string>? driverOptions, RunResources resources, CancellationToken cancellationToken)
+    {
+        var name = "grader-" + Guid.NewGuid().ToString("N");
+        await docker.Volumes.CreateAsync(new VolumesCreateParameters
+        {
+            Name = name,
+            Driver = "local",
+            DriverOpts = driverOptions ?? [],
+            Labels = new Dictionary<string, string>(labels),
+        }, cancellationToken).ConfigureAwait(false);
+        resources.Volumes.Add(name);
+        return name;
+    }
+
+    private async Task<string> StartHelperAsync(IReadOnlyDictionary<string, string> labels, List<Mount> mounts, CancellationToken cancellationToken)
+    {
+        var create = new CreateContainerParameters
+        {
+            Image = _options.HelperImage,
+            Entrypoint = ["sleep"],
+            Cmd = ["2147483647"],
+            User = "65534:65534",
+            Labels = new Dictionary<string, string>(labels),
+            NetworkDisabled = true,
+            HostConfig = new HostConfig
+            {
+                NetworkMode = "none",
+                Memory = 32L << 20,
+                MemorySwap = 32L << 20,
+                PidsLimit = 8,
+                ReadonlyRootfs = true,
+                CapDrop = ["ALL"],
+                SecurityOpt = ["no-new-privileges"],
+                Mounts = mounts,
+            },
+        };
+        var created = await docker.Containers.CreateContainerAsync(create, cancellationToken).ConfigureAwait(false);
+        await docker.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), cancellationToken).ConfigureAwait(false);
+        return created.ID;
+    }
+
+    private async Task CopyFolderInAsync(string helperId, string hostFolder, string helperPath, CancellationToken cancellationToken)
+    {
+        var entries = BuildContextArchive.PlanFolder(hostFolder, _options.MaxCopyInBytes);
+        var pipe = new Pipe();
+        var writer = Task.Run(async () =>
+        {
+            try
+            {
+                await using (var stream = pipe.Writer.AsStream(leaveOpen: true))
+                {
+                    await BuildContextArchive.WriteAsync(entries, stream, _options.MaxCopyInBytes, cancellationToken, worldReadable: true).ConfigureAwait(false);
+                }
+                await pipe.Writer.CompleteAsync().ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                await pipe.Writer.CompleteAsync(e).ConfigureAwait(false);
+                throw;
+            }
+        }, cancellationToken);
+        await using var body = pipe.Reader.AsStream();
+        await docker.Containers.ExtractArchiveToContainerAsync(helperId, new ContainerPathStatParameters { Path = helperPath }, body, cancellationToken).ConfigureAwait(false);
+        await writer.ConfigureAwait(false);
+    }
+
+    private async Task<(string? CopiedOut, string? Error)> CopyOutAsync(string containerId, string path, string destination, long maxBytes, CancellationToken cancellationToken)
+    {
+        GetArchiveFromContainerResponse archive;
+        try
+        {
+            archive = await docker.Containers.GetArchiveFromContainerAsync(containerId, new GetArchiveFromContainerParameters { Path = path }, statOnly: false, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DockerContainerNotFoundException)
+        {
+            return (null, "the container is gone");
+        }
+        catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return (null, $"nothing was written to {path}");
+        }
+        using (archive.Stream)
+        {
+            var result = await SafeTarExtractor.ExtractAsync(archive.Stream, destination, maxBytes, cancellationToken).ConfigureAwait(false);
+            var copied = Path.Combine(Path.GetFullPath(destination), archive.Stat?.Name ?? Path.GetFileName(path.TrimEnd('/')));
+            return (copied, result.Error);
+        }
+    }
+
+    private static async Task ReadOutputAsync(MultiplexedStream stream, BoundedOutput output, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[16 << 10];
+        try
+        {
+            while (true)
+            {
+                var read = await stream.ReadOutputAsync(buffer, 0, buffer.Length, cancellationToken).ConfigureAwait(false);
+                if (read.EOF) break;
+                output.Append(buffer.AsSpan(0, read.Count));
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            output.Append("\n[output stream closed before the end]\n");
+        }
+    }
+
+    private async Task KillAsync(string containerId)
+    {
+        try
+        {
+            await docker.Containers.KillContainerAsync(containerId, new ContainerKillParameters { Signal = "SIGKILL" }, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.Conflict)
+        {
+            // Not running any more: it ended on its own between the deadline and the kill.
+            LogAlreadyStopped(logger, containerId);
+        }
+    }
+
+    private async Task CleanUpAsync(RunResources resources)
+    {
+        // Never the caller's token: a cancelled run must still leave nothing behind.
+        foreach (var id in new[] { resources.ContainerId, resources.HelperId })
+        {
+            if (id is null) continue;
+            try
+            {
+                await docker.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (DockerContainerNotFoundException)
+            {
+                LogAlreadyRemoved(logger, id);
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException or DockerApiException)
+            {
+                LogCleanupFailed(logger, id, e);
+            }
+        }
+        foreach (var volume in resources.Volumes)
+        {
+            try
+            {
+                await docker.Volumes.RemoveAsync(volume, force: true, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException or DockerApiException)
+            {
+                LogCleanupFailed(logger, volume, e);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Started sandbox container {ContainerId} from {Image}")]
+    private static partial void LogStarted(ILogger logger, string containerId, string image);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sandbox container {ContainerId} exceeded {Timeout}; killing it")]
+    private static partial void LogTimedOut(ILogger logger, string containerId, TimeSpan timeout);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Container {ContainerId} had already stopped when it was killed")]
+    private static partial void LogAlreadyStopped(ILogger logger, string containerId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Container {ContainerId} was already removed")]
+    private static partial void LogAlreadyRemoved(ILogger logger, string containerId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not remove {DockerObject}; the janitor will")]
+    private static partial void LogCleanupFailed(ILogger logger, string dockerObject, Exception exception);
+
+    private sealed class RunResources
+    {
+        public string? ContainerId { get; set; }
+        public string? HelperId { get; set; }
+        public List<string> Volumes { get; } = [];
+    }
+}

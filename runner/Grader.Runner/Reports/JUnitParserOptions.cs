@@ -1,0 +1,20 @@
+namespace Grader.Runner.Reports;
+
+/// <summary>Bounds on what a JUnit report may make the runner read and keep: reports are written by learner code.</summary>
+public sealed record JUnitParserOptions
+{
+    /// <summary>Larger files are refused before parsing.</summary>
+    public long MaxFileBytes { get; init; } = 32L << 20;
+
+    public int MaxDepth { get; init; } = 32;
+    public int MaxTestCases { get; init; } = 20_000;
+
+    /// <summary>Test names and class names are cut to this many characters.</summary>
+    public int MaxNameLength { get; init; } = 300;
+
+    /// <summary>Failure messages and details, system-out and system-err are cut to this many characters.</summary>
+    public int MaxTextLength { get; init; } = 4_000;
+
+    /// <summary>Most report files read from a report folder.</summary>
+    public int MaxFiles { get; init; } = 100;
+}
