@@ -55,6 +55,9 @@ public sealed class BotOptions
     public TimeSpan SchedulePollingInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     public DashboardOptions Dashboard { get; set; } = new();
+
+    /// <summary>How the runner clones a repository; <c>{repository}</c> is <c>owner/name</c>. Point it at GitHub Enterprise or an emulator.</summary>
+    public string CloneUrlTemplate { get; set; } = "https://github.com/{repository}.git";
 }
 
 public sealed class RetryOptions
