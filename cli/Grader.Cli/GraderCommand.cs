@@ -10,6 +10,8 @@ public static class GraderCommand
     {
         var root = new RootCommand("Grader: grade ML-infrastructure course submissions against YAML rubrics.");
         root.Subcommands.Add(RubricCommands.Build());
+        root.Subcommands.Add(ServeCommand.Build());
+        root.Subcommands.Add(WorkCommand.Build());
         return root;
     }
 }

@@ -30,6 +30,9 @@ public sealed class BotOptions
     /// <summary>Whether this process runs grading jobs itself (the embedded default); false for a webhook-only front.</summary>
     public bool RunJobs { get; set; } = true;
 
+    /// <summary>Whether this process interprets deliveries and publishes results (false in <c>grader work</c>).</summary>
+    public bool RunIntake { get; set; } = true;
+
     /// <summary>The Hangfire queues (capabilities) this process's runner serves; <c>cpu</c> when empty.</summary>
     /// <remarks>Empty by default because configuration binding appends to a list instead of replacing it.</remarks>
     public IList<string> Queues { get; set; } = [];

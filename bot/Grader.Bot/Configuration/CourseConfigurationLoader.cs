@@ -7,8 +7,10 @@ namespace Grader.Bot.Configuration;
 /// <summary>Reads the bot config file and <c>.grader.yml</c> files (snake_case YAML).</summary>
 public static class CourseConfigurationLoader
 {
+    // The bot config file also holds the settings sections (bot, github, runner): those are read by YamlSettings.
     private static readonly IDeserializer Deserializer = new DeserializerBuilder()
         .WithNamingConvention(UnderscoredNamingConvention.Instance)
+        .IgnoreUnmatchedProperties()
         .Build();
 
     /// <summary>Loads the bot config; relative rubric and hidden-test paths resolve against the file's folder.</summary>

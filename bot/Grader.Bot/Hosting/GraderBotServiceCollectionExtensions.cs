@@ -56,7 +56,10 @@ public static partial class GraderBotServiceCollectionExtensions
         });
 
         // Order matters: reconcile SQLite into Hangfire before the server starts taking jobs.
-        services.AddHostedService<JobReconciler>();
+        if (settings.RunIntake)
+        {
+            services.AddHostedService<JobReconciler>();
+        }
         if (settings.RunJobs)
         {
             services.AddHangfireServer(o =>
@@ -69,9 +72,12 @@ public static partial class GraderBotServiceCollectionExtensions
         }
 
         services.AddSingleton<DeliveryDispatcher>();
-        services.AddHostedService(provider => provider.GetRequiredService<DeliveryDispatcher>());
         services.AddSingleton<OutboxPublisher>();
-        services.AddHostedService(provider => provider.GetRequiredService<OutboxPublisher>());
+        if (settings.RunIntake)
+        {
+            services.AddHostedService(provider => provider.GetRequiredService<DeliveryDispatcher>());
+            services.AddHostedService(provider => provider.GetRequiredService<OutboxPublisher>());
+        }
         return services;
     }
 
