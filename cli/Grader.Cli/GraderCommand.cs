@@ -12,6 +12,8 @@ public static class GraderCommand
         root.Subcommands.Add(RubricCommands.Build());
         root.Subcommands.Add(GradeCommand.Build());
         root.Subcommands.Add(ImagesCommand.Build());
+        root.Subcommands.Add(ServeCommand.Build());
+        root.Subcommands.Add(WorkCommand.Build());
         return root;
     }
 

@@ -1,0 +1,92 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Grader.Bot.Configuration;
+
+/// <summary>Settings of the webhook bot (section <c>Bot</c>); the course mapping lives in <see cref="CourseConfiguration"/>.</summary>
+public sealed class BotOptions
+{
+    public const string SectionName = "Bot";
+
+    /// <summary>Path GitHub posts deliveries to.</summary>
+    public string WebhookPath { get; set; } = "/api/github/webhooks";
+
+    /// <summary>The webhook secret of the GitHub App; deliveries are verified with HMAC-SHA256 of the raw body.</summary>
+    [Required]
+    public string WebhookSecret { get; set; } = "";
+
+    /// <summary>The App's slug: its own events come from <c>{slug}[bot]</c> and are ignored.</summary>
+    [Required]
+    public string AppSlug { get; set; } = "";
+
+    /// <summary>The SQLite database: deliveries, jobs, the result outbox, installations. The source of truth.</summary>
+    public string DatabasePath { get; set; } = "grader-bot.db";
+
+    /// <summary>The bot config file (YAML): repository patterns to rubrics; see bot/README.md.</summary>
+    public string? CourseConfigPath { get; set; }
+
+    /// <summary>Hangfire storage in PostgreSQL (scale-out: runners on other machines with <c>grader work</c>); in-memory when null.</summary>
+    public string? HangfirePostgresConnectionString { get; set; }
+
+    /// <summary>Whether this process runs grading jobs itself (the embedded default); false for a webhook-only front.</summary>
+    public bool RunJobs { get; set; } = true;
+
+    /// <summary>Whether this process interprets deliveries and publishes results (false in <c>grader work</c>).</summary>
+    public bool RunIntake { get; set; } = true;
+
+    /// <summary>The Hangfire queues (capabilities) this process's runner serves; <c>cpu</c> when empty.</summary>
+    /// <remarks>Empty by default because configuration binding appends to a list instead of replacing it.</remarks>
+    public IList<string> Queues { get; set; } = [];
+
+    public IReadOnlyList<string> EffectiveQueues => Queues.Count > 0 ? [.. Queues] : [JobQueues.Cpu];
+
+    /// <summary>Concurrent grading jobs of this process's runner.</summary>
+    [Range(1, 64)]
+    public int WorkerCount { get; set; } = 1;
+
+    /// <summary>Retries of a job that failed for infrastructure reasons (grader errors), and the delays between them.</summary>
+    public RetryOptions Retry { get; set; } = new();
+
+    /// <summary>How often unpublished results are retried when nothing signals earlier.</summary>
+    public TimeSpan OutboxPollInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Backoff of a failed publication: doubles from this, capped at <see cref="OutboxMaxDelay"/>.</summary>
+    public TimeSpan OutboxBaseDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    public TimeSpan OutboxMaxDelay { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How often Hangfire looks for retries that are due.</summary>
+    public TimeSpan SchedulePollingInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    public DashboardOptions Dashboard { get; set; } = new();
+
+    /// <summary>How the runner clones a repository; <c>{repository}</c> is <c>owner/name</c>. Point it at GitHub Enterprise or an emulator.</summary>
+    public string CloneUrlTemplate { get; set; } = "https://github.com/{repository}.git";
+}
+
+public sealed class RetryOptions
+{
+    /// <summary>Attempts after the first one.</summary>
+    [Range(0, 20)]
+    public int Attempts { get; set; } = 3;
+
+    /// <summary>Delay before each retry, in seconds (the last repeats); 30 s, 2 min, 10 min when empty.</summary>
+    public IList<int> DelaysInSeconds { get; set; } = [];
+
+    public IReadOnlyList<int> EffectiveDelays => DelaysInSeconds.Count > 0 ? [.. DelaysInSeconds] : [30, 120, 600];
+}
+
+/// <summary>The Hangfire dashboard for operators: off unless a token is configured.</summary>
+public sealed class DashboardOptions
+{
+    public string Path { get; set; } = "/hangfire";
+
+    /// <summary>Bearer token (or basic-auth password, any user name) that opens the dashboard. No token: no dashboard.</summary>
+    public string? Token { get; set; }
+}
+
+/// <summary>The capabilities a job can need; each is a Hangfire queue runners listen on.</summary>
+public static class JobQueues
+{
+    public const string Cpu = "cpu";
+    public const string Gpu = "gpu";
+}

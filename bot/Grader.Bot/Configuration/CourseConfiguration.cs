@@ -1,0 +1,63 @@
+using System.IO.Enumeration;
+
+namespace Grader.Bot.Configuration;
+
+/// <summary>
+/// The bot config file: which repositories are graded against which rubric. Instructors own it; learners
+/// can never change it. A repository's optional <c>.grader.yml</c> (read from its default branch) may pick
+/// one of the rubrics listed here and switch drafts on or off, nothing more.
+/// </summary>
+public sealed class CourseConfiguration
+{
+    /// <summary>Named rubrics a repository can select with <c>.grader.yml</c>.</summary>
+    public Dictionary<string, CourseRubric> Rubrics { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>Repository patterns (<c>owner/name</c> globs, first match wins) to the rubric they are graded with.</summary>
+    public List<RepositoryRule> Repositories { get; init; } = [];
+
+    public RepositoryRule? Match(string repositoryFullName) =>
+        Repositories.FirstOrDefault(r => FileSystemName.MatchesSimpleExpression(r.Pattern, repositoryFullName, ignoreCase: true));
+}
+
+/// <summary>A rubric and what goes with it.</summary>
+public sealed class CourseRubric
+{
+    /// <summary>Path of the rubric YAML on the runner (relative to the bot config file).</summary>
+    public string Rubric { get; set; } = "";
+
+    /// <summary>Hidden tests folder (relative to the bot config file), never in the learner's repository.</summary>
+    public string? HiddenTests { get; set; }
+
+    /// <summary>The runner queue (capability): <c>cpu</c> or <c>gpu</c>. When unset, derived from the rubric's GPU criteria.</summary>
+    public string? Queue { get; set; }
+}
+
+public sealed class RepositoryRule
+{
+    /// <summary>Glob over <c>owner/name</c>, e.g. <c>ml-course/mod-101-*</c>.</summary>
+    public string Pattern { get; set; } = "";
+
+    /// <summary>Key into <see cref="CourseConfiguration.Rubrics"/>.</summary>
+    public string Rubric { get; set; } = "";
+
+    /// <summary>Whether draft PRs are graded.</summary>
+    public bool GradeDrafts { get; set; }
+
+    /// <summary>Whether the repository's <c>.grader.yml</c> may select another listed rubric.</summary>
+    public bool AllowRepositoryOverride { get; set; } = true;
+}
+
+/// <summary>The optional <c>.grader.yml</c> at the root of a repository's default branch.</summary>
+public sealed class RepositoryGraderFile
+{
+    /// <summary>False switches grading off for the repository.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>One of the rubric names in the bot config.</summary>
+    public string? Rubric { get; set; }
+
+    public bool? GradeDrafts { get; set; }
+}
+
+/// <summary>What a repository is graded with, after the bot config and <c>.grader.yml</c> are combined.</summary>
+public sealed record ResolvedCourse(string RubricName, string RubricPath, string? HiddenTestsPath, string Queue, bool GradeDrafts);

@@ -1,0 +1,78 @@
+using Grader.Bot.Configuration;
+using Grader.Bot.Integration;
+
+namespace Grader.Bot.Hosting;
+
+/// <summary>What <c>grader serve</c> and <c>grader work</c> ask for on top of the config file.</summary>
+public sealed record BotHostSettings(string ConfigPath)
+{
+    public IReadOnlyList<string> Urls { get; init; } = ["http://0.0.0.0:3000"];
+
+    /// <summary>Overrides <c>bot.queues</c>.</summary>
+    public IReadOnlyList<string>? Queues { get; init; }
+
+    /// <summary>False: webhook front only (jobs run in <c>grader work</c> processes).</summary>
+    public bool? RunJobs { get; init; }
+
+    /// <summary>False: runner only (no webhook endpoint): <c>grader work</c>.</summary>
+    public bool ServeWebhooks { get; init; } = true;
+}
+
+/// <summary>
+/// Builds the production host: the config file (YAML), then environment variables (e.g. <c>Bot__WebhookSecret</c>,
+/// <c>GitHub__PrivateKeyPath</c>) so secrets stay out of the file.
+/// </summary>
+public static class GraderBotHost
+{
+    public static WebApplication Build(BotHostSettings settings)
+    {
+        var configPath = Path.GetFullPath(settings.ConfigPath);
+        var yaml = File.ReadAllText(configPath);
+        var courses = CourseConfigurationLoader.Load(configPath);
+        var values = YamlSettings.Flatten(yaml);
+        if (settings.Queues is { Count: > 0 } queues)
+        {
+            foreach (var key in values.Keys.Where(k => k.StartsWith("Bot:Queues:", StringComparison.OrdinalIgnoreCase)).ToList())
+            {
+                values.Remove(key);
+            }
+
+            for (var i = 0; i < queues.Count; i++)
+            {
+                values[$"Bot:Queues:{i}"] = queues[i];
+            }
+        }
+
+        if (!settings.ServeWebhooks)
+        {
+            values["Bot:RunIntake"] = "false";
+        }
+
+        if (settings.RunJobs is bool runJobs)
+        {
+            values["Bot:RunJobs"] = runJobs ? "true" : "false";
+        }
+
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = Path.GetDirectoryName(configPath) });
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection(values);
+        builder.Configuration.AddEnvironmentVariables();
+        builder.WebHost.UseUrls([.. settings.Urls]);
+
+        var botOptions = builder.Configuration.GetSection(BotOptions.SectionName).Get<BotOptions>() ?? new BotOptions();
+        builder.Services.AddGraderBot(builder.Configuration, courses);
+        builder.Services.AddGraderBotIntegrations(builder.Configuration, botOptions.RunJobs);
+
+        var app = builder.Build();
+        if (settings.ServeWebhooks)
+        {
+            app.MapGraderBot();
+        }
+        else
+        {
+            app.MapGet("/healthz", () => Results.Text("ok"));
+        }
+
+        return app;
+    }
+}

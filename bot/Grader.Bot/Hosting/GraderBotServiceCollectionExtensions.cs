@@ -1,0 +1,121 @@
+using Grader.Bot.Configuration;
+using Grader.Bot.Intake;
+using Grader.Bot.Jobs;
+using Grader.Bot.Publishing;
+using Grader.Bot.Storage;
+using Grader.Bot.Webhooks;
+using Hangfire;
+using Hangfire.PostgreSql;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Octokit.Webhooks;
+using Octokit.Webhooks.AspNetCore;
+
+namespace Grader.Bot.Hosting;
+
+/// <summary>
+/// Wires the bot: durable intake (SQLite), dispatcher, Hangfire (in-memory storage by default, PostgreSQL
+/// when configured), the job reconciler and the outbox publisher. The seams <see cref="ISubmissionGrader"/>,
+/// <see cref="IResultPublisher"/> and <see cref="IRepositoryGateway"/> are registered by the host.
+/// </summary>
+public static partial class GraderBotServiceCollectionExtensions
+{
+    public static IServiceCollection AddGraderBot(this IServiceCollection services, IConfiguration configuration, CourseConfiguration courses)
+    {
+        var section = configuration.GetSection(BotOptions.SectionName);
+        var settings = section.Get<BotOptions>() ?? new BotOptions();
+        services.AddOptions<BotOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(courses);
+        services.AddSingleton<GraderStore>();
+        services.AddSingleton<DeliverySignal>();
+        services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<JobCancellationRegistry>();
+        services.AddSingleton<WebhookEventProcessor, GraderWebhookProcessor>();
+        services.Configure<GitHubWebhookOptions>(o => o.ExceptionHandler = AnswerMalformedAsync);
+        services.AddSingleton<CourseResolver>();
+        services.AddSingleton<DeliveryInterpreter>();
+        services.AddSingleton<JobScheduler>();
+        services.AddTransient<GradingJob>();
+
+        services.AddHangfire((provider, config) =>
+        {
+            config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                .UseSimpleAssemblyNameTypeSerializer()
+                .UseRecommendedSerializerSettings();
+            if (settings.HangfirePostgresConnectionString is { Length: > 0 } connectionString)
+            {
+                config.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(connectionString));
+            }
+            else
+            {
+                config.UseInMemoryStorage();
+            }
+
+            RetryPolicy.Install(provider.GetRequiredService<IOptions<BotOptions>>().Value.Retry);
+        });
+
+        // Order matters: reconcile SQLite into Hangfire before the server starts taking jobs.
+        if (settings.RunIntake)
+        {
+            services.AddHostedService<JobReconciler>();
+        }
+        if (settings.RunJobs)
+        {
+            services.AddHangfireServer(o =>
+            {
+                o.Queues = [.. settings.EffectiveQueues];
+                o.WorkerCount = settings.WorkerCount;
+                o.SchedulePollingInterval = settings.SchedulePollingInterval;
+                o.ServerName = $"grader-{Environment.MachineName}-{Environment.ProcessId}";
+            });
+        }
+
+        services.AddSingleton<DeliveryDispatcher>();
+        services.AddSingleton<OutboxPublisher>();
+        if (settings.RunIntake)
+        {
+            services.AddHostedService(provider => provider.GetRequiredService<DeliveryDispatcher>());
+            services.AddHostedService(provider => provider.GetRequiredService<OutboxPublisher>());
+        }
+        return services;
+    }
+
+    /// <summary>Maps the webhook endpoint (with its request guard), the health check and, when a token is configured, the dashboard.</summary>
+    public static WebApplication MapGraderBot(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<BotOptions>>().Value;
+        app.UseWhen(
+            context => HttpMethods.IsPost(context.Request.Method) && context.Request.Path.Equals(options.WebhookPath, StringComparison.Ordinal),
+            branch => branch.UseMiddleware<WebhookRequestGuard>());
+        app.MapGitHubWebhooks(options.WebhookPath, options.WebhookSecret);
+        app.MapGet("/healthz", () => Results.Text("ok"));
+        if (options.Dashboard.Token is { Length: > 0 } token)
+        {
+            app.UseHangfireDashboard(options.Dashboard.Path, new Hangfire.DashboardOptions
+            {
+                Authorization = [new TokenDashboardAuthorizationFilter(token)],
+                IgnoreAntiforgeryToken = true,
+            });
+        }
+
+        return app;
+    }
+
+    private static async ValueTask<bool> AnswerMalformedAsync(Exception exception, HttpContext context)
+    {
+        if (exception is not MalformedWebhookException malformed)
+        {
+            return false;
+        }
+
+        var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(GraderWebhookProcessor));
+        LogMalformed(logger, context.Request.Headers["X-GitHub-Delivery"].ToString(), malformed.Message);
+        context.Response.StatusCode = StatusCodes.Status400BadRequest;
+        await context.Response.WriteAsync(malformed.Message, context.RequestAborted).ConfigureAwait(false);
+        return true;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook delivery '{DeliveryId}' is malformed, answered 400: {Reason}")]
+    private static partial void LogMalformed(ILogger logger, string deliveryId, string reason);
+}

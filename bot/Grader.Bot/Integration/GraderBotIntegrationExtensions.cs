@@ -1,0 +1,27 @@
+using Grader.Bot.Jobs;
+using Grader.Bot.Publishing;
+using Grader.GitHub;
+using Grader.Runner;
+
+namespace Grader.Bot.Integration;
+
+public static class GraderBotIntegrationExtensions
+{
+    /// <summary>
+    /// The real seams: GitHub (App auth, check runs, reviews, repository reads; section <c>GitHub</c>) and,
+    /// when this process runs jobs, the runner pipeline (section <c>Grader:Runner</c>).
+    /// </summary>
+    public static IServiceCollection AddGraderBotIntegrations(this IServiceCollection services, IConfiguration configuration, bool runJobs)
+    {
+        services.AddGraderGitHub();
+        services.AddSingleton<IResultPublisher, GitHubResultPublisher>();
+        services.AddSingleton<IRepositoryGateway, GitHubRepositoryGateway>();
+        if (runJobs)
+        {
+            services.AddGraderRunner(configuration);
+            services.AddSingleton<ISubmissionGrader, PipelineSubmissionGrader>();
+        }
+
+        return services;
+    }
+}

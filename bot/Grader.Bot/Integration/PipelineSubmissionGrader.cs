@@ -1,0 +1,78 @@
+using System.Security.Cryptography;
+using System.Text;
+using Grader.Bot.Configuration;
+using Grader.Bot.Jobs;
+using Grader.GitHub.Auth;
+using Grader.Rubrics.Loading;
+using Grader.Rubrics.Model;
+using Grader.Rubrics.Rendering;
+using Grader.Runner;
+using Grader.Runner.Pipeline;
+using Microsoft.Extensions.Options;
+
+namespace Grader.Bot.Integration;
+
+/// <summary>
+/// <see cref="ISubmissionGrader"/> on the runner pipeline: loads the course rubric, has the runner clone the
+/// PR's head commit with a short-lived installation token and grade it in containers, and renders the check
+/// run and review from the scored result. An incomplete result (a grader error kept a criterion from being
+/// graded) throws <see cref="GraderInfrastructureException"/> so the job is retried.
+/// </summary>
+public sealed class PipelineSubmissionGrader(
+    GradingPipeline pipeline,
+    IInstallationTokenProvider tokens,
+    IOptions<BotOptions> options) : ISubmissionGrader
+{
+    public async Task<GradingOutcome> GradeAsync(GradingAssignment assignment, IProgress<string> progress, CancellationToken cancellationToken)
+    {
+        var loaded = await RubricLoader.LoadFileAsync(assignment.RubricPath, cancellationToken).ConfigureAwait(false);
+        if (loaded.Rubric is null)
+        {
+            var problems = string.Join("; ", loaded.Diagnostics.Select(d => d.ToString()));
+            throw new GraderInfrastructureException($"The course rubric {assignment.RubricPath} does not load: {problems}");
+        }
+
+        var token = await tokens.GetTokenAsync(assignment.PullRequest.InstallationId, cancellationToken).ConfigureAwait(false);
+        var cloneUrl = new Uri(options.Value.CloneUrlTemplate.Replace("{repository}", assignment.PullRequest.Repository, StringComparison.Ordinal));
+        var request = new GradingRequest
+        {
+            Rubric = loaded.Rubric,
+            RubricFile = assignment.RubricPath,
+            HiddenTestsDirectory = assignment.HiddenTestsPath,
+            Submission = new RemoteRepositorySubmission(cloneUrl, $"refs/pull/{assignment.PullRequest.Number}/head", assignment.HeadSha, token.Token),
+            JobId = DockerJobId(assignment.JobKey),
+        };
+        var run = await pipeline.RunAsync(request, new StepProgress(progress), cancellationToken).ConfigureAwait(false);
+        if (run.Review.Incomplete)
+        {
+            var errors = string.Join("; ", run.GraderErrors.Select(e => $"{e.Step}: {e.Message}"));
+            throw new GraderInfrastructureException($"Grading was incomplete because of grader errors: {errors}");
+        }
+
+        var checkRun = MarkdownReviewRenderer.RenderCheckRun(run.Review);
+        return new GradingOutcome
+        {
+            Conclusion = run.Review.Passed ? "success" : "failure",
+            Title = checkRun.Title,
+            Summary = checkRun.Summary,
+            Text = checkRun.Text,
+            ReviewBody = MarkdownReviewRenderer.RenderReview(run.Review),
+            ReviewEvent = run.Review.Event switch
+            {
+                ReviewEvent.Approve => "APPROVE",
+                ReviewEvent.RequestChanges => "REQUEST_CHANGES",
+                _ => "COMMENT",
+            },
+        };
+    }
+
+    /// <summary>Docker labels want a short, safe id; the job key has slashes and a SHA.</summary>
+    private static string DockerJobId(string jobKey) =>
+        "bot-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(jobKey)))[..16];
+
+    private sealed class StepProgress(IProgress<string> target) : IProgress<GradingProgress>
+    {
+        public void Report(GradingProgress value) =>
+            target.Report(value.Message is null ? $"{value.Step}: {value.Status}" : $"{value.Step}: {value.Message}");
+    }
+}

@@ -1,0 +1,94 @@
+using Grader.Bot.Configuration;
+using Grader.Bot.Storage;
+using Grader.Bot.Webhooks;
+using Hangfire;
+using Hangfire.Common;
+using Hangfire.States;
+
+namespace Grader.Bot.Jobs;
+
+/// <summary>
+/// Creates grading jobs: one per (repository, PR, head SHA), recorded in SQLite first, then enqueued in
+/// Hangfire on the queue of the capability it needs. A newer head SHA supersedes the PR's older jobs:
+/// queued ones are deleted from Hangfire, running ones cancelled through <see cref="JobCancellationRegistry"/>.
+/// </summary>
+public sealed partial class JobScheduler(
+    GraderStore store,
+    IBackgroundJobClient jobs,
+    JobCancellationRegistry running,
+    OutboxSignal outbox,
+    ILogger<JobScheduler> logger)
+{
+    public async Task<string> ScheduleAsync(PullRequestRef pullRequest, string headSha, ResolvedCourse course, bool regrade, CancellationToken cancellationToken)
+    {
+        var record = new GradingJobRecord
+        {
+            JobKey = GradingJobRecord.KeyFor(pullRequest.Repository, pullRequest.Number, headSha),
+            PullRequest = pullRequest,
+            HeadSha = headSha,
+            RubricName = course.RubricName,
+            RubricPath = course.RubricPath,
+            HiddenTestsPath = course.HiddenTestsPath,
+            Queue = course.Queue,
+        };
+        var outcome = await store.ScheduleJobAsync(record, regrade, cancellationToken).ConfigureAwait(false);
+        foreach (var old in outcome.Superseded)
+        {
+            await StopAsync(old, "superseded by " + headSha, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!outcome.Queued)
+        {
+            return $"job {record.JobKey} exists already";
+        }
+
+        // The check run appears as queued within a second: the outbox publisher is woken now.
+        await store.AddOutboxItemAsync(record.JobKey, OutboxKind.QueuedCheckRun, "{}", cancellationToken).ConfigureAwait(false);
+        outbox.Notify();
+        await EnqueueAsync(record, cancellationToken).ConfigureAwait(false);
+        return $"job {record.JobKey} queued on {record.Queue}; superseded {outcome.Superseded.Count}";
+    }
+
+    /// <summary>Puts a job recorded in the store into Hangfire (also used when reconciling after a restart).</summary>
+    public async Task EnqueueAsync(GradingJobRecord record, CancellationToken cancellationToken)
+    {
+        // The queue travels with the job (Hangfire 1.8 Job.Queue) so retries go back to the same capability.
+        var job = Job.FromExpression<GradingJob>(j => j.RunAsync(record.JobKey, null, CancellationToken.None), record.Queue);
+        var id = jobs.Create(job, new EnqueuedState(record.Queue) { Reason = "grading " + record.JobKey });
+        await store.SetHangfireJobIdAsync(record.JobKey, id, cancellationToken).ConfigureAwait(false);
+        LogEnqueued(logger, record.JobKey, record.Queue, id);
+    }
+
+    /// <summary>Cancels a PR's pending work (PR closed); returns how many jobs were stopped.</summary>
+    public async Task<int> CancelPullRequestAsync(string repository, int number, CancellationToken cancellationToken)
+    {
+        var cancelled = await store.CancelPullRequestJobsAsync(repository, number, cancellationToken).ConfigureAwait(false);
+        foreach (var job in cancelled)
+        {
+            await StopAsync(job, "pull request closed", cancellationToken).ConfigureAwait(false);
+        }
+
+        return cancelled.Count;
+    }
+
+    private async Task StopAsync(GradingJobRecord job, string reason, CancellationToken cancellationToken)
+    {
+        var wasRunningHere = running.Cancel(job.JobKey);
+        if (job.HangfireJobId is not null)
+        {
+            // Drops a queued job; for a running one on another worker, Hangfire's cancellation token fires.
+            jobs.Delete(job.HangfireJobId);
+        }
+
+        var notice = new PublishableResult(GradingOutcomes.Stopped(reason), PostReview: false);
+        await store.AddOutboxItemAsync(job.JobKey, OutboxKind.Result, notice.Serialize(), cancellationToken).ConfigureAwait(false);
+        outbox.Notify();
+        LogStopped(logger, job.JobKey, reason, wasRunningHere);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobKey} enqueued on {Queue} as Hangfire job {HangfireJobId}")]
+    private static partial void LogEnqueued(ILogger logger, string jobKey, string queue, string hangfireJobId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobKey} stopped ({Reason}); running here: {WasRunning}")]
+    private static partial void LogStopped(ILogger logger, string jobKey, string reason, bool wasRunning);
+}

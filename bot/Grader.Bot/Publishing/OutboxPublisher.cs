@@ -1,0 +1,152 @@
+using Grader.Bot.Configuration;
+using Grader.Bot.Jobs;
+using Grader.Bot.Storage;
+using Grader.Bot.Webhooks;
+using Microsoft.Extensions.Options;
+
+namespace Grader.Bot.Publishing;
+
+/// <summary>
+/// Delivers the outbox to GitHub: queued check runs and results (check run completion + review). An item
+/// stays in SQLite until GitHub accepted it; failures (5xx, 429, rate limits) are retried with exponential
+/// backoff, honouring Retry-After. Reviews are recorded per head SHA so a retry never posts a second one.
+/// </summary>
+public sealed partial class OutboxPublisher(
+    GraderStore store,
+    IResultPublisher publisher,
+    OutboxSignal signal,
+    IOptions<BotOptions> options,
+    TimeProvider time,
+    ILogger<OutboxPublisher> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await PublishDueAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogLoopFailed(logger, ex);
+            }
+
+            await signal.WaitAsync(options.Value.OutboxPollInterval, stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Publishes every due item once; returns how many reached GitHub.</summary>
+    public async Task<int> PublishDueAsync(CancellationToken cancellationToken)
+    {
+        var published = 0;
+        foreach (var item in await store.GetDueOutboxItemsAsync(100, cancellationToken).ConfigureAwait(false))
+        {
+            try
+            {
+                await PublishAsync(item, cancellationToken).ConfigureAwait(false);
+                await store.MarkOutboxPublishedAsync(item.Id, cancellationToken).ConfigureAwait(false);
+                published++;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                var delay = Backoff(item.Attempts, ex);
+                LogPublishFailed(logger, item.Kind, item.JobKey, item.Attempts + 1, delay, ex);
+                await store.MarkOutboxFailedAsync(item.Id, time.GetUtcNow() + delay, ex.Message, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return published;
+    }
+
+    private async Task PublishAsync(OutboxItem item, CancellationToken cancellationToken)
+    {
+        var job = await store.GetJobAsync(item.JobKey, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Outbox item {item.Id} names unknown job {item.JobKey}.");
+        switch (item.Kind)
+        {
+            case OutboxKind.QueuedCheckRun when job.State is JobState.Queued or JobState.Running && job.CheckRunId is null:
+                var created = await publisher.CreateQueuedCheckRunAsync(job.PullRequest, job.HeadSha, cancellationToken).ConfigureAwait(false);
+                await store.SetCheckRunIdAsync(job.JobKey, created, cancellationToken).ConfigureAwait(false);
+                break;
+            case OutboxKind.QueuedCheckRun:
+                // The job finished or stopped first, or has its check run: nothing to announce.
+                break;
+            case OutboxKind.Result:
+                var result = PublishableResult.Deserialize(item.Payload);
+                if (result.PostReview || job.CheckRunId is not null)
+                {
+                    var checkRunId = await publisher.CompleteCheckRunAsync(job.PullRequest, job.HeadSha, job.CheckRunId, result.Outcome, cancellationToken).ConfigureAwait(false);
+                    await store.SetCheckRunIdAsync(job.JobKey, checkRunId, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (result.PostReview && await store.GetReviewIdAsync(job.PullRequest.Repository, job.HeadSha, cancellationToken).ConfigureAwait(false) is null)
+                {
+                    var reviewId = await publisher.PostReviewAsync(job.PullRequest, job.HeadSha, result.Outcome, cancellationToken).ConfigureAwait(false);
+                    await store.RecordReviewAsync(job.PullRequest.Repository, job.PullRequest.Number, job.HeadSha, reviewId, cancellationToken).ConfigureAwait(false);
+                }
+
+                break;
+        }
+    }
+
+    private TimeSpan Backoff(int attempts, Exception error)
+    {
+        if (RetryAfter.From(error) is { } requested)
+        {
+            return requested;
+        }
+
+        var settings = options.Value;
+        var delay = settings.OutboxBaseDelay * Math.Pow(2, Math.Min(attempts, 16));
+        return delay < settings.OutboxMaxDelay ? delay : settings.OutboxMaxDelay;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing {Kind} of {JobKey} failed (attempt {Attempt}); retry in {Delay}")]
+    private static partial void LogPublishFailed(ILogger logger, OutboxKind kind, string jobKey, int attempt, TimeSpan delay, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox round failed")]
+    private static partial void LogLoopFailed(ILogger logger, Exception exception);
+}
+
+/// <summary>The wait GitHub asked for (Retry-After, rate-limit reset) when an API call failed.</summary>
+public static class RetryAfter
+{
+    private static readonly TimeSpan Longest = TimeSpan.FromHours(1);
+
+    public static TimeSpan? From(Exception error)
+    {
+        switch (error)
+        {
+            case Octokit.RateLimitExceededException rateLimit:
+                var untilReset = rateLimit.Reset - DateTimeOffset.UtcNow;
+                return Clamp(untilReset);
+            case Octokit.SecondaryRateLimitExceededException secondary:
+                return Header(secondary.HttpResponse) ?? TimeSpan.FromMinutes(1);
+            case Octokit.ApiException api:
+                return Header(api.HttpResponse);
+            case IRetryAfterError hinted:
+                return hinted.RetryAfter is { } hint ? Clamp(hint) : null;
+            default:
+                return null;
+        }
+    }
+
+    private static TimeSpan? Header(Octokit.IResponse? response)
+    {
+        if (response?.Headers is null || !response.Headers.TryGetValue("Retry-After", out var value))
+        {
+            return null;
+        }
+
+        return int.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var seconds) ? Clamp(TimeSpan.FromSeconds(seconds)) : null;
+    }
+
+    private static TimeSpan Clamp(TimeSpan wait) => wait < TimeSpan.Zero ? TimeSpan.Zero : wait > Longest ? Longest : wait;
+}
+
+/// <summary>Implemented by publisher errors that carry GitHub's requested wait.</summary>
+public interface IRetryAfterError
+{
+    TimeSpan? RetryAfter { get; }
+}

@@ -1,0 +1,62 @@
+namespace Grader.Bot.Storage;
+
+/// <summary>Where a delivery stands: accepted ones are interpreted by the dispatcher, even after a restart.</summary>
+public enum DeliveryState
+{
+    Accepted,
+    Processed,
+    Ignored,
+    Failed,
+}
+
+/// <summary>Where a grading job stands. Only queued and running jobs are reconciled into Hangfire on start.</summary>
+public enum JobState
+{
+    Queued,
+    Running,
+    Completed,
+    Superseded,
+    Cancelled,
+    Failed,
+}
+
+/// <summary>A webhook delivery as persisted before it was acknowledged.</summary>
+public sealed record StoredDelivery(string DeliveryId, string Event, string? Action, string Payload, DeliveryState State, DateTimeOffset ReceivedAt);
+
+/// <summary>The pull request a job grades and where its results go.</summary>
+public sealed record PullRequestRef(long InstallationId, string Repository, int Number)
+{
+    public string Owner => Repository[..Repository.IndexOf('/', StringComparison.Ordinal)];
+    public string Name => Repository[(Repository.IndexOf('/', StringComparison.Ordinal) + 1)..];
+    public override string ToString() => $"{Repository}#{Number}";
+}
+
+/// <summary>One grading job: a (repository, PR, head SHA) graded with a course rubric.</summary>
+public sealed record GradingJobRecord
+{
+    public required string JobKey { get; init; }
+    public required PullRequestRef PullRequest { get; init; }
+    public required string HeadSha { get; init; }
+    public required string RubricName { get; init; }
+    public required string RubricPath { get; init; }
+    public string? HiddenTestsPath { get; init; }
+    public required string Queue { get; init; }
+    public JobState State { get; init; }
+    public int Attempts { get; init; }
+    public string? HangfireJobId { get; init; }
+    public long? CheckRunId { get; init; }
+    public string? Error { get; init; }
+
+    public static string KeyFor(string repository, int number, string headSha) => $"{repository}#{number}@{headSha}";
+}
+
+/// <summary>A result (or a queued check run) waiting to reach GitHub.</summary>
+public sealed record OutboxItem(long Id, string JobKey, OutboxKind Kind, string Payload, int Attempts);
+
+public enum OutboxKind
+{
+    /// <summary>Create the check run in state queued.</summary>
+    QueuedCheckRun,
+    /// <summary>Complete the check run and post the review.</summary>
+    Result,
+}

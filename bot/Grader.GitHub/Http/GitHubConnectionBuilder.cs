@@ -1,0 +1,44 @@
+using Grader.GitHub.Auth;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Octokit;
+using Octokit.Internal;
+
+namespace Grader.GitHub.Http;
+
+/// <summary>Builds Octokit clients over the resilient HTTP pipeline, against the configured API base URL.</summary>
+public sealed class GitHubConnectionBuilder(
+    IOptions<GitHubAppOptions> appOptions,
+    IOptions<GitHubResilienceOptions> resilienceOptions,
+    TimeProvider time,
+    ILoggerFactory loggerFactory)
+{
+    private readonly ILogger _logger = loggerFactory.CreateLogger("Grader.GitHub.Http");
+
+    public IGitHubClient Build(ICredentialStore credentials)
+    {
+        var options = appOptions.Value;
+        var adapter = new HttpClientAdapter(() => new GitHubResilienceHandler(resilienceOptions.Value, time, _logger)
+        {
+            InnerHandler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) },
+        });
+        var connection = new Connection(
+            new ProductHeaderValue(options.UserAgent),
+            NormalizeBaseUrl(options.ApiBaseUrl),
+            credentials,
+            adapter,
+            new SimpleJsonSerializer());
+        return new GitHubClient(connection);
+    }
+
+    /// <summary>Octokit resolves relative endpoints against the base, so an Enterprise "/api/v3" needs its trailing slash.</summary>
+    internal static Uri NormalizeBaseUrl(Uri baseUrl) =>
+        baseUrl.AbsoluteUri.EndsWith('/') ? baseUrl : new Uri(baseUrl.AbsoluteUri + "/");
+}
+
+/// <summary>Credentials of the App itself: a freshly signed JWT per request.</summary>
+public sealed class AppJwtCredentialStore(AppJwtFactory jwtFactory) : ICredentialStore
+{
+    public Task<Credentials> GetCredentials() =>
+        Task.FromResult(new Credentials(jwtFactory.CreateToken(), AuthenticationType.Bearer));
+}

@@ -1,0 +1,22 @@
+namespace Grader.GitHub.Http;
+
+/// <summary>Bounds for retrying GitHub calls in-line before the caller falls back to the outbox.</summary>
+public sealed class GitHubResilienceOptions
+{
+    public const string SectionName = "GitHub:Resilience";
+
+    /// <summary>Retries after the first attempt (5xx, connection failures, rate limits).</summary>
+    public int MaxRetries { get; set; } = 4;
+
+    /// <summary>First back-off for 5xx and connection failures; doubles per attempt, with jitter.</summary>
+    public TimeSpan BaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest back-off between two attempts for 5xx and connection failures.</summary>
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Longest wait GitHub may ask for (Retry-After, rate-limit reset) that is still waited in-line; a longer one
+    /// fails the call at once so the result goes to the outbox instead of holding a worker.
+    /// </summary>
+    public TimeSpan MaxInlineWait { get; set; } = TimeSpan.FromSeconds(90);
+}

@@ -1,0 +1,114 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Grader.GitHub.Http;
+using Grader.Rubrics.Model;
+using Microsoft.Extensions.Logging;
+using Octokit;
+
+namespace Grader.GitHub.Publishing;
+
+/// <summary>The review that was posted, or found already posted, for a head commit.</summary>
+public sealed record ReviewOutcome(long ReviewId, bool AlreadyExisted, ReviewEvent PostedEvent);
+
+/// <summary>
+/// Posts exactly one review per (pull request, head commit): a hidden marker in the body names the commit, so a
+/// retried job or a duplicate delivery finds the review already there and posts nothing.
+/// </summary>
+public sealed partial class ReviewPublisher(IGitHubClientFactory clients, ILogger<ReviewPublisher> logger)
+{
+    // Serialises publishers of the same commit within this process; across processes the job queue runs one job per commit.
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
+
+    public static string Marker(PublishTarget target) => $"<!-- grader:sha={target.HeadSha};job={target.JobId} -->";
+
+    private static string MarkerPrefix(string headSha) => $"<!-- grader:sha={headSha};";
+
+    public async Task<ReviewOutcome> PublishAsync(PublishTarget target, PublishableResult result, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(result.ReviewBody);
+        var key = $"{target.Owner}/{target.Repository}#{target.PullRequestNumber}@{target.HeadSha}";
+        var gate = _locks.GetOrAdd(key, static _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var client = clients.CreateInstallationClient(target.InstallationId);
+            var reviews = await GitHubCallScope.RunAsync(
+                () => client.PullRequest.Review.GetAll(target.Owner, target.Repository, target.PullRequestNumber), cancellationToken).ConfigureAwait(false);
+            var existing = reviews.FirstOrDefault(r =>
+                r.CommitId == target.HeadSha && r.Body?.Contains(MarkerPrefix(target.HeadSha), StringComparison.Ordinal) == true);
+            if (existing is not null)
+            {
+                LogReviewExists(logger, existing.Id, target.ToString());
+                return new ReviewOutcome(existing.Id, true, ToReviewEvent(existing.State.Value));
+            }
+
+            return await CreateAsync(client, target, result.ReviewBody, result.ReviewEvent, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task<ReviewOutcome> CreateAsync(IGitHubClient client, PublishTarget target, string body, ReviewEvent reviewEvent, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var created = await PostAsync(client, target, body, reviewEvent, cancellationToken).ConfigureAwait(false);
+            LogReviewPosted(logger, created.Id, reviewEvent, target.ToString());
+            return new ReviewOutcome(created.Id, false, reviewEvent);
+        }
+        catch (ApiException ex) when (reviewEvent != ReviewEvent.Comment && ex.StatusCode == HttpStatusCode.UnprocessableEntity)
+        {
+            // GitHub refuses APPROVE and REQUEST_CHANGES on a pull request opened by the App itself.
+            LogFallingBackToComment(logger, reviewEvent, target.ToString(), SecretRedactor.Redact(ex.Message));
+            var note = $"\n\n> **Note:** the rubric asked for **{Describe(reviewEvent)}**, but GitHub did not accept that review event here " +
+                       $"(\"{SecretRedactor.Redact(ex.Message)}\"), so this review is posted as a comment.";
+            var created = await PostAsync(client, target, body + note, ReviewEvent.Comment, cancellationToken).ConfigureAwait(false);
+            LogReviewPosted(logger, created.Id, ReviewEvent.Comment, target.ToString());
+            return new ReviewOutcome(created.Id, false, ReviewEvent.Comment);
+        }
+    }
+
+    private static Task<PullRequestReview> PostAsync(IGitHubClient client, PublishTarget target, string body, ReviewEvent reviewEvent, CancellationToken cancellationToken)
+    {
+        var marker = Marker(target);
+        var room = GitHubLimits.MaxOutputCharacters - marker.Length - 2;
+        var review = new PullRequestReviewCreate
+        {
+            CommitId = target.HeadSha,
+            Body = GitHubLimits.Truncate(body, room) + "\n\n" + marker,
+            Event = reviewEvent switch
+            {
+                ReviewEvent.Approve => PullRequestReviewEvent.Approve,
+                ReviewEvent.RequestChanges => PullRequestReviewEvent.RequestChanges,
+                _ => PullRequestReviewEvent.Comment,
+            },
+        };
+        return GitHubCallScope.RunAsync(
+            () => client.PullRequest.Review.Create(target.Owner, target.Repository, target.PullRequestNumber, review), cancellationToken);
+    }
+
+    private static string Describe(ReviewEvent reviewEvent) => reviewEvent switch
+    {
+        ReviewEvent.Approve => "approve",
+        ReviewEvent.RequestChanges => "request changes",
+        _ => "comment",
+    };
+
+    private static ReviewEvent ToReviewEvent(PullRequestReviewState state) => state switch
+    {
+        PullRequestReviewState.Approved => ReviewEvent.Approve,
+        PullRequestReviewState.ChangesRequested => ReviewEvent.RequestChanges,
+        _ => ReviewEvent.Comment,
+    };
+
+    [LoggerMessage(EventId = 2301, Level = LogLevel.Information, Message = "Posted review {ReviewId} ({Event}) for {Target}")]
+    private static partial void LogReviewPosted(ILogger logger, long reviewId, ReviewEvent @event, string target);
+
+    [LoggerMessage(EventId = 2302, Level = LogLevel.Information, Message = "Review {ReviewId} already posted for {Target}; not posting another")]
+    private static partial void LogReviewExists(ILogger logger, long reviewId, string target);
+
+    [LoggerMessage(EventId = 2303, Level = LogLevel.Warning, Message = "GitHub refused review event {Event} for {Target} ({Reason}); posting it as a comment")]
+    private static partial void LogFallingBackToComment(ILogger logger, ReviewEvent @event, string target, string reason);
+}

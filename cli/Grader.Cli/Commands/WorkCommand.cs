@@ -1,0 +1,65 @@
+using System.CommandLine;
+using Grader.Bot.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Hosting;
+
+namespace Grader.Cli.Commands;
+
+/// <summary>
+/// <c>grader work</c>: a runner-only process (Hangfire server, no webhook endpoint) for the PostgreSQL mode,
+/// taking jobs from the given queues.
+/// </summary>
+public static class WorkCommand
+{
+    public static Command Build()
+    {
+        var config = new Option<FileInfo>("--config") { Description = "The bot config file; bot.hangfire_postgres_connection_string must be set.", Required = true };
+        var queues = new Option<string[]>("--queues") { Description = "Queues (capabilities) this runner serves: cpu, gpu.", DefaultValueFactory = _ => ["cpu"], AllowMultipleArgumentsPerToken = true };
+        var urls = new Option<string[]>("--urls") { Description = "Addresses of the health endpoint.", DefaultValueFactory = _ => ["http://127.0.0.1:3001"], AllowMultipleArgumentsPerToken = true };
+        var command = new Command("work", "Run a grading runner that takes jobs from PostgreSQL-backed Hangfire queues.") { config, queues, urls };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var settings = new BotHostSettings(parse.GetRequiredValue(config).FullName)
+            {
+                Urls = parse.GetValue(urls) ?? [],
+                Queues = parse.GetValue(queues),
+                RunJobs = true,
+                ServeWebhooks = false,
+            };
+            return await HostRunner.RunAsync(settings, cancellationToken).ConfigureAwait(false);
+        });
+        return command;
+    }
+}
+
+/// <summary>Runs a bot host until Ctrl+C; a bad config is a clear error, not a stack trace.</summary>
+internal static class HostRunner
+{
+    public static async Task<int> RunAsync(BotHostSettings settings, CancellationToken cancellationToken)
+    {
+        WebApplication app;
+        try
+        {
+            app = GraderBotHost.Build(settings);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or FileNotFoundException or DirectoryNotFoundException or YamlDotNet.Core.YamlException)
+        {
+            await Console.Error.WriteLineAsync($"grader: {ex.Message}").ConfigureAwait(false);
+            return 2;
+        }
+
+        if (!settings.ServeWebhooks && string.IsNullOrEmpty(app.Configuration["Bot:HangfirePostgresConnectionString"]))
+        {
+            await Console.Error.WriteLineAsync("grader work: bot.hangfire_postgres_connection_string is required (in-memory Hangfire is private to `grader serve`).").ConfigureAwait(false);
+            return 2;
+        }
+
+        await using (app.ConfigureAwait(false))
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return 0;
+    }
+}

@@ -1,0 +1,46 @@
+using Grader.Bot.Storage;
+using Grader.Bot.Tests.Support;
+
+namespace Grader.Bot.Tests.Jobs;
+
+internal sealed class ReconciliationTests : BotTestBase
+{
+    [Test]
+    public async Task Restart_JobRunningWhenStopped_ReEnqueuedAndGraded()
+    {
+        Grader.Behaviour = async (_, _, ct) =>
+        {
+            await Task.Delay(Timeout.Infinite, ct);
+            return ScriptedGrader.Passed();
+        };
+        using (await Host.PostAsync("pull_request", WebhookFixtures.PullRequest("opened")))
+        {
+        }
+
+        await WaitForJobStateAsync(WebhookFixtures.HeadSha, JobState.Running);
+        await RestartAsync(whileStopped: () => Grader.Behaviour = (_, _, _) => Task.FromResult(ScriptedGrader.Passed()));
+
+        var job = await WaitForJobStateAsync(WebhookFixtures.HeadSha, JobState.Completed);
+        Assert.That(job!.Attempts, Is.EqualTo(2));
+        await Eventually.ThatAsync(() => Publisher.Of("review").Any(), "review posted");
+    }
+
+    [Test]
+    public async Task Restart_JobQueuedOnUnservedQueue_StillQueuedInNewHangfire()
+    {
+        Gateway.DefaultBranchFiles[".grader.yml"] = "rubric: hello-gpu\n";
+        using (await Host.PostAsync("pull_request", WebhookFixtures.PullRequest("opened")))
+        {
+        }
+
+        var before = await WaitForJobStateAsync(WebhookFixtures.HeadSha, JobState.Queued);
+        await Eventually.ThatAsync(async () => (await JobAsync(WebhookFixtures.HeadSha))?.HangfireJobId, id => id is not null, "enqueued");
+
+        await RestartAsync();
+
+        var after = await Eventually.ThatAsync(
+            () => JobAsync(WebhookFixtures.HeadSha), j => j?.HangfireJobId is not null && j.HangfireJobId != before!.HangfireJobId, "re-enqueued");
+        var state = Hangfire.JobStorage.Current.GetConnection().GetStateData(after!.HangfireJobId!);
+        Assert.That(state.Name, Is.EqualTo("Enqueued"));
+    }
+}

@@ -1,3 +1,0 @@
-namespace Grader.Bot.Tests;
-
-internal static class Placeholder;
