@@ -112,6 +112,9 @@ public sealed partial class GitHubEmulator
         body["head"]!["sha"] = pull.HeadSha;
         body["head"]!["ref"] = pull.HeadRef;
         body["base"]!["ref"] = pull.BaseRef;
+        // The description's own example lists a team without the required "type"; nobody is requested here anyway.
+        body["requested_teams"] = new JsonArray();
+        body["requested_reviewers"] = new JsonArray();
         return Json(body);
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
+using Grader.GitHub.Auth;
 using Grader.GitHub.Http;
 using Grader.GitHub.Outbox;
 using Grader.GitHub.Publishing;
@@ -50,7 +51,8 @@ public sealed class GitHubClientHarness : IAsyncDisposable
         GitHubTestEnvironment environment,
         Uri? apiBaseUrl = null,
         string? pullRequestAuthor = null,
-        string? gitDirectory = null)
+        string? gitDirectory = null,
+        Action<GitHubAppOptions>? configure = null)
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var suffix = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
@@ -70,6 +72,7 @@ public sealed class GitHubClientHarness : IAsyncDisposable
                 o.AppId = app.Id;
                 o.PrivateKeyPem = app.PrivateKeyPem;
                 o.ApiBaseUrl = apiBaseUrl ?? environment.ApiBaseUrl;
+                configure?.Invoke(o);
             })
             .Configure<FilePublishOutboxOptions>(o => o.Directory = outbox)
             .Configure<GitHubHttpOptions>(o => o.Handlers.Add(environment.CreateViolationRecorder))
