@@ -104,9 +104,12 @@ public sealed partial class TestsCheckExecutor(IContainerSandbox sandbox, ILogge
             };
         }
 
-        var report = run.CopiedOut is not null
-            ? JUnitParser.ParsePath(run.CopiedOut, _parserOptions)
-            : new JUnitReport([], run.CopyOutError ?? "no JUnit report was written");
+        var report = run switch
+        {
+            { CopyOutError: { } error } => new JUnitReport([], $"the report could not be copied out: {error}"),
+            { CopiedOut: { } copied } => JUnitParser.ParsePath(copied, _parserOptions),
+            _ => new JUnitReport([], "no JUnit report was written"),
+        };
         if (report.Total == 0 && report.Error is not null)
         {
             return Failed(criterion, spec, $"The JUnit report could not be used: {report.Error} (exit code {run.ExitCode}).", logs, run);

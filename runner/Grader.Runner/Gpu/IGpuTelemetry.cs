@@ -33,7 +33,11 @@ public sealed record GpuTelemetrySummary(
     double PeakUtilization,
     double EnergyJoules,
     double PeakPowerWatts,
-    double PeakTemperatureCelsius);
+    double PeakTemperatureCelsius)
+{
+    /// <summary>The last NVML error seen while sampling, or null; a summary with no samples and an error is a grader error.</summary>
+    public string? Error { get; init; }
+}
 
 /// <summary>Samples telemetry in the background while a step runs.</summary>
 public interface IGpuSampler

@@ -1,0 +1,8 @@
+namespace Grader.Runner.Checkout;
+
+/// <summary>A submission ready to grade on the runner.</summary>
+/// <param name="Directory">The submission's files (no .git folder for git submissions).</param>
+/// <param name="CommitSha">The full SHA of the commit checked out; null for a plain folder.</param>
+/// <param name="FetchedObjects">Objects received from the remote by this checkout (0 when the mirror had everything).</param>
+/// <param name="Fetched">Whether the remote was contacted at all.</param>
+public sealed record CheckedOutSubmission(string Directory, string? CommitSha, int FetchedObjects, bool Fetched);

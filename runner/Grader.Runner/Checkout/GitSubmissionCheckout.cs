@@ -1,0 +1,216 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using Grader.Runner.Pipeline;
+using LibGit2Sharp;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Grader.Runner.Checkout;
+
+/// <summary>
+/// Checks submissions out with LibGit2Sharp. Remote repositories are mirrored (bare) under
+/// <see cref="RunnerOptions.MirrorCache"/>, one mirror per clone URL, so a re-grade fetches only new objects,
+/// and nothing is fetched when the requested commit is already there. The commit's tree is written into the
+/// job's folder without a .git folder: no remote URL or credential ever lands next to learner code.
+/// </summary>
+public sealed partial class GitSubmissionCheckout : ISubmissionCheckout
+{
+    /// <summary>The user name GitHub expects with an installation or personal access token.</summary>
+    public const string TokenUserName = "x-access-token";
+
+    private const string RemoteName = "origin";
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> MirrorLocks = new(StringComparer.Ordinal);
+
+    private readonly RunnerOptions _options;
+    private readonly ILogger<GitSubmissionCheckout> _logger;
+
+    public GitSubmissionCheckout(IOptions<RunnerOptions> options, ILogger<GitSubmissionCheckout> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    public async Task<CheckedOutSubmission> CheckoutAsync(SubmissionSource source, string workDirectory, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return source switch
+        {
+            LocalFolderSubmission folder => CheckFolder(folder),
+            LocalRepositorySubmission local => await Task.Run(() => CheckoutLocal(local, workDirectory, cancellationToken), cancellationToken).ConfigureAwait(false),
+            RemoteRepositorySubmission remote => await CheckoutRemoteAsync(remote, workDirectory, cancellationToken).ConfigureAwait(false),
+            _ => throw new ArgumentException($"Unknown submission source {source.GetType().Name}.", nameof(source)),
+        };
+    }
+
+    /// <summary>The mirror folder of a clone URL (a hash of the URL without credentials).</summary>
+    public string MirrorPathFor(Uri cloneUrl)
+    {
+        var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(RemoteRepositorySubmission.SafeUrl(cloneUrl))))[..24];
+        return Path.Combine(_options.MirrorCache, key + ".git");
+    }
+
+    private static CheckedOutSubmission CheckFolder(LocalFolderSubmission folder)
+    {
+        var path = Path.GetFullPath(folder.Path);
+        if (!Directory.Exists(path)) throw new GraderInfrastructureException($"The submission folder {path} does not exist.");
+        return new CheckedOutSubmission(path, null, 0, Fetched: false);
+    }
+
+    private CheckedOutSubmission CheckoutLocal(LocalRepositorySubmission local, string workDirectory, CancellationToken cancellationToken)
+    {
+        var path = Path.GetFullPath(local.Path);
+        if (!Repository.IsValid(path)) throw new GraderInfrastructureException($"{path} is not a git repository.");
+        using var repo = new Repository(path);
+        var commit = Resolve(repo, local.Revision ?? "HEAD", path);
+        var target = Path.Combine(workDirectory, "submission");
+        TreeExporter.Export(commit.Tree, target, cancellationToken);
+        LogCheckedOut(_logger, path, commit.Sha, 0);
+        return new CheckedOutSubmission(target, commit.Sha, 0, Fetched: false);
+    }
+
+    private async Task<CheckedOutSubmission> CheckoutRemoteAsync(RemoteRepositorySubmission remote, string workDirectory, CancellationToken cancellationToken)
+    {
+        var (url, token) = SplitCredentials(remote);
+        var mirror = MirrorPathFor(remote.CloneUrl);
+        var gate = MirrorLocks.GetOrAdd(mirror, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await Task.Run(() => CheckoutFromMirror(remote, url, token, mirror, workDirectory, cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+        catch (LibGit2SharpException ex)
+        {
+            throw new GraderInfrastructureException($"Fetching {remote.Describe()} failed: {Scrub(ex.Message, token)}");
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private CheckedOutSubmission CheckoutFromMirror(RemoteRepositorySubmission remote, string url, string? token, string mirror, string workDirectory, CancellationToken cancellationToken)
+    {
+        if (!Repository.IsValid(mirror))
+        {
+            if (Directory.Exists(mirror)) Directory.Delete(mirror, recursive: true);
+            Directory.CreateDirectory(mirror);
+            Repository.Init(mirror, isBare: true);
+        }
+        using var repo = new Repository(mirror);
+        if (repo.Network.Remotes[RemoteName] is null) repo.Network.Remotes.Add(RemoteName, url);
+
+        var received = 0;
+        var fetched = false;
+        // An unchanged commit that the mirror already holds needs no network at all.
+        var commit = remote.CommitSha is not null ? repo.Lookup<Commit>(remote.CommitSha) : null;
+        if (commit is null)
+        {
+            var refspecs = remote.Ref is null
+                ? new[] { "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*" }
+                : [RefspecFor(remote.Ref)];
+            received += Fetch(repo, refspecs, token, cancellationToken);
+            fetched = true;
+            commit = remote.CommitSha is not null
+                ? repo.Lookup<Commit>(remote.CommitSha)
+                : Resolve(repo, remote.Ref ?? "HEAD", remote.Describe());
+            if (commit is null && remote.CommitSha is not null)
+            {
+                // Hosts such as GitHub serve a commit by SHA even when no fetched ref points at it (force-pushed PRs).
+                try
+                {
+                    received += Fetch(repo, [remote.CommitSha], token, cancellationToken);
+                }
+                catch (LibGit2SharpException ex)
+                {
+                    LogShaFetchRefused(_logger, remote.Describe(), Scrub(ex.Message, token));
+                }
+                commit = repo.Lookup<Commit>(remote.CommitSha);
+            }
+        }
+        if (commit is null)
+        {
+            throw new GraderInfrastructureException($"Commit {remote.CommitSha} is not in {remote.Describe()} (fetched {remote.Ref ?? "all branches and tags"}).");
+        }
+        Verify(commit, remote.CommitSha);
+        var target = Path.Combine(workDirectory, "submission");
+        TreeExporter.Export(commit.Tree, target, cancellationToken);
+        LogCheckedOut(_logger, remote.Describe(), commit.Sha, received);
+        return new CheckedOutSubmission(target, commit.Sha, received, fetched);
+    }
+
+    private static int Fetch(Repository repo, IEnumerable<string> refspecs, string? token, CancellationToken cancellationToken)
+    {
+        var received = 0;
+        var options = new FetchOptions
+        {
+            TagFetchMode = TagFetchMode.None,
+            Prune = false,
+            OnTransferProgress = p =>
+            {
+                received = p.ReceivedObjects;
+                return !cancellationToken.IsCancellationRequested;
+            },
+            OnProgress = _ => !cancellationToken.IsCancellationRequested,
+        };
+        if (token is not null)
+        {
+            options.CredentialsProvider = (_, _, _) => new UsernamePasswordCredentials { Username = TokenUserName, Password = token };
+        }
+        try
+        {
+            Commands.Fetch(repo, RemoteName, refspecs, options, logMessage: null);
+        }
+        catch (UserCancelledException) when (cancellationToken.IsCancellationRequested)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+        return received;
+    }
+
+    private static string RefspecFor(string reference)
+    {
+        if (reference.StartsWith("refs/", StringComparison.Ordinal)) return $"+{reference}:{reference}";
+        return $"+refs/heads/{reference}:refs/heads/{reference}";
+    }
+
+    private static Commit Resolve(Repository repo, string revision, string where)
+    {
+        var commit = repo.Lookup<Commit>(revision)
+            ?? repo.Lookup<Commit>("refs/heads/" + revision)
+            ?? repo.Lookup<Commit>("refs/tags/" + revision);
+        return commit ?? throw new GraderInfrastructureException($"{revision} is not a commit, branch or tag of {where}.");
+    }
+
+    private static void Verify(Commit commit, string? requested)
+    {
+        if (requested is null) return;
+        if (!commit.Sha.StartsWith(requested, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new GraderInfrastructureException($"Checked out {commit.Sha}, but {requested} was requested.");
+        }
+    }
+
+    /// <summary>Separates credentials from the URL: the mirror's config keeps only the safe URL.</summary>
+    private static (string Url, string? Token) SplitCredentials(RemoteRepositorySubmission remote)
+    {
+        var url = remote.CloneUrl;
+        var token = remote.Token;
+        if (!string.IsNullOrEmpty(url.UserInfo) && token is null)
+        {
+            var parts = Uri.UnescapeDataString(url.UserInfo).Split(':', 2);
+            token = parts.Length == 2 && parts[1].Length > 0 ? parts[1] : parts[0];
+        }
+        return (RemoteRepositorySubmission.SafeUrl(url), string.IsNullOrEmpty(token) ? null : token);
+    }
+
+    private static string Scrub(string message, string? token) =>
+        string.IsNullOrEmpty(token) ? message : message.Replace(token, "***", StringComparison.Ordinal);
+
+    [LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Information, Message = "Checked out {Source} at {Commit} ({Objects} objects fetched)")]
+    private static partial void LogCheckedOut(ILogger logger, string source, string commit, int objects);
+
+    [LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Debug, Message = "{Source} refused a fetch by commit SHA: {Reason}")]
+    private static partial void LogShaFetchRefused(ILogger logger, string source, string reason);
+}

@@ -1,0 +1,19 @@
+using Grader.Rubrics.Model;
+
+namespace Grader.Runner.Pipeline;
+
+/// <summary>One grading job: a submission graded against a loaded rubric.</summary>
+public sealed record GradingRequest
+{
+    public required Rubric Rubric { get; init; }
+    public required SubmissionSource Submission { get; init; }
+
+    /// <summary>The rubric's file as given (for result.json); null when the rubric did not come from a file.</summary>
+    public string? RubricFile { get; init; }
+
+    /// <summary>A hidden tests folder replacing the rubric's own (CLI --hidden-tests, bot configuration).</summary>
+    public string? HiddenTestsDirectory { get; init; }
+
+    /// <summary>Unique job id; labels every Docker object of the job.</summary>
+    public string JobId { get; init; } = Guid.NewGuid().ToString("n")[..16];
+}

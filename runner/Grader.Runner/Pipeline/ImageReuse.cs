@@ -1,0 +1,115 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+
+namespace Grader.Runner.Pipeline;
+
+/// <summary>
+/// Reuse of an image built earlier from an identical build context: the context's digest (every file's path,
+/// mode and content, the Dockerfile path) names a tag <c>grader-reuse/RUNNER:DIGEST</c>. A re-grade of an unchanged
+/// commit finds that tag and skips the build. Only the newest <see cref="MaxKept"/> such images are kept per runner.
+/// </summary>
+public sealed partial class ImageReuse(IDockerClient docker)
+{
+    public const string Repository = "grader-reuse";
+    public const int MaxKept = 10;
+
+    /// <summary>Bumped when what goes into the digest changes, so old tags stop matching.</summary>
+    private const string DigestVersion = "ctx-v1";
+
+    public static bool IsReusable(IEnumerable<string>? repoTags) =>
+        repoTags?.Any(t => t.StartsWith(Repository + "/", StringComparison.Ordinal)) == true;
+
+    /// <summary>The tag for a context digest on a runner (Docker names are lowercase and limited in characters).</summary>
+    public static string TagFor(string runnerId, string digest) => $"{Repository}/{SafeName(runnerId)}:{digest}";
+
+    /// <summary>A digest of the build context, or null when it is larger than <paramref name="maxBytes"/> (then nothing is reused).</summary>
+    public static async Task<string?> DigestAsync(string contextDirectory, string dockerfile, long maxBytes, CancellationToken cancellationToken)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(Encoding.UTF8.GetBytes(DigestVersion + "\0" + dockerfile + "\0"));
+        var root = Path.GetFullPath(contextDirectory);
+        long total = 0;
+        var files = Directory.EnumerateFileSystemEntries(root, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, ReturnSpecialDirectories = false })
+            .Order(StringComparer.Ordinal);
+        var buffer = new byte[81920];
+        foreach (var path in files)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var info = new FileInfo(path);
+            var relative = Path.GetRelativePath(root, path).Replace('\\', '/');
+            var mode = OperatingSystem.IsWindows() ? 0 : (int)info.UnixFileMode;
+            hash.AppendData(Encoding.UTF8.GetBytes($"{relative}\0{mode}\0{info.LinkTarget}\0"));
+            if (info.LinkTarget is not null || info.Attributes.HasFlag(FileAttributes.Directory)) continue;
+            total += info.Length;
+            if (total > maxBytes) return null;
+            var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, useAsync: true);
+            await using (stream.ConfigureAwait(false))
+            {
+                int read;
+                while ((read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0) hash.AppendData(buffer, 0, read);
+            }
+            hash.AppendData("\0"u8);
+        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset())[..32];
+    }
+
+    /// <summary>The image id behind a reuse tag, or null when there is none.</summary>
+    public async Task<string?> FindAsync(string tag, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var image = await docker.Images.InspectImageAsync(tag, cancellationToken).ConfigureAwait(false);
+            return image.ID;
+        }
+        catch (DockerImageNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Adds <paramref name="newTag"/> to an image.</summary>
+    public Task TagAsync(string image, string newTag, CancellationToken cancellationToken)
+    {
+        var colon = newTag.LastIndexOf(':');
+        return docker.Images.TagImageAsync(image, new ImageTagParameters { RepositoryName = newTag[..colon], Tag = newTag[(colon + 1)..], Force = true }, cancellationToken);
+    }
+
+    /// <summary>Keeps the newest <see cref="MaxKept"/> reusable images of a runner, untagging older ones.</summary>
+    public async Task TrimAsync(string runnerId, CancellationToken cancellationToken)
+    {
+        var repository = $"{Repository}/{SafeName(runnerId)}";
+        var images = await docker.Images.ListImagesAsync(new ImagesListParameters
+        {
+            Filters = new Dictionary<string, IDictionary<string, bool>>(StringComparer.Ordinal)
+            {
+                ["reference"] = new Dictionary<string, bool>(StringComparer.Ordinal) { [repository] = true },
+            },
+        }, cancellationToken).ConfigureAwait(false);
+        foreach (var old in images.OrderByDescending(i => i.Created).Skip(MaxKept))
+        {
+            foreach (var tag in old.RepoTags.Where(t => t.StartsWith(repository + ":", StringComparison.Ordinal)))
+            {
+                try
+                {
+                    await docker.Images.DeleteImageAsync(tag, new ImageDeleteParameters(), cancellationToken).ConfigureAwait(false);
+                }
+                catch (DockerImageNotFoundException)
+                {
+                    // Trimmed concurrently by another job of this runner.
+                }
+            }
+        }
+    }
+
+    [GeneratedRegex("[^a-z0-9._-]+")]
+    private static partial Regex Unsafe();
+
+    internal static string SafeName(string value)
+    {
+        var name = Unsafe().Replace(value.ToLowerInvariant(), "-").Trim('-', '.', '_');
+        return name.Length == 0 ? "runner" : name[..Math.Min(name.Length, 64)];
+    }
+}

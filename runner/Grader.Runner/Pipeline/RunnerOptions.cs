@@ -1,0 +1,31 @@
+namespace Grader.Runner.Pipeline;
+
+/// <summary>How this runner grades (options pattern: section "Grader:Runner").</summary>
+public sealed class RunnerOptions
+{
+    public const string SectionName = "Grader:Runner";
+
+    /// <summary>Identifies this runner's Docker objects: the start-up sweep removes only objects carrying it.</summary>
+    public string RunnerId { get; set; } = "runner-" + Environment.MachineName.ToLowerInvariant();
+
+    /// <summary>Per-job scratch folders (checkouts, copied-out reports) live under here.</summary>
+    public string WorkRoot { get; set; } = Path.Combine(Path.GetTempPath(), "grader", "work");
+
+    /// <summary>Bare mirrors of submission repositories, one per clone URL, so a re-grade fetches only what is new.</summary>
+    public string MirrorCache { get; set; } = Path.Combine(Path.GetTempPath(), "grader", "mirrors");
+
+    /// <summary>Build contexts larger than this are refused (the learner's failure).</summary>
+    public long MaxContextBytes { get; set; } = 512L << 20;
+
+    /// <summary>Build log kept per job.</summary>
+    public int MaxBuildLogBytes { get; set; } = 256 << 10;
+
+    /// <summary>
+    /// Reuse the image built earlier from an identical build context (same files, same Dockerfile) instead of
+    /// building again: a re-grade of an unchanged commit skips the build.
+    /// </summary>
+    public bool ReuseImages { get; set; } = true;
+
+    /// <summary>Keep the job's work folder after grading (for debugging); default removed.</summary>
+    public bool KeepWorkDirectories { get; set; }
+}

@@ -1,0 +1,201 @@
+using System.Diagnostics;
+using System.Globalization;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Grader.Runner.Docker;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Grader.Runner.Service;
+
+/// <summary>
+/// Runs the learner's image as a long-running service container on a per-job internal network that only
+/// the runner reaches (see <see cref="HostIngressGuard"/> for what isolates it), and waits until it is ready.
+/// </summary>
+/// <remarks>
+/// Hardening is the sandbox's where a service tolerates it: all capabilities dropped, no-new-privileges,
+/// memory (no swap), CPU and pids limits, a non-root user (the image's USER when it is not root, else
+/// nobody), a read-only root filesystem with a bounded tmpfs at /tmp. A read-only root suits a service:
+/// it serves from what the image holds and keeps scratch state in /tmp, which a restart wipes just as a
+/// real restart would. No init process is injected, so PID 1 is the learner's own entry point, whose
+/// signal handling the recovery checks grade. The log driver keeps at most 1 MB. GPUs are given as
+/// <c>--gpus device=...</c> does (a device request with driver nvidia).
+/// </remarks>
+public sealed partial class DockerServiceLauncher : IServiceLauncher, IDisposable
+{
+    private const string ServiceNetworkRole = "service-network";
+
+    private readonly IDockerClient _docker;
+    private readonly ServiceLauncherOptions _options;
+    private readonly ILogger<DockerServiceLauncher> _logger;
+    private readonly ServiceHttpClient _http = new();
+    private readonly HostIngressGuard? _guard;
+
+    public DockerServiceLauncher(IDockerClient docker, IOptions<ServiceLauncherOptions> options, ILogger<DockerServiceLauncher> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _docker = docker;
+        _options = options.Value;
+        _logger = logger;
+        _guard = _options.BlockServiceToHost ? new HostIngressGuard() : null;
+    }
+
+    public async Task<ServiceStartOutcome> StartAsync(ServiceLaunchRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var spec = request.Spec;
+        if (spec.Gpu && request.GpuDeviceIds.Count == 0)
+        {
+            throw new GraderInfrastructureException("The service needs a GPU but none was leased to this job.");
+        }
+        var image = await DockerCalls.RunAsync("inspect the service image", () => _docker.Images.InspectImageAsync(request.Image, cancellationToken)).ConfigureAwait(false);
+        var watch = Stopwatch.StartNew();
+        var runnerId = request.Labels.TryGetValue(DockerLabels.RunnerId, out var id) ? id : "runner";
+        var network = await CreateNetworkAsync(request.Labels, runnerId, cancellationToken).ConfigureAwait(false);
+        DockerRunningService? service = null;
+        try
+        {
+            var created = await DockerCalls.RunAsync("create the service container",
+                () => _docker.Containers.CreateContainerAsync(ContainerParameters(request, image, network), cancellationToken)).ConfigureAwait(false);
+            service = new DockerRunningService(_docker, created.ID, network, spec, _guard, _options, _logger);
+            LogStarting(_logger, request.Image, created.ID, network.Name);
+
+            var startError = await TryStartAsync(created.ID, cancellationToken).ConfigureAwait(false);
+            if (startError is not null)
+            {
+                return new ServiceStartOutcome(service, false, watch.Elapsed, startError, await service.GetLogsAsync(cancellationToken).ConfigureAwait(false));
+            }
+
+            var hasHealthcheck = image.Config?.Healthcheck?.Test is { Count: > 0 } test && test[0] != "NONE";
+            var mode = ServiceReadiness.ModeFor(spec, hasHealthcheck);
+            var readiness = new ServiceReadiness(_http, _options);
+            var result = await readiness.WaitAsync(service, mode, spec.ReadinessPath, spec.ReadinessTimeout, cancellationToken).ConfigureAwait(false);
+            var logs = await service.GetLogsAsync(cancellationToken).ConfigureAwait(false);
+            LogReadiness(_logger, created.ID, result.Ready, result.Elapsed.TotalMilliseconds);
+            return new ServiceStartOutcome(service, result.Ready, watch.Elapsed, result.Error, logs);
+        }
+        catch
+        {
+            // Nothing half-made outlives a failed start; the caller gets no service to dispose.
+            if (service is not null) await service.DisposeAsync().ConfigureAwait(false);
+            else await network.DisposeAsync(_docker, _guard, _logger, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task<ServiceNetwork> CreateNetworkAsync(IReadOnlyDictionary<string, string> labels, string runnerId, CancellationToken cancellationToken)
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..12];
+        // Linux interface names are at most 15 characters: "grd" + 12 hex digits, so the host rule can name it.
+        var bridge = "grd" + suffix;
+        var name = "grader-svc-" + suffix;
+        var networkLabels = new Dictionary<string, string>(labels, StringComparer.Ordinal) { [DockerLabels.Role] = ServiceNetworkRole };
+        var created = await DockerCalls.RunAsync("create the service network", () => _docker.Networks.CreateNetworkAsync(new NetworksCreateParameters
+        {
+            Name = name,
+            Driver = "bridge",
+            Internal = true,
+            EnableIPv6 = false,
+            CheckDuplicate = true,
+            Labels = networkLabels,
+            Options = new Dictionary<string, string>
+            {
+                ["com.docker.network.bridge.name"] = bridge,
+                ["com.docker.network.bridge.enable_icc"] = "true",
+            },
+        }, cancellationToken)).ConfigureAwait(false);
+        var network = new ServiceNetwork(created.ID, name, bridge, runnerId, GuardInstalled: false);
+        if (_guard is null) return network;
+        try
+        {
+            await _guard.InstallAsync(bridge, runnerId, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await network.DisposeAsync(_docker, null, _logger, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+        return network with { GuardInstalled = true };
+    }
+
+    private CreateContainerParameters ContainerParameters(ServiceLaunchRequest request, ImageInspectResponse image, ServiceNetwork network)
+    {
+        var spec = request.Spec;
+        var limits = request.Limits;
+        var port = spec.Port.ToString(CultureInfo.InvariantCulture) + "/tcp";
+        var host = new HostConfig
+        {
+            NetworkMode = network.Name,
+            Memory = limits.Memory.Bytes,
+            MemorySwap = limits.Memory.Bytes,
+            NanoCPUs = (long)(limits.Cpus * 1_000_000_000),
+            PidsLimit = limits.Pids,
+            CapDrop = ["ALL"],
+            SecurityOpt = ["no-new-privileges"],
+            ReadonlyRootfs = _options.ReadOnlyRootFilesystem,
+            Tmpfs = new Dictionary<string, string>
+            {
+                ["/tmp"] = string.Create(CultureInfo.InvariantCulture, $"rw,nosuid,nodev,size={limits.TmpSize.Bytes}"),
+            },
+            RestartPolicy = RestartPolicyFor(spec.RestartPolicy),
+            LogConfig = new LogConfig { Type = "json-file", Config = new Dictionary<string, string> { ["max-size"] = "1m", ["max-file"] = "1" } },
+            Init = false,
+        };
+        if (spec.Gpu)
+        {
+            host.DeviceRequests = [new DeviceRequest { Driver = "nvidia", DeviceIDs = [.. request.GpuDeviceIds], Capabilities = [["gpu"]] }];
+        }
+        return new CreateContainerParameters
+        {
+            Image = request.Image,
+            Cmd = spec.Command is { Count: > 0 } command ? [.. command] : null,
+            Env = [.. spec.Environment.Select(kv => $"{kv.Key}={kv.Value}")],
+            Labels = new Dictionary<string, string>(request.Labels, StringComparer.Ordinal),
+            ExposedPorts = new Dictionary<string, EmptyStruct> { [port] = default },
+            User = IsRoot(image.Config?.User) ? _options.FallbackUser : image.Config!.User,
+            HostConfig = host,
+        };
+    }
+
+    private RestartPolicy RestartPolicyFor(string policy) => policy switch
+    {
+        "no" => new RestartPolicy { Name = RestartPolicyKind.No },
+        "on-failure" => new RestartPolicy { Name = RestartPolicyKind.OnFailure, MaximumRetryCount = _options.OnFailureMaxRetries },
+        "always" => new RestartPolicy { Name = RestartPolicyKind.Always },
+        "unless-stopped" => new RestartPolicy { Name = RestartPolicyKind.UnlessStopped },
+        _ => throw new ArgumentException($"Unknown restart policy '{policy}' (expected no, on-failure, always or unless-stopped).", nameof(policy)),
+    };
+
+    private static bool IsRoot(string? user)
+    {
+        if (string.IsNullOrWhiteSpace(user)) return true;
+        var name = user.Split(':')[0];
+        return name is "root" or "0";
+    }
+
+    /// <summary>Starts the container; a start the runtime refuses because of the image (no such executable) is the learner's error.</summary>
+    private async Task<string?> TryStartAsync(string containerId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _docker.Containers.StartContainerAsync(containerId, new ContainerStartParameters(), cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (DockerApiException e) when (e.ResponseBody.Contains("OCI runtime", StringComparison.Ordinal))
+        {
+            return $"The service container could not start: {e.ResponseBody.Trim()}";
+        }
+        catch (Exception e) when (DockerCalls.IsEngineFailure(e))
+        {
+            throw new GraderInfrastructureException($"Docker engine failed to start the service container: {e.Message}", e);
+        }
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Starting service {Image} as {ContainerId} on network {Network}")]
+    private static partial void LogStarting(ILogger logger, string image, string containerId, string network);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Service {ContainerId} ready: {Ready} after {ElapsedMs} ms")]
+    private static partial void LogReadiness(ILogger logger, string containerId, bool ready, double elapsedMs);
+}

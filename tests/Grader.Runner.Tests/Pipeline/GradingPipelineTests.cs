@@ -1,0 +1,254 @@
+using Grader.Rubrics.Model;
+using Grader.Rubrics.Results;
+using Grader.Rubrics.Scoring;
+using Grader.Runner.Checks;
+using Grader.Runner.Pipeline;
+using Grader.Runner.Service;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Grader.Runner.Tests.Pipeline;
+
+[TestFixture]
+public sealed class GradingPipelineTests
+{
+    private const string BusyboxDockerfile = "FROM grader/busybox:1\nCOPY hello.txt /hello.txt\nCMD [\"cat\", \"/hello.txt\"]\n";
+
+    private const string SizeCriterion = """
+          - id: size
+            title: Small image
+            points: 10
+            check: { image_size: { max: 50MB } }
+        """;
+
+    [Test]
+    public async Task RunAsync_DockerfileDoesNotBuild_ImageCriteriaAreNotRunWithTheBuildError()
+    {
+        await using var harness = new PipelineHarness();
+        await harness.EnsureBusyboxAsync();
+        var folder = harness.Submission("broken", ("Dockerfile", "FROM grader/busybox:1\nRUN exit 3\n"));
+
+        var run = await harness.Pipeline.RunAsync(harness.Request(PipelineHarness.Rubric(SizeCriterion), folder), null, CancellationToken.None);
+
+        var size = run.Results.Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(size.Status, Is.EqualTo(CheckStatus.NotRun));
+            Assert.That(size.Message, Does.StartWith("the image did not build"));
+            Assert.That(run.Review.Incomplete, Is.False, "a build failure is the learner's, not the grader's");
+            Assert.That(run.Review.Criteria.Single().Outcome, Is.EqualTo(CriterionOutcome.NotMet));
+            Assert.That(run.Steps.Single(s => s.Step == GradingSteps.Build).Status, Is.EqualTo(StepStatus.Failed));
+        });
+        Assert.That(await harness.LeftoversAsync(), Is.EqualTo((0, 0, 0)));
+    }
+
+    [Test]
+    public async Task RunAsync_DockerEngineUnreachable_ImageCriteriaAreGraderErrorsNotFailures()
+    {
+        await using var harness = new PipelineHarness(settings: new Dictionary<string, string?> { ["Grader:Docker:Endpoint"] = "unix:///tmp/no-docker-here.sock" });
+        var folder = harness.Submission("ok", ("Dockerfile", BusyboxDockerfile), ("hello.txt", "hi"));
+
+        var run = await harness.Pipeline.RunAsync(harness.Request(PipelineHarness.Rubric(SizeCriterion), folder), null, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Results.Single().Status, Is.EqualTo(CheckStatus.GraderError));
+            Assert.That(run.Review.Incomplete, Is.True);
+            Assert.That(run.GraderErrors.Select(e => e.Step), Does.Contain(GradingSteps.Build));
+            Assert.That(run.Steps.Single(s => s.Step == GradingSteps.Build).Status, Is.EqualTo(StepStatus.GraderError));
+        });
+    }
+
+    [Test]
+    public async Task RunAsync_CheckKindWithoutExecutor_IsGraderErrorNamingTheKind()
+    {
+        await using var harness = new PipelineHarness(services => services.RemoveAll<ICheckExecutor>());
+        var folder = harness.Submission("docs", ("README.md", "# Hi\n"));
+        var rubric = PipelineHarness.Rubric("""
+              - id: docs
+                title: Docs
+                points: 5
+                check: { files: { require: [README.md] } }
+            """);
+
+        var run = await harness.Pipeline.RunAsync(harness.Request(rubric, folder), null, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Results.Single().Status, Is.EqualTo(CheckStatus.GraderError));
+            Assert.That(run.Results.Single().Message, Does.Contain("'files'"));
+            Assert.That(run.Steps.Any(s => s.Step == GradingSteps.Build), Is.False, "a files-only rubric needs no image");
+        });
+    }
+
+    [Test]
+    public async Task RunAsync_GpuCriterionOnRunnerWithoutGpu_IsGraderErrorNoGpu()
+    {
+        await using var harness = new PipelineHarness(services => services.RemoveAll<ICheckExecutor>());
+        await harness.EnsureBusyboxAsync();
+        var folder = harness.Submission("gpu", ("Dockerfile", BusyboxDockerfile), ("hello.txt", "hi"));
+        var rubric = PipelineHarness.Rubric("""
+              - id: gpu-memory
+                title: GPU memory
+                points: 5
+                check: { gpu: { during: tests, max_memory: 8GB } }
+            """);
+
+        var run = await harness.Pipeline.RunAsync(harness.Request(rubric, folder), null, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Results.Single().Status, Is.EqualTo(CheckStatus.GraderError));
+            Assert.That(run.Results.Single().Message, Does.StartWith("no GPU on this runner"));
+            Assert.That(run.Review.Incomplete, Is.True);
+        });
+    }
+
+    [Test]
+    public async Task RunAsync_ServiceCheckWithoutLauncher_IsGraderErrorNotSupported()
+    {
+        await using var harness = new PipelineHarness(services => services.RemoveAll<IServiceLauncher>());
+        await harness.EnsureBusyboxAsync();
+        var folder = harness.Submission("svc", ("Dockerfile", BusyboxDockerfile), ("hello.txt", "hi"));
+        var rubric = PipelineHarness.Rubric("""
+              - id: health
+                title: Health
+                points: 5
+                check: { http_probe: { path: /health } }
+            """, "service: { port: 8080 }");
+
+        var run = await harness.Pipeline.RunAsync(harness.Request(rubric, folder), null, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Results.Single().Status, Is.EqualTo(CheckStatus.GraderError));
+            Assert.That(run.Results.Single().Message, Is.EqualTo("service checks are not supported by this runner"));
+        });
+    }
+
+    [Test]
+    public async Task RunAsync_ExecutorThrows_IsGraderErrorAndOtherCriteriaStillRun()
+    {
+        await using var harness = new PipelineHarness(services => services.AddSingleton<ICheckExecutor, ThrowingExecutor>());
+        await harness.EnsureBusyboxAsync();
+        var folder = harness.Submission("ok", ("Dockerfile", BusyboxDockerfile), ("hello.txt", "hi"));
+        var rubric = PipelineHarness.Rubric(SizeCriterion);
+        rubric = rubric with
+        {
+            Criteria = [new Criterion { Id = "crash", Title = "Crash", Points = 5, Check = new ThrowingCheck() }, .. rubric.Criteria],
+        };
+
+        var run = await harness.Pipeline.RunAsync(harness.Request(rubric, folder), null, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Results.Single(r => r.CriterionId == "crash").Status, Is.EqualTo(CheckStatus.GraderError));
+            Assert.That(run.Results.Single(r => r.CriterionId == "crash").Message, Does.Contain("executor bug"));
+            Assert.That(run.Steps.Select(s => s.Step), Does.Contain(GradingSteps.Check("size")), "the next criterion still ran");
+            Assert.That(run.Results.Single(r => r.CriterionId == "size").Message, Does.Not.Contain("executor bug"));
+        });
+    }
+
+    [Test]
+    public async Task RunAsync_UnchangedContextGradedTwice_ReusesTheImageBuiltTheFirstTime()
+    {
+        await using var harness = new PipelineHarness();
+        await harness.EnsureBusyboxAsync();
+        var folder = harness.Submission("ok", ("Dockerfile", BusyboxDockerfile), ("hello.txt", "hi"));
+        var rubric = PipelineHarness.Rubric(SizeCriterion);
+
+        var first = await harness.Pipeline.RunAsync(harness.Request(rubric, folder), null, CancellationToken.None);
+        var second = await harness.Pipeline.RunAsync(harness.Request(rubric, folder), null, CancellationToken.None);
+        File.WriteAllText(Path.Combine(folder, "hello.txt"), "changed");
+        var third = await harness.Pipeline.RunAsync(harness.Request(rubric, folder), null, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(first.ImageReused, Is.False);
+            Assert.That(second.ImageReused, Is.True);
+            Assert.That(third.ImageReused, Is.False, "a changed file is a new context");
+            Assert.That(second.Results.Single().Status, Is.EqualTo(first.Results.Single().Status));
+        });
+        Assert.That(await harness.LeftoversAsync(), Is.EqualTo((0, 0, 0)), "job images are removed; only reusable ones stay");
+    }
+
+    [Test]
+    public async Task RunAsync_CancelledDuringBuild_ThrowsAndLeavesNothingBehind()
+    {
+        await using var harness = new PipelineHarness();
+        await harness.EnsureBusyboxAsync();
+        var folder = harness.Submission("slow", ("Dockerfile", "FROM grader/busybox:1\nRUN sleep 120\n"));
+        using var cts = new CancellationTokenSource();
+        var progress = new CancelOn(GradingSteps.Build, StepStatus.Started, cts);
+
+        Assert.CatchAsync<OperationCanceledException>(() =>
+            harness.Pipeline.RunAsync(harness.Request(PipelineHarness.Rubric(SizeCriterion), folder), progress, cts.Token));
+
+        Assert.That(await harness.LeftoversAsync(), Is.EqualTo((0, 0, 0)));
+    }
+
+    [Test]
+    public async Task RunAsync_CancelledWhileServiceRuns_StopsTheServiceContainer()
+    {
+        await using var harness = new PipelineHarness();
+        await harness.EnsureBusyboxAsync();
+        var folder = harness.Submission("svc",
+            ("Dockerfile", "FROM grader/busybox:1\nCOPY www /www\nCMD [\"httpd\", \"-f\", \"-p\", \"8080\", \"-h\", \"/www\"]\n"),
+            ("www/health", "ok"));
+        var rubric = PipelineHarness.Rubric("""
+              - id: health
+                title: Health
+                points: 5
+                check: { http_probe: { path: /health } }
+            """, "service: { port: 8080, readiness_path: /health, readiness_timeout: 30s }");
+        using var cts = new CancellationTokenSource();
+        var progress = new CancelOn(GradingSteps.ServiceStart, StepStatus.Succeeded, cts);
+
+        Assert.CatchAsync<OperationCanceledException>(() => harness.Pipeline.RunAsync(harness.Request(rubric, folder), progress, cts.Token));
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(progress.Seen, Is.True, "the service started before the cancellation");
+            Assert.That(await harness.LeftoversAsync(), Is.EqualTo((0, 0, 0)));
+        });
+    }
+
+    [Test]
+    public async Task RunAsync_ReportsEveryStepStartAndEndWithTimings()
+    {
+        await using var harness = new PipelineHarness();
+        await harness.EnsureBusyboxAsync();
+        var folder = harness.Submission("ok", ("Dockerfile", BusyboxDockerfile), ("hello.txt", "hi"));
+        var events = new List<GradingProgress>();
+
+        var run = await harness.Pipeline.RunAsync(harness.Request(PipelineHarness.Rubric(SizeCriterion), folder), new ListProgress(events), CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Steps.Select(s => s.Step), Is.SupersetOf(new[] { GradingSteps.Checkout, GradingSteps.Build, GradingSteps.Inspect, GradingSteps.Cleanup }));
+            Assert.That(events.Where(e => e.Status == StepStatus.Started).Select(e => e.Step), Is.SupersetOf(new[] { GradingSteps.Checkout, GradingSteps.Build, GradingSteps.Inspect }));
+            Assert.That(events.Single(e => e.Step == GradingSteps.Build && e.Status == StepStatus.Succeeded).Elapsed, Is.GreaterThan(TimeSpan.Zero));
+        });
+    }
+
+    private sealed class ListProgress(List<GradingProgress> events) : IProgress<GradingProgress>
+    {
+        public void Report(GradingProgress value)
+        {
+            lock (events) events.Add(value);
+        }
+    }
+
+    /// <summary>Cancels the job when a step reaches a state: the real event, no timing guesses.</summary>
+    private sealed class CancelOn(string step, StepStatus status, CancellationTokenSource cts) : IProgress<GradingProgress>
+    {
+        public bool Seen { get; private set; }
+
+        public void Report(GradingProgress value)
+        {
+            if (value.Step != step || value.Status != status) return;
+            Seen = true;
+            cts.Cancel();
+        }
+    }
+}
