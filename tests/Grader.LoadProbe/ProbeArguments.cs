@@ -3,7 +3,7 @@ using Grader.Rubrics.Model;
 
 namespace Grader.LoadProbe;
 
-internal sealed record ProbeArguments(LoadMode Mode, int Concurrency, double? Rate, TimeSpan Duration, TimeSpan Warmup, int Repetitions, bool Json)
+internal sealed record ProbeArguments(LoadMode Mode, int Concurrency, double? Rate, TimeSpan Duration, TimeSpan Warmup, int Repetitions, bool Json, string Method = "GET", string? Body = null, IReadOnlyDictionary<string, string>? Headers = null)
 {
     public static ProbeArguments Parse(string[] args)
     {
@@ -20,10 +20,23 @@ internal sealed record ProbeArguments(LoadMode Mode, int Concurrency, double? Ra
                 "--warmup" => parsed with { Warmup = TimeSpan.FromSeconds(double.Parse(Next(), CultureInfo.InvariantCulture)) },
                 "--repetitions" => parsed with { Repetitions = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--json" => parsed with { Json = true },
+                "--method" => parsed with { Method = Next() },
+                "--body" => parsed with { Body = Next() },
+                "--header" => parsed with { Headers = WithHeader(parsed.Headers, Next()) },
                 _ => throw new ArgumentException($"unknown option {args[i]}"),
             };
         }
 
         return parsed;
+    }
+
+    private static Dictionary<string, string> WithHeader(IReadOnlyDictionary<string, string>? headers, string header)
+    {
+        var separator = header.IndexOf(':', StringComparison.Ordinal);
+        if (separator <= 0) throw new ArgumentException($"--header needs 'Name: value', not '{header}'");
+        return new Dictionary<string, string>(headers ?? new Dictionary<string, string>(), StringComparer.OrdinalIgnoreCase)
+        {
+            [header[..separator].Trim()] = header[(separator + 1)..].Trim(),
+        };
     }
 }

@@ -4,7 +4,7 @@ using Grader.LoadProbe;
 using Grader.Runner.Load;
 
 // grader-loadprobe serve <port>
-// grader-loadprobe load <url> [--mode closed|open] [--concurrency N] [--rate R] [--duration S] [--warmup S] [--repetitions N] [--json]
+// grader-loadprobe load <url> [--method M] [--body B] [--header "K: V"] [--mode closed|open] [--concurrency N] [--rate R] [--duration S] [--warmup S] [--repetitions N] [--json]
 if (args.Length >= 2 && args[0] == "serve")
 {
     await ProbeServer.RunAsync(int.Parse(args[1], CultureInfo.InvariantCulture));
@@ -21,6 +21,9 @@ var options = ProbeArguments.Parse(args[2..]);
 var profile = new LoadProfile
 {
     Target = new Uri(args[1]),
+    Method = new HttpMethod(options.Method.ToUpperInvariant()),
+    Body = options.Body is null ? null : System.Text.Encoding.UTF8.GetBytes(options.Body),
+    Headers = options.Headers ?? new Dictionary<string, string>(),
     Mode = options.Mode,
     Concurrency = options.Concurrency,
     Rate = options.Rate,
