@@ -14,6 +14,10 @@ internal sealed class Assembly
     public List<Setting<ServiceSpec>> Service { get; } = [];
     public List<Setting<SandboxLimits>> Limits { get; } = [];
     public List<string> SourceFiles { get; } = [];
+
+    /// <summary>Whether any file of the assembly wrote 'criteria' or 'competencies' (so an empty result is already explained by other errors).</summary>
+    public bool WritesCriteria { get; set; }
+    public bool WritesCompetencies { get; set; }
 }
 
 /// <summary>
@@ -62,6 +66,8 @@ internal sealed class RubricComposer(DiagnosticBag bag, Func<string, Cancellatio
                 PassMark = layer.PassMark,
                 TotalPoints = layer.TotalPoints,
                 HasService = layer.HasService,
+                WritesCriteria = layer.HasCriteriaKey || layer.Includes.Count > 0,
+                WritesCompetencies = layer.HasCompetenciesKey || layer.Includes.Count > 0,
             };
             own.Review.AddRange(layer.Review);
             own.Service.AddRange(layer.Service);
@@ -102,7 +108,7 @@ internal sealed class RubricComposer(DiagnosticBag bag, Func<string, Cancellatio
             var existing = target.Competencies.FirstOrDefault(c => c.Competency.Id == competency.Competency.Id);
             if (existing is null) target.Competencies.Add(competency);
             else if (existing.Location != competency.Location && existing.Competency != competency.Competency)
-                bag.Add(competency.Location, $"competency '{competency.Competency.Id}' is declared differently at {existing.Location}; declare it once (or identically)");
+                bag.Add(competency.Location, $"competency '{competency.Competency.Id}' is declared differently at {Where.Of(existing.Location, competency.Location)}; declare it once (or identically)");
         }
         foreach (var criterion in criteria)
         {
@@ -110,7 +116,7 @@ internal sealed class RubricComposer(DiagnosticBag bag, Func<string, Cancellatio
             if (existing is null) target.Criteria.Add(criterion);
             // The same fragment reached along two include paths is the same criterion, not a duplicate.
             else if (existing.Location != criterion.Location)
-                bag.Add(criterion.Location, $"duplicate criterion id '{criterion.Id}' (first defined at {existing.Location})");
+                bag.Add(criterion.Location, $"duplicate criterion id '{criterion.Id}' (first defined at {Where.Of(existing.Location, criterion.Location)})");
         }
     }
 
@@ -133,6 +139,8 @@ internal sealed class RubricComposer(DiagnosticBag bag, Func<string, Cancellatio
         if (layerOver.TotalPoints is { } total) target.TotalPoints = total;
         target.Review.AddRange(layerOver.Review);
         target.HasService |= layerOver.HasService;
+        target.WritesCriteria |= layerOver.WritesCriteria;
+        target.WritesCompetencies |= layerOver.WritesCompetencies;
         target.Service.AddRange(layerOver.Service);
         target.Limits.AddRange(layerOver.Limits);
         foreach (var source in layerOver.SourceFiles.Where(s => !target.SourceFiles.Contains(s))) target.SourceFiles.Add(source);
@@ -201,4 +209,11 @@ internal static class RubricPaths
         var joined = string.Join('/', parts);
         return rooted ? "/" + joined : joined.Length == 0 ? "." : joined;
     }
+}
+
+/// <summary>Names another location briefly: "line 6, column 5" in the same file, else file:line:column.</summary>
+internal static class Where
+{
+    public static string Of(SourceLocation target, SourceLocation from) =>
+        target.File == from.File ? $"line {target.Line}, column {target.Column}" : target.ToString();
 }
