@@ -1,3 +1,0 @@
-namespace Grader.Runner.Tests;
-
-internal static class Placeholder;
