@@ -1,0 +1,40 @@
+namespace Grader.Action;
+
+/// <summary>What a GitHub Actions job tells its steps through environment variables.</summary>
+/// <param name="Workspace">GITHUB_WORKSPACE: the checked-out repository, graded as the submission.</param>
+/// <param name="Token">The token to publish with (the workflow's GITHUB_TOKEN, passed by action.yml).</param>
+public sealed record ActionEnvironment(
+    string Workspace,
+    string? EventName,
+    string? EventPath,
+    string? Repository,
+    string? Sha,
+    Uri ApiUrl,
+    string? StepSummaryPath,
+    string? OutputPath,
+    string? Token,
+    Uri? RunUrl)
+{
+    public static ActionEnvironment FromVariables(Func<string, string?> get)
+    {
+        ArgumentNullException.ThrowIfNull(get);
+        var server = get("GITHUB_SERVER_URL");
+        var repository = get("GITHUB_REPOSITORY");
+        var runId = get("GITHUB_RUN_ID");
+        Uri? runUrl = server is not null && repository is not null && runId is not null
+            && Uri.TryCreate($"{server.TrimEnd('/')}/{repository}/actions/runs/{runId}", UriKind.Absolute, out var url) ? url : null;
+        return new ActionEnvironment(
+            get("GITHUB_WORKSPACE") ?? Environment.CurrentDirectory,
+            get("GITHUB_EVENT_NAME"),
+            get("GITHUB_EVENT_PATH"),
+            repository,
+            get("GITHUB_SHA"),
+            new Uri(get("GITHUB_API_URL") ?? "https://api.github.com/"),
+            get("GITHUB_STEP_SUMMARY"),
+            get("GITHUB_OUTPUT"),
+            get("GITHUB_TOKEN") is { Length: > 0 } token ? token : null,
+            runUrl);
+    }
+
+    public static ActionEnvironment FromProcess() => FromVariables(Environment.GetEnvironmentVariable);
+}

@@ -1,0 +1,8 @@
+namespace Grader.Action;
+
+/// <summary>The action's inputs (action.yml passes them to <c>grader action</c>).</summary>
+/// <param name="RubricFile">The rubric, on the runner (instructor-controlled, not from the PR).</param>
+/// <param name="HiddenTestsDirectory">Hidden tests on the runner, copied into the test container only at test time.</param>
+/// <param name="OutputDirectory">Where review.md and result.json are written.</param>
+/// <param name="Publish">Whether to post the check run and review on the pull request.</param>
+public sealed record ActionSettings(string RubricFile, string? HiddenTestsDirectory, string OutputDirectory, bool Publish);

@@ -1,0 +1,146 @@
+using System.Globalization;
+using Grader.GitHub.Actions;
+using Grader.GitHub.Publishing;
+using Grader.Rubrics.Loading;
+using Grader.Rubrics.Rendering;
+using Grader.Runner.Pipeline;
+using Grader.Runner.Results;
+using Microsoft.Extensions.Logging;
+
+namespace Grader.Action;
+
+/// <summary>Exit codes of <c>grader action</c>, the same as <c>grader grade</c>'s.</summary>
+public static class ActionExitCodes
+{
+    public const int Passed = 0;
+    public const int Failed = 1;
+    public const int IncompleteOrUsage = 2;
+}
+
+/// <summary>
+/// The GitHub Action: grades the checked-out workspace with the runner's pipeline (learner code only in
+/// containers), writes review.md, result.json, the job summary and step outputs, annotates files, and on a
+/// pull request publishes the check run and review with the same code as the bot.
+/// </summary>
+public sealed partial class GradingAction(GradingPipeline pipeline, Func<string, GradingPublisher> publisherForToken, ILogger<GradingAction> logger)
+{
+    public async Task<int> RunAsync(ActionSettings settings, ActionEnvironment environment, TextWriter output, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(output);
+
+        var loaded = await RubricLoader.LoadFileAsync(settings.RubricFile, cancellationToken).ConfigureAwait(false);
+        if (!loaded.Success)
+        {
+            foreach (var d in loaded.Diagnostics)
+            {
+                await output.WriteLineAsync(WorkflowCommands.Annotation("error", d.Message, d.Location.File, d.Location.Line, column: d.Location.Column, title: "rubric")).ConfigureAwait(false);
+            }
+            await output.WriteLineAsync($"The rubric {settings.RubricFile} has errors; nothing was graded.").ConfigureAwait(false);
+            return ActionExitCodes.IncompleteOrUsage;
+        }
+
+        PullRequestEvent? pullRequest;
+        try
+        {
+            pullRequest = PullRequestEvent.Read(environment.EventName, environment.EventPath);
+        }
+        catch (InvalidDataException e)
+        {
+            await output.WriteLineAsync(WorkflowCommands.Annotation("error", e.Message, title: "grader")).ConfigureAwait(false);
+            return ActionExitCodes.IncompleteOrUsage;
+        }
+
+        var request = new GradingRequest
+        {
+            Rubric = loaded.Rubric!,
+            RubricFile = settings.RubricFile,
+            Submission = new LocalFolderSubmission(environment.Workspace),
+            HiddenTestsDirectory = settings.HiddenTestsDirectory,
+        };
+        await output.WriteLineAsync($"Grading {environment.Repository ?? environment.Workspace} against {loaded.Rubric!.Module.Id} ({loaded.Rubric.Module.Title})").ConfigureAwait(false);
+        var run = await pipeline.RunAsync(request, new LineProgress(output), cancellationToken).ConfigureAwait(false);
+
+        var review = MarkdownReviewRenderer.RenderReview(run.Review);
+        Directory.CreateDirectory(settings.OutputDirectory);
+        await File.WriteAllTextAsync(Path.Combine(settings.OutputDirectory, "review.md"), review, cancellationToken).ConfigureAwait(false);
+        await ResultJson.WriteFileAsync(ResultDocumentFactory.Create(run), Path.Combine(settings.OutputDirectory, ResultJson.FileName), cancellationToken).ConfigureAwait(false);
+        if (environment.StepSummaryPath is not null)
+        {
+            await File.AppendAllTextAsync(environment.StepSummaryPath, review + "\n", cancellationToken).ConfigureAwait(false);
+        }
+        await WriteOutputsAsync(environment, run, settings, cancellationToken).ConfigureAwait(false);
+
+        var publication = ReviewPublication.From(run.Review, environment.RunUrl);
+        foreach (var a in publication.Annotations)
+        {
+            var level = a.Level switch { PublishAnnotationLevel.Failure => "error", PublishAnnotationLevel.Warning => "warning", _ => "notice" };
+            await output.WriteLineAsync(WorkflowCommands.Annotation(level, a.Message, a.Path, a.StartLine, a.EndLine, title: a.Title)).ConfigureAwait(false);
+        }
+        await output.WriteLineAsync($"{ReviewTable.From(run.Review).Heading}: {run.Review.Summary}").ConfigureAwait(false);
+
+        if (settings.Publish)
+        {
+            await PublishAsync(pullRequest, environment, run, publication, output, cancellationToken).ConfigureAwait(false);
+        }
+
+        return run.Review.Incomplete ? ActionExitCodes.IncompleteOrUsage
+            : run.Review.Passed ? ActionExitCodes.Passed
+            : ActionExitCodes.Failed;
+    }
+
+    private async Task PublishAsync(PullRequestEvent? pullRequest, ActionEnvironment environment, GradingRun run, PublishableResult publication, TextWriter output, CancellationToken cancellationToken)
+    {
+        if (pullRequest is null)
+        {
+            await output.WriteLineAsync($"Not a pull request event ({environment.EventName ?? "none"}): the review is in the job summary only.").ConfigureAwait(false);
+            return;
+        }
+        if (environment.Token is null)
+        {
+            await output.WriteLineAsync(WorkflowCommands.Annotation("warning", "No GITHUB_TOKEN: the check run and review were not posted (the review is in the job summary).", title: "grader")).ConfigureAwait(false);
+            return;
+        }
+        var target = new PublishTarget(0, pullRequest.Owner, pullRequest.Repository, pullRequest.Number, pullRequest.HeadSha, "action-" + run.Request.JobId);
+        var publisher = publisherForToken(environment.Token);
+        var checkRunId = await publisher.StartAsync(target, environment.RunUrl, cancellationToken).ConfigureAwait(false);
+        var outcome = await publisher.PublishAsync(target, checkRunId, publication, cancellationToken).ConfigureAwait(false);
+        if (outcome.Status == PublishStatus.Deferred)
+        {
+            LogDeferred(logger, target.ToString());
+            await output.WriteLineAsync(WorkflowCommands.Annotation("warning", "GitHub did not take the review now (rate limit or outage); it is in the job summary and result.json.", title: "grader")).ConfigureAwait(false);
+            return;
+        }
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Posted check run {checkRunId} and review {outcome.Review?.ReviewId} on {target}.")).ConfigureAwait(false);
+    }
+
+    private static async Task WriteOutputsAsync(ActionEnvironment environment, GradingRun run, ActionSettings settings, CancellationToken cancellationToken)
+    {
+        if (environment.OutputPath is null) return;
+        var r = run.Review;
+        var outputs = new (string, string)[]
+        {
+            ("passed", r.Passed ? "true" : "false"),
+            ("incomplete", r.Incomplete ? "true" : "false"),
+            ("points", r.Points.ToString(CultureInfo.InvariantCulture)),
+            ("max-points", r.MaxPoints.ToString(CultureInfo.InvariantCulture)),
+            ("percentage", r.Percentage.ToString(CultureInfo.InvariantCulture)),
+            ("result-json", Path.GetFullPath(Path.Combine(settings.OutputDirectory, ResultJson.FileName))),
+            ("review-md", Path.GetFullPath(Path.Combine(settings.OutputDirectory, "review.md"))),
+        };
+        foreach (var (name, value) in outputs)
+        {
+            await WorkflowCommands.AppendOutputAsync(environment.OutputPath, name, value, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "GitHub deferred the result for {Target}; it stays in the job summary")]
+    private static partial void LogDeferred(ILogger logger, string target);
+
+    private sealed class LineProgress(TextWriter output) : IProgress<GradingProgress>
+    {
+        public void Report(GradingProgress value) =>
+            output.WriteLine(value.Message is null ? $"[{value.Step}] {value.Status}" : $"[{value.Step}] {value.Status}: {value.Message}");
+    }
+}

@@ -1,0 +1,43 @@
+using System.CommandLine;
+using Grader.Action;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Grader.Cli.Commands;
+
+/// <summary><c>grader action</c>: the GitHub Actions entry point that action.yml runs on a self-hosted runner.</summary>
+public static class ActionCommand
+{
+    public static Command Build()
+    {
+        var rubric = new Option<string>("--rubric") { Description = "The rubric file on the runner (never taken from the pull request).", Required = true };
+        var hidden = new Option<string?>("--hidden-tests") { Description = "Hidden tests folder on the runner, copied into the test container only at test time." };
+        var output = new Option<string>("--out") { Description = "Where review.md and result.json are written.", DefaultValueFactory = _ => "grader-out" };
+        var publish = new Option<bool>("--publish") { Description = "Post the check run and the review on the pull request (needs GITHUB_TOKEN with checks and pull-requests write).", DefaultValueFactory = _ => true };
+        var command = new Command("action", "Grade the checked-out workspace inside GitHub Actions and publish the review (see action.yml).") { rubric, hidden, output, publish };
+        command.SetAction((parse, cancellationToken) => RunAsync(
+            new ActionSettings(parse.GetValue(rubric)!, parse.GetValue(hidden), parse.GetValue(output)!, parse.GetValue(publish)),
+            ActionEnvironment.FromProcess(),
+            cancellationToken));
+        return command;
+    }
+
+    public static async Task<int> RunAsync(ActionSettings settings, ActionEnvironment environment, CancellationToken cancellationToken, IConfiguration? configuration = null)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        var services = new ServiceCollection();
+        services.AddGraderAction(configuration ?? new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                // The runner's temp folder: the job's work files and the (unused) outbox stay out of the workspace.
+                ["Grader:Runner:RunnerId"] = "action-" + Environment.MachineName.ToLowerInvariant(),
+                ["Grader:Runner:WorkRoot"] = Path.Combine(Path.GetTempPath(), "grader-action", "work"),
+                ["Grader:Runner:MirrorCache"] = Path.Combine(Path.GetTempPath(), "grader-action", "mirrors"),
+                ["GitHub:Outbox:Directory"] = Path.Combine(Path.GetTempPath(), "grader-action", "outbox"),
+            })
+            .AddEnvironmentVariables("GRADER_")
+            .Build(), environment.ApiUrl);
+        await using var provider = services.BuildServiceProvider();
+        return await provider.GetRequiredService<GradingAction>().RunAsync(settings, environment, Console.Out, cancellationToken).ConfigureAwait(false);
+    }
+}
