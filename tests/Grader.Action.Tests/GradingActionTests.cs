@@ -2,6 +2,8 @@ using System.Text.Json.Nodes;
 using Grader.GitHub;
 using Grader.GitHub.Auth;
 using Grader.GitHub.Http;
+using Grader.Runner;
+using Grader.Runner.Pipeline;
 using Grader.Testing.GitHub;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -39,20 +41,37 @@ public sealed class GradingActionTests : PrismValidatedTest
 
     private string _root = null!;
     private string _workspace = null!;
+    private string _runnerId = null!;
 
     [SetUp]
     public void CreateWorkspace()
     {
+        _runnerId = "test-action-" + Guid.NewGuid().ToString("N")[..8];
         _root = Directory.CreateTempSubdirectory("grader-action-").FullName;
         _workspace = Path.Combine(_root, "workspace");
         Directory.CreateDirectory(_workspace);
         File.WriteAllText(Path.Combine(_workspace, "Dockerfile"), "FROM grader/busybox:1\nCOPY test.sh /app/test.sh\nCMD [\"sh\"]\n");
-        File.WriteAllText(Path.Combine(_workspace, "test.sh"), "echo running the learner's tests\nexit 0\n");
+        File.WriteAllText(Path.Combine(_workspace, "test.sh"), "echo running the tests\nexit 0\n");
         File.WriteAllText(Path.Combine(_root, "rubric.yaml"), Rubric);
     }
 
     [TearDown]
-    public void RemoveWorkspace() => Directory.Delete(_root, recursive: true);
+    public async Task RemoveWorkspaceAndImagesAsync()
+    {
+        await using (var provider = new ServiceCollection().AddGraderRunner(Configuration()).BuildServiceProvider())
+        {
+            await provider.GetRequiredService<IDockerJanitor>().SweepAsync(_runnerId, includeReusableImages: true, CancellationToken.None);
+        }
+        Directory.Delete(_root, recursive: true);
+    }
+
+    private IConfiguration Configuration() => new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+    {
+        ["Grader:Runner:RunnerId"] = _runnerId,
+        ["Grader:Runner:WorkRoot"] = Path.Combine(_root, "work"),
+        ["Grader:Runner:MirrorCache"] = Path.Combine(_root, "mirrors"),
+        ["GitHub:Outbox:Directory"] = Path.Combine(_root, "outbox"),
+    }).Build();
 
     [Test]
     public async Task RunAsync_PullRequestEvent_WritesOutputsAndPublishesCheckRunAndOneReview()
@@ -110,15 +129,8 @@ public sealed class GradingActionTests : PrismValidatedTest
 
     private Task<int> RunActionAsync(ActionEnvironment environment, TextWriter output)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Grader:Runner:RunnerId"] = "test-action-" + Guid.NewGuid().ToString("N")[..8],
-            ["Grader:Runner:WorkRoot"] = Path.Combine(_root, "work"),
-            ["Grader:Runner:MirrorCache"] = Path.Combine(_root, "mirrors"),
-            ["GitHub:Outbox:Directory"] = Path.Combine(_root, "outbox"),
-        }).Build();
         var services = new ServiceCollection()
-            .AddGraderAction(configuration, environment.ApiUrl)
+            .AddGraderAction(Configuration(), environment.ApiUrl)
             .Configure<GitHubHttpOptions>(o => o.Handlers.Add(GitHub.CreateViolationRecorder));
         return RunWithAsync(services, environment, output);
     }
