@@ -76,4 +76,33 @@ public sealed class RubricLoaderApiTests
         var result = RubricLoader.LoadText(yaml, "many.yaml");
         Assert.That(result.Diagnostics.Select(d => (d.Location.Line, d.Location.Column)), Is.EqualTo(new[] { (4, 32), (5, 44), (6, 63) }));
     }
+
+    [Test]
+    public void LoadText_AnchorsAndMergeKeys_ReuseSettingsWithinAFile()
+    {
+        const string yaml = """
+            module: { id: M-1, title: T }
+            competencies: { c: { name: C, level: Working } }
+            service: { port: 8080 }
+            criteria:
+              - id: health
+                title: Health
+                points: 1
+                check:
+                  http_probe: &probe { path: /health, expect: { status: 200, max_latency: 100ms } }
+              - id: ready
+                title: Ready
+                points: 1
+                check:
+                  http_probe: { <<: *probe, path: /ready }
+            """;
+        var result = RubricLoader.LoadText(yaml, "anchors.yaml");
+        Assert.That(result.Diagnostics, Is.Empty, string.Join("\n", result.Diagnostics));
+        var ready = (HttpProbeCheck)result.Rubric!.Criteria[1].Check;
+        Assert.Multiple(() =>
+        {
+            Assert.That(ready.Path, Is.EqualTo("/ready"), "the map's own key wins");
+            Assert.That(ready.MaxLatency, Is.EqualTo(TimeSpan.FromMilliseconds(100)), "merged from the anchor");
+        });
+    }
 }

@@ -118,6 +118,7 @@ internal static partial class YamlTreeReader
                     parser.MoveNext();
                     var entries = new List<YEntry>();
                     var seen = new Dictionary<string, YScalar>(StringComparer.Ordinal);
+                    var merges = new List<YMapping>();
                     while (!parser.Accept<MappingEnd>(out _))
                     {
                         var keyNode = ReadNode(depth + 1);
@@ -125,6 +126,11 @@ internal static partial class YamlTreeReader
                         if (keyNode is not YScalar key)
                         {
                             problems.Add(new YamlProblem(keyNode.Line, keyNode.Column, $"a map key must be plain text, not {keyNode.Describe()}"));
+                            continue;
+                        }
+                        if (key.Value == "<<")
+                        {
+                            AddMerge(value, merges);
                             continue;
                         }
                         if (seen.TryGetValue(key.Value, out var first))
@@ -136,12 +142,33 @@ internal static partial class YamlTreeReader
                         entries.Add(new YEntry(key, value));
                     }
                     parser.MoveNext();
+                    // YAML merge keys (<<: *defaults): keys written in the map itself win over merged ones.
+                    foreach (var merged in merges.SelectMany(m => m.Entries))
+                    {
+                        if (seen.TryAdd(merged.Key.Value, merged.Key)) entries.Add(merged);
+                    }
                     var node = new YMapping(entries, line, column);
                     Remember(mapStart.Anchor, node);
                     return node;
                 }
                 default:
                     throw new YamlException(current.Start, current.End, $"unexpected {current.GetType().Name}");
+            }
+        }
+
+        private void AddMerge(YNode value, List<YMapping> merges)
+        {
+            switch (value)
+            {
+                case YMapping map:
+                    merges.Add(map);
+                    break;
+                case YSequence seq when seq.Items.All(i => i is YMapping):
+                    merges.AddRange(seq.Items.Cast<YMapping>());
+                    break;
+                default:
+                    problems.Add(new YamlProblem(value.Line, value.Column, $"a merge key '<<' takes a map or a list of maps (usually an alias such as *defaults), found {value.Describe()}"));
+                    break;
             }
         }
 
