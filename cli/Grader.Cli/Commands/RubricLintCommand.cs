@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Grader.GitHub.Actions;
 using System.Globalization;
 using Spectre.Console;
 
@@ -101,8 +102,7 @@ public static class RubricLintCommand
     {
         foreach (var d in results.SelectMany(r => r.Diagnostics))
         {
-            var line = string.Create(CultureInfo.InvariantCulture,
-                $"::error file={EscapeProperty(d.Location.File)},line={d.Location.Line},col={d.Location.Column},title=rubric lint::{EscapeData(d.Message)}");
+            var line = WorkflowCommands.Annotation("error", d.Message, d.Location.File, d.Location.Line, column: d.Location.Column, title: "rubric lint");
             await output.WriteLineAsync(line).ConfigureAwait(false);
         }
         var errors = results.Sum(r => r.Diagnostics.Count);
@@ -110,10 +110,4 @@ public static class RubricLintCommand
             ? $"rubric lint: {Plural(results.Count, "file")} checked, no problems"
             : $"rubric lint: {Plural(errors, "error")} in {Plural(results.Count(r => r.Diagnostics.Count > 0), "file")}").ConfigureAwait(false);
     }
-
-    internal static string EscapeData(string value) =>
-        value.Replace("%", "%25", StringComparison.Ordinal).Replace("\r", "%0D", StringComparison.Ordinal).Replace("\n", "%0A", StringComparison.Ordinal);
-
-    internal static string EscapeProperty(string value) =>
-        EscapeData(value).Replace(":", "%3A", StringComparison.Ordinal).Replace(",", "%2C", StringComparison.Ordinal);
 }
