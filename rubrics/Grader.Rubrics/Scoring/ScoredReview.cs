@@ -13,15 +13,37 @@ public enum CriterionOutcome
 }
 
 /// <summary>The scored result of one criterion.</summary>
+/// <param name="Points">Points earned, rounded half away from zero to two decimals.</param>
+/// <param name="Feedback">Plain-text feedback (check values inserted as they are): for terminals, logs and result.json.</param>
 public sealed record ScoredCriterion(
     Criterion Criterion,
     CriterionOutcome Outcome,
     double Points,
     string Feedback,
-    CheckResult Result);
+    CheckResult Result)
+{
+    /// <summary>
+    /// The same feedback as Markdown: the rubric author's template text is kept as written (it may hold links or code),
+    /// the check's values and message (which can carry learner-controlled text) are escaped.
+    /// </summary>
+    public string FeedbackMarkdown { get; init; } = "";
 
-/// <summary>Evidence of a competency demonstrated at a level, earned from a met criterion.</summary>
-public sealed record CompetencyEvidence(string CompetencyId, string CompetencyName, ProficiencyLevel Level, string CriterionId);
+    /// <summary>Short human text of what was measured, e.g. "1.21 GB", "9/10 passed", "p95 180ms"; null when nothing was measured.</summary>
+    public string? MeasuredValue { get; init; }
+
+    /// <summary>Share of the criterion's points earned, unrounded, 0..1.</summary>
+    public double Fraction { get; init; }
+
+    public double MaxPoints => Criterion.Points;
+}
+
+/// <summary>Evidence of a competency demonstrated at a level, earned from met criteria.</summary>
+/// <param name="CriterionId">The first criterion (in rubric order) that showed the level.</param>
+public sealed record CompetencyEvidence(string CompetencyId, string CompetencyName, ProficiencyLevel Level, string CriterionId)
+{
+    /// <summary>Every met criterion that showed <see cref="Level"/>, in rubric order.</summary>
+    public IReadOnlyList<string> CriterionIds { get; init; } = [CriterionId];
+}
 
 /// <summary>
 /// The scoring engine's output: what the review, the check run, result.json and competency reports are made from.
@@ -35,7 +57,7 @@ public sealed record ScoredReview
     public required double Points { get; init; }
     public required double MaxPoints { get; init; }
 
-    /// <summary>Earned share of the points, 0..100, rounded to one decimal.</summary>
+    /// <summary>Earned share of the points, 0..100, rounded to one decimal (never shown at the pass mark when the unrounded share is below it).</summary>
     public required double Percentage { get; init; }
 
     public required bool Passed { get; init; }
@@ -49,4 +71,10 @@ public sealed record ScoredReview
 
     /// <summary>One-line verdict, e.g. "Passed: 86/100 (86%)".</summary>
     public required string Summary { get; init; }
+
+    /// <summary>Criteria the grader could not grade (grader errors), in rubric order.</summary>
+    public IReadOnlyList<string> GraderErrors { get; init; } = [];
+
+    /// <summary>Results whose criterion id the rubric does not have; they were not scored.</summary>
+    public IReadOnlyList<string> IgnoredResultIds { get; init; } = [];
 }

@@ -1,0 +1,140 @@
+using System.Globalization;
+using Grader.Rubrics.Model;
+using Grader.Rubrics.Results;
+
+namespace Grader.Rubrics.Scoring;
+
+/// <summary>
+/// Scores a rubric from the runner's check results. Pure and deterministic: the same rubric and the same set of results
+/// give the same review whatever order the results come in. The rules are documented in rubrics/README.md.
+/// </summary>
+public static class RubricScorer
+{
+    internal const string NoResultMessage = "no result from the runner";
+
+    /// <exception cref="ArgumentException">Two results for the same criterion (contradictory input: a grader bug).</exception>
+    public static ScoredReview Score(Rubric rubric, IReadOnlyList<CheckResult> results)
+    {
+        ArgumentNullException.ThrowIfNull(rubric);
+        ArgumentNullException.ThrowIfNull(results);
+
+        var byId = IndexResults(results);
+        var known = rubric.Criteria.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+        var ignored = byId.Keys.Where(id => !known.Contains(id)).Order(StringComparer.Ordinal).ToList();
+
+        var scored = rubric.Criteria
+            .Select(c => ScoreCriterion(c, byId.GetValueOrDefault(c.Id) ?? CheckResult.GraderError(c.Id, NoResultMessage)))
+            .ToList();
+
+        var earned = scored.Sum(s => s.Fraction * s.Criterion.Points);
+        var max = rubric.MaxPoints;
+        var fraction = max > 0 ? earned / max : 0;
+        var reachedPassMark = max > 0 && ScoreRounding.Reaches(fraction, rubric.PassMark);
+
+        var failedGates = scored
+            .Where(s => s.Criterion.Gate && s.Outcome is CriterionOutcome.NotMet or CriterionOutcome.Partial)
+            .Select(s => s.Criterion.Id)
+            .ToList();
+        var graderErrors = scored.Where(s => s.Outcome == CriterionOutcome.GraderError).Select(s => s.Criterion.Id).ToList();
+        var incomplete = graderErrors.Count > 0;
+        var passed = !incomplete && failedGates.Count == 0 && reachedPassMark;
+
+        var review = new ScoredReview
+        {
+            Rubric = rubric,
+            Criteria = scored,
+            Points = ScoreRounding.Points(earned),
+            MaxPoints = ScoreRounding.Points(max),
+            Percentage = ScoreRounding.Percentage(fraction, rubric.PassMark, reachedPassMark),
+            Passed = passed,
+            Incomplete = incomplete,
+            FailedGates = failedGates,
+            GraderErrors = graderErrors,
+            IgnoredResultIds = ignored,
+            Evidence = EvidenceCollector.Collect(rubric, scored),
+            Event = ChooseEvent(rubric.Review, passed, incomplete, failedGates.Count > 0),
+            Summary = "",
+        };
+        return review with { Summary = Summarize(review) };
+    }
+
+    private static Dictionary<string, CheckResult> IndexResults(IReadOnlyList<CheckResult> results)
+    {
+        var byId = new Dictionary<string, CheckResult>(StringComparer.Ordinal);
+        foreach (var result in results)
+        {
+            ArgumentNullException.ThrowIfNull(result, nameof(results));
+            if (!byId.TryAdd(result.CriterionId, result))
+                throw new ArgumentException($"Two results for criterion '{result.CriterionId}'; the runner must report each criterion once.", nameof(results));
+        }
+        return byId;
+    }
+
+    internal static ScoredCriterion ScoreCriterion(Criterion criterion, CheckResult result)
+    {
+        var fraction = result.Status switch
+        {
+            CheckStatus.Passed or CheckStatus.Failed => CreditFraction(criterion, result),
+            _ => 0,
+        };
+        var outcome = result.Status switch
+        {
+            CheckStatus.GraderError => CriterionOutcome.GraderError,
+            CheckStatus.NotRun => CriterionOutcome.NotMet,
+            _ => fraction >= 1 ? CriterionOutcome.Met : fraction <= 0 ? CriterionOutcome.NotMet : CriterionOutcome.Partial,
+        };
+        var points = ScoreRounding.Points(fraction * criterion.Points);
+        var (plain, markdown) = FeedbackComposer.Compose(criterion, result, outcome, points);
+        return new ScoredCriterion(criterion, outcome, points, plain, result)
+        {
+            FeedbackMarkdown = markdown,
+            MeasuredValue = MeasuredValueText.For(criterion.Check, result),
+            Fraction = fraction,
+        };
+    }
+
+    /// <summary>
+    /// With a credit rule and a measure, the rule decides the share for passed and failed checks alike (it is the
+    /// author's explicit statement of what earns what). Without one, a pass earns everything and a failure nothing.
+    /// </summary>
+    private static double CreditFraction(Criterion criterion, CheckResult result)
+    {
+        if (criterion.Credit is { } credit && result.Measure is { } measure && double.IsFinite(measure))
+        {
+            var f = credit.Fraction(measure);
+            return double.IsFinite(f) ? Math.Clamp(f, 0, 1) : 0;
+        }
+        return result.Status == CheckStatus.Passed ? 1 : 0;
+    }
+
+    private static ReviewEvent ChooseEvent(ReviewPolicy policy, bool passed, bool incomplete, bool gateFailed)
+    {
+        if (incomplete)
+        {
+            // Never block a learner's pull request on a grader fault, whatever the rubric says.
+            return policy.OnIncomplete == ReviewEvent.RequestChanges ? ReviewEvent.Comment : policy.OnIncomplete;
+        }
+        if (passed) return policy.OnPass;
+        return gateFailed ? policy.OnGateFailure ?? policy.OnFail : policy.OnFail;
+    }
+
+    private static string Summarize(ScoredReview review)
+    {
+        var score = string.Create(CultureInfo.InvariantCulture,
+            $"{review.Points:0.##}/{review.MaxPoints:0.##} ({review.Percentage:0.0}%)");
+        if (review.Incomplete)
+        {
+            var n = review.GraderErrors.Count;
+            return $"Incomplete: a grader error kept {n} {(n == 1 ? "criterion" : "criteria")} from being graded " +
+                   $"(not counted against you; it will be re-graded). {score} so far.";
+        }
+        if (review.Passed) return $"Passed: {score}";
+        var passMark = string.Create(CultureInfo.InvariantCulture, $"{review.Rubric.PassMark * 100:0.#}%");
+        if (review.FailedGates.Count > 0)
+        {
+            var titles = review.Criteria.Where(c => review.FailedGates.Contains(c.Criterion.Id)).Select(c => c.Criterion.Title);
+            return $"Failed: required {(review.FailedGates.Count == 1 ? "criterion" : "criteria")} not met ({string.Join("; ", titles)}). {score}";
+        }
+        return $"Failed: {score}, below the {passMark} pass mark.";
+    }
+}

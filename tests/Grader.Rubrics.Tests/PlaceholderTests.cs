@@ -1,3 +1,0 @@
-namespace Grader.Rubrics.Tests;
-
-internal static class Placeholder;
