@@ -34,7 +34,6 @@ public static class RubricLintCommand
             paths,
             format,
         };
-        lint.TreatUnmatchedTokensAsErrors = false;
         lint.SetAction((parseResult, cancellationToken) =>
             RunAsync(parseResult.GetValue(paths) ?? [], parseResult.GetValue(format) ?? "text", parseResult.UnmatchedTokens,
                 parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error, cancellationToken));

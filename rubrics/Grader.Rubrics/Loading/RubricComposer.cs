@@ -3,7 +3,7 @@ using Grader.Rubrics.Model;
 namespace Grader.Rubrics.Loading;
 
 /// <summary>What a file contributes once its own <c>extends</c> and <c>include</c> are resolved.</summary>
-internal sealed class Assembly
+internal sealed class ComposedRubric
 {
     public List<CompetencyDecl> Competencies { get; } = [];
     public List<CriterionDecl> Criteria { get; } = [];
@@ -29,7 +29,7 @@ internal sealed class RubricComposer(DiagnosticBag bag, Func<string, Cancellatio
     private readonly Dictionary<string, RubricLayer> _layers = new(StringComparer.Ordinal);
     private readonly List<string> _stack = [];
 
-    public async ValueTask<(RubricLayer Root, Assembly Assembly)> ComposeAsync(string displayPath, string text, CancellationToken ct)
+    public async ValueTask<(RubricLayer Root, ComposedRubric Composed)> ComposeAsync(string displayPath, string text, CancellationToken ct)
     {
         var fullPath = Path.GetFullPath(displayPath);
         var root = ParseLayer(displayPath, fullPath, text);
@@ -44,12 +44,12 @@ internal sealed class RubricComposer(DiagnosticBag bag, Func<string, Cancellatio
         return layer;
     }
 
-    private async ValueTask<Assembly> ResolveAsync(RubricLayer layer, bool asInclude, CancellationToken ct)
+    private async ValueTask<ComposedRubric> ResolveAsync(RubricLayer layer, bool asInclude, CancellationToken ct)
     {
         _stack.Add(layer.FullPath);
         try
         {
-            var result = new Assembly();
+            var result = new ComposedRubric();
             if (layer.Extends is { } extendsRef && await ReferencedAsync(layer, extendsRef, ct).ConfigureAwait(false) is { } baseLayer)
             {
                 var baseAssembly = await ResolveAsync(baseLayer, asInclude: false, ct).ConfigureAwait(false);
@@ -61,7 +61,7 @@ internal sealed class RubricComposer(DiagnosticBag bag, Func<string, Cancellatio
                     bag.Add(location, $"'{key}' has no effect in an included fragment: include adds only competencies and criteria (settings come from the rubric itself or its 'extends' base)");
             }
 
-            var own = new Assembly
+            var own = new ComposedRubric
             {
                 PassMark = layer.PassMark,
                 TotalPoints = layer.TotalPoints,
@@ -101,7 +101,7 @@ internal sealed class RubricComposer(DiagnosticBag bag, Func<string, Cancellatio
     }
 
     /// <summary>Adds one file's declarations plus its fragments', where an id may appear only once.</summary>
-    private void AddDeclared(Assembly target, IEnumerable<CompetencyDecl> competencies, IEnumerable<CriterionDecl> criteria)
+    private void AddDeclared(ComposedRubric target, IEnumerable<CompetencyDecl> competencies, IEnumerable<CriterionDecl> criteria)
     {
         foreach (var competency in competencies)
         {
@@ -121,7 +121,7 @@ internal sealed class RubricComposer(DiagnosticBag bag, Func<string, Cancellatio
     }
 
     /// <summary>Layers <paramref name="layerOver"/> over <paramref name="target"/>: its settings override, same-id competencies and criteria replace.</summary>
-    private static void MergeInto(Assembly target, Assembly layerOver)
+    private static void MergeInto(ComposedRubric target, ComposedRubric layerOver)
     {
         foreach (var competency in layerOver.Competencies)
         {

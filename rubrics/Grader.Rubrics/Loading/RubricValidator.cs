@@ -9,7 +9,7 @@ internal static class RubricValidator
     /// <summary>Total the weights are normalised to when the rubric gives no <c>total_points</c>.</summary>
     public const double DefaultTotalPoints = 100;
 
-    public static Rubric? Finish(RubricLayer root, Assembly assembly, bool asFragment, DiagnosticBag bag)
+    public static Rubric? Finish(RubricLayer root, ComposedRubric assembly, bool asFragment, DiagnosticBag bag)
     {
         var top = root.TopLocation ?? new SourceLocation(root.DisplayPath, 1, 1);
         if (!asFragment)
@@ -54,7 +54,7 @@ internal static class RubricValidator
         };
     }
 
-    private static void CheckEvidence(Assembly assembly, DiagnosticBag bag)
+    private static void CheckEvidence(ComposedRubric assembly, DiagnosticBag bag)
     {
         var declared = assembly.Competencies.Select(c => c.Competency.Id).ToList();
         foreach (var evidence in assembly.Criteria.SelectMany(c => c.Evidence))
@@ -66,7 +66,7 @@ internal static class RubricValidator
         }
     }
 
-    private static void CheckService(Assembly assembly, DiagnosticBag bag)
+    private static void CheckService(ComposedRubric assembly, DiagnosticBag bag)
     {
         if (assembly.HasService) return;
         foreach (var criterion in assembly.Criteria)
@@ -77,7 +77,7 @@ internal static class RubricValidator
     }
 
     /// <summary>Reports criteria mixing points and weights; returns whether the rubric uses weights.</summary>
-    private static bool CheckAmounts(Assembly assembly, DiagnosticBag bag)
+    private static bool CheckAmounts(ComposedRubric assembly, DiagnosticBag bag)
     {
         var first = assembly.Criteria.FirstOrDefault(c => c.AmountLocation is not null);
         if (first is null) return false;
@@ -90,7 +90,7 @@ internal static class RubricValidator
         return weights;
     }
 
-    private static void CheckTotal(Assembly assembly, bool usesWeights, DiagnosticBag bag)
+    private static void CheckTotal(ComposedRubric assembly, bool usesWeights, DiagnosticBag bag)
     {
         if (usesWeights || assembly.Criteria.Count == 0 || assembly.Criteria.Any(c => c.Points is null && c.Weight is null)) return;
         var sum = assembly.Criteria.Sum(c => c.Points ?? 0);

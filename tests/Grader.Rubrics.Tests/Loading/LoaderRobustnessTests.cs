@@ -32,43 +32,53 @@ public sealed class LoaderRobustnessTests
     [TestCaseSource(nameof(Seeds))]
     public void LoadText_RandomMutations_ReportsWithoutThrowing(string seed)
     {
-        const string alphabet = ":{}[]-#&*!|>'\"%?,@`\n\t 0123456789.aZ~\\";
         var text = SeedText(seed);
-        var lines = text.Split('\n');
         var random = new Random(20261123 + seed.Length);
-        for (var i = 0; i < 1000; i++)
+        for (var i = 0; i < 1000; i++) AssertHandled(Mutate(text, random), $"{seed} mutation {i}");
+    }
+
+    private static IEnumerable<TestCaseData> ShippedSeeds() =>
+        TestFiles.ShippedRubrics().Select(p => new TestCaseData(p).SetName($"LoadText_Mutated_{Path.GetFileNameWithoutExtension(p)}_ReportsWithoutThrowing"));
+
+    /// <summary>Mutants of the shipped rubrics, loaded as if at the original path so that extends/include still resolve.</summary>
+    [TestCaseSource(nameof(ShippedSeeds))]
+    public void LoadText_MutatedShippedRubric_ReportsWithoutThrowing(string path)
+    {
+        var text = File.ReadAllText(path);
+        var random = new Random(path.Length);
+        for (var i = 0; i < 150; i++)
         {
-            string mutant;
-            switch (random.Next(5))
-            {
-                case 0:
-                    var at = random.Next(text.Length);
-                    mutant = text.Remove(at, Math.Min(random.Next(1, 20), text.Length - at));
-                    break;
-                case 1:
-                    var chars = new string(Enumerable.Range(0, random.Next(1, 6)).Select(_ => alphabet[random.Next(alphabet.Length)]).ToArray());
-                    mutant = text.Insert(random.Next(text.Length), chars);
-                    break;
-                case 2:
-                    var copy = lines.ToList();
-                    var line = random.Next(copy.Count);
-                    copy.Insert(random.Next(copy.Count), copy[line]);
-                    mutant = string.Join('\n', copy);
-                    break;
-                case 3:
-                    var swapped = lines.ToArray();
-                    var (a, b) = (random.Next(swapped.Length), random.Next(swapped.Length));
-                    (swapped[a], swapped[b]) = (swapped[b], swapped[a]);
-                    mutant = string.Join('\n', swapped);
-                    break;
-                default:
-                    var indented = lines.ToArray();
-                    var target = random.Next(indented.Length);
-                    indented[target] = random.Next(2) == 0 ? "  " + indented[target] : indented[target].TrimStart();
-                    mutant = string.Join('\n', indented);
-                    break;
-            }
-            AssertHandled(mutant, $"{seed} mutation {i}");
+            var mutant = Mutate(text, random);
+            RubricLoadResult result = null!;
+            Assert.DoesNotThrow(() => result = RubricLoader.LoadText(mutant, path, RubricFileRole.Auto), $"mutation {i}");
+            Assert.That(result.Diagnostics.Where(d => d.Message.StartsWith("internal error", StringComparison.Ordinal)), Is.Empty, mutant);
+        }
+    }
+
+    private static string Mutate(string text, Random random)
+    {
+        const string alphabet = ":{}[]-#&*!|>'\"%?,@`\n\t 0123456789.aZ~\\";
+        var lines = text.Split('\n');
+        switch (random.Next(5))
+        {
+            case 0:
+                var at = random.Next(text.Length);
+                return text.Remove(at, Math.Min(random.Next(1, 20), text.Length - at));
+            case 1:
+                var chars = new string(Enumerable.Range(0, random.Next(1, 6)).Select(_ => alphabet[random.Next(alphabet.Length)]).ToArray());
+                return text.Insert(random.Next(text.Length), chars);
+            case 2:
+                var copy = lines.ToList();
+                copy.Insert(random.Next(copy.Count), copy[random.Next(copy.Count)]);
+                return string.Join('\n', copy);
+            case 3:
+                var (a, b) = (random.Next(lines.Length), random.Next(lines.Length));
+                (lines[a], lines[b]) = (lines[b], lines[a]);
+                return string.Join('\n', lines);
+            default:
+                var target = random.Next(lines.Length);
+                lines[target] = random.Next(2) == 0 ? "  " + lines[target] : lines[target].TrimStart();
+                return string.Join('\n', lines);
         }
     }
 
