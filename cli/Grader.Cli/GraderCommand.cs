@@ -10,8 +10,21 @@ public static class GraderCommand
     {
         var root = new RootCommand("Grader: grade ML-infrastructure course submissions against YAML rubrics.");
         root.Subcommands.Add(RubricCommands.Build());
+        root.Subcommands.Add(GradeCommand.Build());
+        root.Subcommands.Add(ImagesCommand.Build());
         root.Subcommands.Add(ServeCommand.Build());
         root.Subcommands.Add(WorkCommand.Build());
         return root;
+    }
+
+    /// <summary>Exit code of a command line that does not parse (unknown option, missing argument).</summary>
+    public const int UsageError = 2;
+
+    /// <summary>Parses and runs a command line; a line that does not parse exits <see cref="UsageError"/> (System.CommandLine alone gives 1, which <c>grader grade</c> uses for a failed submission).</summary>
+    public static async Task<int> InvokeAsync(string[] args, InvocationConfiguration? configuration = null, CancellationToken cancellationToken = default)
+    {
+        var parse = Build().Parse(args);
+        var exit = await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+        return parse.Errors.Count > 0 ? UsageError : exit;
     }
 }

@@ -1,3 +1,3 @@
 using Grader.Cli;
 
-return await GraderCommand.Build().Parse(args).InvokeAsync().ConfigureAwait(false);
+return await GraderCommand.InvokeAsync(args).ConfigureAwait(false);

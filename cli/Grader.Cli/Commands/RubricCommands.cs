@@ -8,6 +8,7 @@ public static class RubricCommands
     public static Command Build()
     {
         var rubric = new Command("rubric", "Work with rubric files.");
+        rubric.Subcommands.Add(RubricLintCommand.Build());
         return rubric;
     }
 }

@@ -53,7 +53,8 @@ internal static class CheckParser
             var name = entry.Key.Value;
             if (!CheckSpec.AllKinds.Contains(name))
             {
-                file.Error(entry.Key, $"unknown check type '{name}'{Suggestions.DidYouMean(name, CheckSpec.AllKinds)} Known types: {string.Join(", ", CheckSpec.AllKinds)}");
+                var didYouMean = Suggestions.DidYouMean(name, CheckSpec.AllKinds);
+                file.Error(entry.Key, $"unknown check type '{name}'{didYouMean}{(didYouMean.Length > 0 ? " K" : "; k")}nown types: {string.Join(", ", CheckSpec.AllKinds)}");
                 continue;
             }
             if (kind is not null)

@@ -35,11 +35,11 @@ internal static class CreditParser
 
     private static string Describe(MeasureUnit unit) => unit switch
     {
-        MeasureUnit.Ratio => $"a ratio between 0 and 1, so write {Values.RatioForm}",
-        MeasureUnit.Bytes => $"bytes, so write {Values.SizeForm} (or a number of bytes)",
-        MeasureUnit.Milliseconds => $"milliseconds, so write {Values.DurationForm} (or a number of milliseconds)",
-        MeasureUnit.Seconds => $"seconds, so write {Values.DurationForm} (or a number of seconds)",
-        MeasureUnit.Number => "a number in the benchmark's own unit, so write a plain number",
+        MeasureUnit.Ratio => $"a ratio between 0 and 1; write {Values.RatioForm}",
+        MeasureUnit.Bytes => $"bytes; write {Values.SizeForm} (or a number of bytes)",
+        MeasureUnit.Milliseconds => $"milliseconds; write {Values.DurationForm} (or a number of milliseconds)",
+        MeasureUnit.Seconds => $"seconds; write {Values.DurationForm} (or a number of seconds)",
+        MeasureUnit.Number => "a number in the benchmark's own unit; write a plain number",
         _ => "a number",
     };
 
@@ -140,7 +140,7 @@ internal static class CreditParser
         {
             if (unit == MeasureUnit.Ratio && number is < 0 or > 1)
             {
-                file.Error(node, $"'{key}' for a {checkKind} check is a ratio between 0 and 1 (or 0% to 100%); found {n.Value}");
+                file.Error(node, $"'{key}' must be between 0 and 1 (or 0% to 100%) because the {checkKind} check measures a ratio; found {n.Value}");
                 return null;
             }
             if (unit is MeasureUnit.Bytes or MeasureUnit.Milliseconds or MeasureUnit.Seconds && number < 0)
@@ -178,13 +178,13 @@ internal static class CreditParser
             }
         }
         file.Error(node, $"'{key}' must be a number, percentage, size or duration fitting the check's measure; found {Values.Found(node)}"
-            + (unit == MeasureUnit.Unknown ? "" : $" (a {checkKind} check measures {Describe(unit)})"));
+            + (unit == MeasureUnit.Unknown ? "" : $" (the {checkKind} check measures {Describe(unit)})"));
         return null;
     }
 
     private static double? Misfit(FileScope file, YNode node, string key, MeasureUnit unit, string? checkKind, string form)
     {
-        file.Error(node, $"'{key}' is {form} ('{((YScalar)node).Value}'), which does not fit the measure of a {checkKind} check: it measures {Describe(unit)}");
+        file.Error(node, $"'{key}' is {form} ('{((YScalar)node).Value}'), but the {checkKind} check measures {Describe(unit)}");
         return null;
     }
 }

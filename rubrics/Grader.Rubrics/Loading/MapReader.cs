@@ -267,12 +267,12 @@ internal static class Values
 
     public static string Found(YNode node) => node is YScalar { Kind: ScalarKind.String } s ? $"'{s.Value}'" : node.Describe();
 
-    public static T? Choice<T>(FileScope file, YNode node, string key, IReadOnlyDictionary<string, T> choices) where T : struct
+    public static T? Choice<T>(FileScope file, YNode node, string key, IReadOnlyDictionary<string, T> choices, string? subject = null) where T : struct
     {
         if (node is YScalar { Kind: ScalarKind.String } s && choices.TryGetValue(s.Value, out var value)) return value;
         var text = node is YScalar sc ? sc.Value : "";
         var hint = node is YScalar ? Suggestions.DidYouMean(text, choices.Keys) : "";
-        file.Error(node, $"'{key}' must be one of {string.Join(", ", choices.Keys)}; found {Found(node)}{hint}");
+        file.Error(node, $"{subject ?? $"'{key}'"} must be one of {string.Join(", ", choices.Keys)}; found {Found(node)}{hint}");
         return null;
     }
 

@@ -3,7 +3,7 @@ using Grader.Rubrics.Model;
 namespace Grader.Rubrics.Loading;
 
 /// <summary>What a file contributes once its own <c>extends</c> and <c>include</c> are resolved.</summary>
-internal sealed class Assembly
+internal sealed class ComposedRubric
 {
     public List<CompetencyDecl> Competencies { get; } = [];
     public List<CriterionDecl> Criteria { get; } = [];
@@ -14,6 +14,10 @@ internal sealed class Assembly
     public List<Setting<ServiceSpec>> Service { get; } = [];
     public List<Setting<SandboxLimits>> Limits { get; } = [];
     public List<string> SourceFiles { get; } = [];
+
+    /// <summary>Whether any file of the assembly wrote 'criteria' or 'competencies' (so an empty result is already explained by other errors).</summary>
+    public bool WritesCriteria { get; set; }
+    public bool WritesCompetencies { get; set; }
 }
 
 /// <summary>
@@ -25,7 +29,7 @@ internal sealed class RubricComposer(DiagnosticBag bag, Func<string, Cancellatio
     private readonly Dictionary<string, RubricLayer> _layers = new(StringComparer.Ordinal);
     private readonly List<string> _stack = [];
 
-    public async ValueTask<(RubricLayer Root, Assembly Assembly)> ComposeAsync(string displayPath, string text, CancellationToken ct)
+    public async ValueTask<(RubricLayer Root, ComposedRubric Composed)> ComposeAsync(string displayPath, string text, CancellationToken ct)
     {
         var fullPath = Path.GetFullPath(displayPath);
         var root = ParseLayer(displayPath, fullPath, text);
@@ -40,12 +44,12 @@ internal sealed class RubricComposer(DiagnosticBag bag, Func<string, Cancellatio
         return layer;
     }
 
-    private async ValueTask<Assembly> ResolveAsync(RubricLayer layer, bool asInclude, CancellationToken ct)
+    private async ValueTask<ComposedRubric> ResolveAsync(RubricLayer layer, bool asInclude, CancellationToken ct)
     {
         _stack.Add(layer.FullPath);
         try
         {
-            var result = new Assembly();
+            var result = new ComposedRubric();
             if (layer.Extends is { } extendsRef && await ReferencedAsync(layer, extendsRef, ct).ConfigureAwait(false) is { } baseLayer)
             {
                 var baseAssembly = await ResolveAsync(baseLayer, asInclude: false, ct).ConfigureAwait(false);
@@ -57,11 +61,13 @@ internal sealed class RubricComposer(DiagnosticBag bag, Func<string, Cancellatio
                     bag.Add(location, $"'{key}' has no effect in an included fragment: include adds only competencies and criteria (settings come from the rubric itself or its 'extends' base)");
             }
 
-            var own = new Assembly
+            var own = new ComposedRubric
             {
                 PassMark = layer.PassMark,
                 TotalPoints = layer.TotalPoints,
                 HasService = layer.HasService,
+                WritesCriteria = layer.HasCriteriaKey || layer.Includes.Count > 0,
+                WritesCompetencies = layer.HasCompetenciesKey || layer.Includes.Count > 0,
             };
             own.Review.AddRange(layer.Review);
             own.Service.AddRange(layer.Service);
@@ -95,14 +101,14 @@ internal sealed class RubricComposer(DiagnosticBag bag, Func<string, Cancellatio
     }
 
     /// <summary>Adds one file's declarations plus its fragments', where an id may appear only once.</summary>
-    private void AddDeclared(Assembly target, IEnumerable<CompetencyDecl> competencies, IEnumerable<CriterionDecl> criteria)
+    private void AddDeclared(ComposedRubric target, IEnumerable<CompetencyDecl> competencies, IEnumerable<CriterionDecl> criteria)
     {
         foreach (var competency in competencies)
         {
             var existing = target.Competencies.FirstOrDefault(c => c.Competency.Id == competency.Competency.Id);
             if (existing is null) target.Competencies.Add(competency);
             else if (existing.Location != competency.Location && existing.Competency != competency.Competency)
-                bag.Add(competency.Location, $"competency '{competency.Competency.Id}' is declared differently at {existing.Location}; declare it once (or identically)");
+                bag.Add(competency.Location, $"competency '{competency.Competency.Id}' is declared differently at {Where.Of(existing.Location, competency.Location)}; declare it once (or identically)");
         }
         foreach (var criterion in criteria)
         {
@@ -110,12 +116,12 @@ internal sealed class RubricComposer(DiagnosticBag bag, Func<string, Cancellatio
             if (existing is null) target.Criteria.Add(criterion);
             // The same fragment reached along two include paths is the same criterion, not a duplicate.
             else if (existing.Location != criterion.Location)
-                bag.Add(criterion.Location, $"duplicate criterion id '{criterion.Id}' (first defined at {existing.Location})");
+                bag.Add(criterion.Location, $"duplicate criterion id '{criterion.Id}' (first defined at {Where.Of(existing.Location, criterion.Location)})");
         }
     }
 
     /// <summary>Layers <paramref name="layerOver"/> over <paramref name="target"/>: its settings override, same-id competencies and criteria replace.</summary>
-    private static void MergeInto(Assembly target, Assembly layerOver)
+    private static void MergeInto(ComposedRubric target, ComposedRubric layerOver)
     {
         foreach (var competency in layerOver.Competencies)
         {
@@ -133,6 +139,8 @@ internal sealed class RubricComposer(DiagnosticBag bag, Func<string, Cancellatio
         if (layerOver.TotalPoints is { } total) target.TotalPoints = total;
         target.Review.AddRange(layerOver.Review);
         target.HasService |= layerOver.HasService;
+        target.WritesCriteria |= layerOver.WritesCriteria;
+        target.WritesCompetencies |= layerOver.WritesCompetencies;
         target.Service.AddRange(layerOver.Service);
         target.Limits.AddRange(layerOver.Limits);
         foreach (var source in layerOver.SourceFiles.Where(s => !target.SourceFiles.Contains(s))) target.SourceFiles.Add(source);
@@ -201,4 +209,11 @@ internal static class RubricPaths
         var joined = string.Join('/', parts);
         return rooted ? "/" + joined : joined.Length == 0 ? "." : joined;
     }
+}
+
+/// <summary>Names another location briefly: "line 6, column 5" in the same file, else file:line:column.</summary>
+internal static class Where
+{
+    public static string Of(SourceLocation target, SourceLocation from) =>
+        target.File == from.File ? $"line {target.Line}, column {target.Column}" : target.ToString();
 }

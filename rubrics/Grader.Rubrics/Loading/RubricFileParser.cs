@@ -50,7 +50,11 @@ internal static partial class RubricFileParser
         }
         else layer.HasModule = top.Has("module");
 
-        if (top.Node("competencies") is { } competencies) ParseCompetencies(file, competencies, layer);
+        if (top.Node("competencies") is { } competencies)
+        {
+            layer.HasCompetenciesKey = true;
+            ParseCompetencies(file, competencies, layer);
+        }
         layer.PassMark = top.Ratio("pass_mark");
         if (top.Node("total_points") is { } totalNode && Values.Number(file, totalNode, "total_points", 0, exclusiveMin: true) is { } total)
             layer.TotalPoints = (total, file.At(totalNode));
@@ -243,7 +247,7 @@ internal static partial class RubricFileParser
                 continue;
             }
             var entry = map.Entries[0];
-            if (Values.Choice(file, entry.Value, entry.Key.Value, Levels) is { } level)
+            if (Values.Choice(file, entry.Value, entry.Key.Value, Levels, $"the evidence level for '{entry.Key.Value}'") is { } level)
                 result.Add(new EvidenceDecl(new EvidenceSpec(entry.Key.Value, level), file.At(entry.Key)));
         }
         return result;

@@ -42,6 +42,7 @@ internal sealed class RubricLayer
     public List<CompetencyDecl> Competencies { get; } = [];
     public List<CriterionDecl> Criteria { get; } = [];
     public bool HasCriteriaKey { get; set; }
+    public bool HasCompetenciesKey { get; set; }
     public double? PassMark { get; set; }
     public (double Value, SourceLocation Location)? TotalPoints { get; set; }
     public List<Setting<ReviewPolicy>> Review { get; } = [];

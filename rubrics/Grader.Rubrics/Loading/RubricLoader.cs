@@ -7,7 +7,10 @@ public enum RubricFileRole
 {
     /// <summary>A module's rubric: needs <c>module</c>, competencies and criteria; points and references are checked.</summary>
     Rubric,
-    /// <summary>A file without <c>module</c>, checked on its own; rules that need the including rubric are skipped.</summary>
+    /// <summary>
+    /// A file without <c>module</c>, checked on its own; rules that need the including rubric are skipped.
+    /// The returned rubric has an empty <see cref="Rubric.Module"/> (id and title "").
+    /// </summary>
     Fragment,
     /// <summary><see cref="Fragment"/> when the file has no <c>module</c> key, else <see cref="Rubric"/> (what <c>grader rubric lint</c> does).</summary>
     Auto,

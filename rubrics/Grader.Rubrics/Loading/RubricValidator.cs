@@ -9,16 +9,16 @@ internal static class RubricValidator
     /// <summary>Total the weights are normalised to when the rubric gives no <c>total_points</c>.</summary>
     public const double DefaultTotalPoints = 100;
 
-    public static Rubric? Finish(RubricLayer root, Assembly assembly, bool asFragment, DiagnosticBag bag)
+    public static Rubric? Finish(RubricLayer root, ComposedRubric assembly, bool asFragment, DiagnosticBag bag)
     {
         var top = root.TopLocation ?? new SourceLocation(root.DisplayPath, 1, 1);
         if (!asFragment)
         {
             if (!root.HasModule)
                 bag.Add(top, "this file has no 'module', so it is a fragment and cannot be used as a rubric on its own; a module's rubric starts with 'module: { id, title }' (a fragment is named by another rubric's 'include' or 'extends')");
-            if (assembly.Competencies.Count == 0)
+            if (assembly.Competencies.Count == 0 && !assembly.WritesCompetencies)
                 bag.Add(top, "the rubric declares no competencies; add 'competencies:' with at least one 'id: { name, level }'");
-            if (assembly.Criteria.Count == 0)
+            if (assembly.Criteria.Count == 0 && !assembly.WritesCriteria)
                 bag.Add(top, "the rubric has no criteria; add 'criteria:' with at least one criterion");
             CheckEvidence(assembly, bag);
             CheckService(assembly, bag);
@@ -54,7 +54,7 @@ internal static class RubricValidator
         };
     }
 
-    private static void CheckEvidence(Assembly assembly, DiagnosticBag bag)
+    private static void CheckEvidence(ComposedRubric assembly, DiagnosticBag bag)
     {
         var declared = assembly.Competencies.Select(c => c.Competency.Id).ToList();
         foreach (var evidence in assembly.Criteria.SelectMany(c => c.Evidence))
@@ -66,15 +66,18 @@ internal static class RubricValidator
         }
     }
 
-    private static void CheckService(Assembly assembly, DiagnosticBag bag)
+    private static void CheckService(ComposedRubric assembly, DiagnosticBag bag)
     {
         if (assembly.HasService) return;
-        foreach (var (check, location) in assembly.Criteria.SelectMany(c => c.ServiceChecks))
-            bag.Add(location, $"a '{check.Kind}' check needs the learner's service running; add a top-level 'service' section (at least 'port')");
+        foreach (var criterion in assembly.Criteria)
+        {
+            foreach (var (check, location) in criterion.ServiceChecks)
+                bag.Add(location, $"criterion '{criterion.Id}' needs the learner's service running (its check is '{check.Kind}'); add a top-level 'service' section (at least 'port')");
+        }
     }
 
     /// <summary>Reports criteria mixing points and weights; returns whether the rubric uses weights.</summary>
-    private static bool CheckAmounts(Assembly assembly, DiagnosticBag bag)
+    private static bool CheckAmounts(ComposedRubric assembly, DiagnosticBag bag)
     {
         var first = assembly.Criteria.FirstOrDefault(c => c.AmountLocation is not null);
         if (first is null) return false;
@@ -82,12 +85,12 @@ internal static class RubricValidator
         foreach (var criterion in assembly.Criteria.Where(c => c.AmountLocation is not null && (c.Weight is not null) != weights))
         {
             var (mine, theirs) = weights ? ("points", "weight") : ("weight", "points");
-            bag.Add(criterion.AmountLocation!, $"criterion '{criterion.Id}' uses '{mine}' but criterion '{first.Id}' ({first.AmountLocation}) uses '{theirs}'; a rubric uses points or weights, not both");
+            bag.Add(criterion.AmountLocation!, $"criterion '{criterion.Id}' uses '{mine}' but criterion '{first.Id}' ({Where.Of(first.AmountLocation!, criterion.AmountLocation!)}) uses '{theirs}'; a rubric uses points or weights, not both");
         }
         return weights;
     }
 
-    private static void CheckTotal(Assembly assembly, bool usesWeights, DiagnosticBag bag)
+    private static void CheckTotal(ComposedRubric assembly, bool usesWeights, DiagnosticBag bag)
     {
         if (usesWeights || assembly.Criteria.Count == 0 || assembly.Criteria.Any(c => c.Points is null && c.Weight is null)) return;
         var sum = assembly.Criteria.Sum(c => c.Points ?? 0);

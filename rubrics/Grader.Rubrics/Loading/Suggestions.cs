@@ -18,7 +18,9 @@ internal static class Suggestions
                 bestDistance = d;
             }
         }
-        return bestDistance <= allowed ? best : null;
+        if (bestDistance <= allowed) return best;
+        // A key cut short (total -> total_points) is far by edit distance but obvious.
+        return lowered.Length >= 4 ? candidates.FirstOrDefault(c => c.StartsWith(lowered, StringComparison.OrdinalIgnoreCase)) : null;
     }
 
     /// <summary>"; did you mean 'x'?" or an empty string.</summary>

@@ -47,9 +47,22 @@ public sealed record BaselineFile
 
     public string ToJson() => JsonSerializer.Serialize(this, SerializerOptions);
 
-    /// <summary>Parses a baseline; throws <see cref="InvalidDataException"/> with the reason when the JSON is not a usable baseline.</summary>
-    public static BaselineFile Parse(string json, string origin)
+    /// <summary>Time samples straight from a benchmark's own output (generic format), in seconds.</summary>
+    public const string TimeSamplesMetric = "time";
+
+    /// <summary>
+    /// Parses a baseline; throws <see cref="InvalidDataException"/> with the reason when the JSON is not a
+    /// usable baseline. Besides <c>grader-baseline/1</c>, a reference run's output in the generic benchmark
+    /// format (<c>{"benchmarks": [{"name", "unit", "samples"}]}</c>) is accepted: the entry named
+    /// <paramref name="benchmark"/> (or the first) gives the samples.
+    /// </summary>
+    public static BaselineFile Parse(string json, string origin, string? benchmark = null)
     {
+        if (!json.Contains("\"format\"", StringComparison.Ordinal) && json.Contains("\"benchmarks\"", StringComparison.Ordinal))
+        {
+            return FromBenchmarkOutput(json, origin, benchmark);
+        }
+
         BaselineFile? file;
         try
         {
@@ -66,10 +79,42 @@ public sealed record BaselineFile
         return file;
     }
 
-    public static async Task<BaselineFile> ReadAsync(string path, CancellationToken cancellationToken)
+    public static async Task<BaselineFile> ReadAsync(string path, CancellationToken cancellationToken, string? benchmark = null)
     {
         var json = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
-        return Parse(json, path);
+        return Parse(json, path, benchmark);
+    }
+
+    private static BaselineFile FromBenchmarkOutput(string json, string origin, string? benchmark)
+    {
+        IReadOnlyList<Benchmarks.BenchmarkMeasurement> measurements;
+        try
+        {
+            measurements = Benchmarks.BenchmarkOutputParser.Parse(Grader.Rubrics.Model.BenchmarkFormat.Generic, json);
+        }
+        catch (Benchmarks.BenchmarkOutputException ex)
+        {
+            throw new InvalidDataException($"baseline {origin} is neither {CurrentFormat} nor generic benchmark output: {ex.Message}", ex);
+        }
+
+        var chosen = benchmark is null ? measurements[0] : measurements.FirstOrDefault(m => m.Matches(benchmark))
+            ?? throw new InvalidDataException($"baseline {origin} has no benchmark named '{benchmark}' (it has {string.Join(", ", measurements.Select(m => m.Name))})");
+        string? source = null;
+        using (var document = JsonDocument.Parse(json))
+        {
+            if (document.RootElement.TryGetProperty("source", out var sourceElement) && sourceElement.ValueKind == JsonValueKind.String) source = sourceElement.GetString();
+        }
+
+        return new BaselineFile
+        {
+            Check = Grader.Rubrics.Model.BenchmarkCheck.KindName,
+            Metric = chosen.IsTime ? TimeSamplesMetric : "value",
+            Unit = chosen.Unit,
+            Samples = chosen.Samples,
+            Value = chosen.Statistics.Median ?? double.NaN,
+            Benchmark = chosen.Name,
+            Source = source ?? origin,
+        };
     }
 
     /// <summary>Writes atomically (temporary file, then rename), creating the folder.</summary>

@@ -26,7 +26,8 @@ public sealed class BaselineProvider(IBaselineStore store)
         {
             var path = Path.GetFullPath(spec.Path, context.RubricDirectory);
             if (!File.Exists(path)) throw new InvalidDataException($"the rubric's baseline file {spec.Path} does not exist on the runner ({path})");
-            var file = await BaselineFile.ReadAsync(path, cancellationToken).ConfigureAwait(false);
+            var benchmark = (criterion.Check as BenchmarkCheck)?.Benchmark;
+            var file = await BaselineFile.ReadAsync(path, cancellationToken, benchmark).ConfigureAwait(false);
             return new ResolvedBaseline(file, $"reference results {spec.Path}");
         }
 

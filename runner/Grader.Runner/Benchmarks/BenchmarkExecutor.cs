@@ -97,7 +97,7 @@ public sealed partial class BenchmarkExecutor(IContainerSandbox sandbox, Baselin
         LogMeasured(logger, criterion.Id, outcome.Name, outcome.Metric, outcome.Value, outcome.Unit);
         await baselines.RecordAsync(ToBaselineFile(outcome, check, context), criterion, check.Baseline, context, cancellationToken).ConfigureAwait(false);
 
-        var reference = baseline?.Baseline;
+        var reference = ComparableBaseline(baseline?.Baseline, outcome);
         if (reference is not null && reference.Unit != outcome.Unit)
         {
             return CheckResult.GraderError(criterion.Id, $"The baseline's unit '{reference.Unit}' differs from the benchmark's '{outcome.Unit}'.");
@@ -220,6 +220,14 @@ public sealed partial class BenchmarkExecutor(IContainerSandbox sandbox, Baselin
         }
 
         return details;
+    }
+
+    /// <summary>A baseline of raw times (a reference run's benchmark output) compared on the ops metric becomes rates.</summary>
+    private static BaselineFile? ComparableBaseline(BaselineFile? reference, BenchmarkOutcome outcome)
+    {
+        if (reference is not { Metric: BaselineFile.TimeSamplesMetric } || outcome.Metric != "ops" || reference.Unit != BenchmarkMeasurement.Seconds) return reference;
+        var rates = reference.Samples.Where(s => s > 0).Select(s => 1 / s).ToList();
+        return reference with { Metric = "ops", Samples = rates, Value = SampleStatistics.Median(rates) };
     }
 
     private static string Format(double value, BenchmarkOutcome outcome) => BenchmarkMetric.Format(value, outcome.Unit, outcome.Metric);

@@ -133,9 +133,11 @@ public sealed partial class DockerServiceLauncher : IServiceLauncher, IDisposabl
             CapDrop = ["ALL"],
             SecurityOpt = ["no-new-privileges"],
             ReadonlyRootfs = _options.ReadOnlyRootFilesystem,
+            // exec on /tmp: Docker's default tmpfs is noexec, but the service already runs learner code and
+            // ML libraries load compiled code they write to /tmp (JIT caches, extension modules).
             Tmpfs = new Dictionary<string, string>
             {
-                ["/tmp"] = string.Create(CultureInfo.InvariantCulture, $"rw,nosuid,nodev,size={limits.TmpSize.Bytes}"),
+                ["/tmp"] = string.Create(CultureInfo.InvariantCulture, $"rw,exec,nosuid,nodev,size={limits.TmpSize.Bytes}"),
             },
             RestartPolicy = RestartPolicyFor(spec.RestartPolicy),
             LogConfig = new LogConfig { Type = "json-file", Config = new Dictionary<string, string> { ["max-size"] = "1m", ["max-file"] = "1" } },

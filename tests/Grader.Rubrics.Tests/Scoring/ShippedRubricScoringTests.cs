@@ -87,6 +87,27 @@ public class ShippedRubricScoringTests
     }
 
     [TestCaseSource(nameof(CourseRubrics))]
+    public void LoadFile_ShippedRubric_EveryReferencedRunnerFileExists(string fileName)
+    {
+        // The loader does not check these paths; a typo would only surface as a grader error on every submission.
+        var rubric = Load(fileName);
+        var referenced = rubric.Criteria.SelectMany(c => c.Check switch
+        {
+            QuizCheck q => [q.Key],
+            BenchmarkCheck { Baseline.Path: { } p } => [p],
+            LoadCheck { Baseline.Path: { } p } => [p],
+            TestsCheck { Hidden.Path: { } p } => [p],
+            _ => Array.Empty<string>(),
+        });
+
+        foreach (var path in referenced)
+        {
+            var full = Path.GetFullPath(path, rubric.Directory ?? CoursesDirectory);
+            Assert.That(File.Exists(full) || Directory.Exists(full), Is.True, $"{fileName} references {path}, which does not exist ({full})");
+        }
+    }
+
+    [TestCaseSource(nameof(CourseRubrics))]
     public void Score_ShippedRubricImageDidNotBuild_Fails(string fileName)
     {
         var rubric = Load(fileName);

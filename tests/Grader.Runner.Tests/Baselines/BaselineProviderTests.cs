@@ -31,8 +31,8 @@ public sealed class BaselineProviderTests
     [Test]
     public async Task ResolveAsync_ReferencePath_ReadsTheFileRelativeToTheRubric()
     {
-        var criterion = TestRubrics.Criterion(new LoadCheck { Path = "/x", Baseline = new BaselineSpec("baselines/ref.json") });
-        var context = TestRubrics.Context(criterion, _temp.Combine("rubrics"), _temp.Combine("work"));
+        var criterion = PerfContexts.Criterion(new LoadCheck { Path = "/x", Baseline = new BaselineSpec("baselines/ref.json") });
+        var context = PerfContexts.Context(criterion, _temp.Combine("rubrics"), _temp.Combine("work"));
         await Sample("reference", 1, 2, 3).WriteAsync(_temp.Combine("rubrics", "baselines", "ref.json"), CancellationToken.None);
 
         var resolved = await _provider.ResolveAsync(new BaselineSpec("baselines/ref.json"), criterion, context, CancellationToken.None);
@@ -44,8 +44,8 @@ public sealed class BaselineProviderTests
     [Test]
     public void ResolveAsync_ReferenceFileMissing_ThrowsInvalidDataNamingIt()
     {
-        var criterion = TestRubrics.Criterion(new LoadCheck { Path = "/x" });
-        var context = TestRubrics.Context(criterion, _temp.Combine("rubrics"), _temp.Combine("work"));
+        var criterion = PerfContexts.Criterion(new LoadCheck { Path = "/x" });
+        var context = PerfContexts.Context(criterion, _temp.Combine("rubrics"), _temp.Combine("work"));
 
         var error = Assert.ThrowsAsync<InvalidDataException>(() => _provider.ResolveAsync(new BaselineSpec("baselines/none.json"), criterion, context, CancellationToken.None));
 
@@ -55,8 +55,8 @@ public sealed class BaselineProviderTests
     [Test]
     public async Task ResolveAsync_MalformedReferenceFile_ThrowsInvalidData()
     {
-        var criterion = TestRubrics.Criterion(new LoadCheck { Path = "/x" });
-        var context = TestRubrics.Context(criterion, _temp.Path, _temp.Combine("work"));
+        var criterion = PerfContexts.Criterion(new LoadCheck { Path = "/x" });
+        var context = PerfContexts.Context(criterion, _temp.Path, _temp.Combine("work"));
         await File.WriteAllTextAsync(_temp.Combine("bad.json"), "{\"format\": \"grader-baseline/1\", \"samples\": ");
 
         Assert.ThrowsAsync<InvalidDataException>(() => _provider.ResolveAsync(new BaselineSpec("bad.json"), criterion, context, CancellationToken.None));
@@ -66,9 +66,9 @@ public sealed class BaselineProviderTests
     public async Task RecordAsync_PreviousCommitSpec_NextResolveReturnsThisRun()
     {
         var spec = new BaselineSpec(null);
-        var criterion = TestRubrics.Criterion(new LoadCheck { Path = "/x", Baseline = spec });
-        var first = TestRubrics.Context(criterion, _temp.Path, _temp.Combine("work1"), repository: "learner/mod-523", commit: "aaa111");
-        var second = TestRubrics.Context(criterion, _temp.Path, _temp.Combine("work2"), repository: "learner/mod-523", commit: "bbb222");
+        var criterion = PerfContexts.Criterion(new LoadCheck { Path = "/x", Baseline = spec });
+        var first = PerfContexts.Context(criterion, _temp.Path, _temp.Combine("work1"), repository: "learner/mod-523", commit: "aaa111");
+        var second = PerfContexts.Context(criterion, _temp.Path, _temp.Combine("work2"), repository: "learner/mod-523", commit: "bbb222");
 
         var none = await _provider.ResolveAsync(spec, criterion, first, CancellationToken.None);
         var workCopy = await _provider.RecordAsync(Sample("aaa111", 4, 5, 6), criterion, spec, first, CancellationToken.None);
@@ -84,8 +84,8 @@ public sealed class BaselineProviderTests
     public async Task RecordAsync_ReferenceSpec_WritesOnlyTheWorkCopy()
     {
         var spec = new BaselineSpec("ref.json");
-        var criterion = TestRubrics.Criterion(new LoadCheck { Path = "/x", Baseline = spec });
-        var context = TestRubrics.Context(criterion, _temp.Path, _temp.Combine("work"), repository: "learner/repo");
+        var criterion = PerfContexts.Criterion(new LoadCheck { Path = "/x", Baseline = spec });
+        var context = PerfContexts.Context(criterion, _temp.Path, _temp.Combine("work"), repository: "learner/repo");
 
         var workCopy = await _provider.RecordAsync(Sample("x", 1, 2), criterion, spec, context, CancellationToken.None);
 

@@ -3,7 +3,6 @@ using Grader.Rubrics.Model;
 using Grader.Rubrics.Results;
 using Grader.Rubrics.Scoring;
 using Grader.Runner.Images;
-using Grader.Runner.Pipeline;
 using Grader.Runner.Tests.Pipeline;
 
 namespace Grader.Runner.Tests.Examples;

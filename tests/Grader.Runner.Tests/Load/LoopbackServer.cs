@@ -56,7 +56,7 @@ internal sealed class LoopbackServer : IAsyncDisposable
             return "ok";
         });
         app.MapGet("/every/{n:int}/fails", (int n, HttpContext http) =>
-            http.Items["number"] is long number && number % n == 0 ? Results.StatusCode(500) : Results.Text("ok"));
+            http.Items["number"] is long number && number % n == 0 ? Microsoft.AspNetCore.Http.Results.StatusCode(500) : Microsoft.AspNetCore.Http.Results.Text("ok"));
         app.MapGet("/hang", async (CancellationToken ct) =>
         {
             await Task.Delay(TimeSpan.FromSeconds(30), ct);

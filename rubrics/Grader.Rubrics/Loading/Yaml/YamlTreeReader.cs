@@ -19,7 +19,8 @@ internal static partial class YamlTreeReader
     public static YamlReadResult Read(string text)
     {
         var problems = new List<YamlProblem>();
-        var state = new State(new Parser(new StringReader(text)), problems);
+        var parser = new Parser(new StringReader(text));
+        var state = new State(parser, problems);
         try
         {
             var root = state.ReadStream();
@@ -29,6 +30,16 @@ internal static partial class YamlTreeReader
         {
             var message = PositionPrefix().Replace(ex.Message, "");
             problems.Add(new YamlProblem(Math.Max(1, (int)ex.Start.Line), Math.Max(1, (int)ex.Start.Column), $"YAML syntax error: {Describe(message)}"));
+            return new YamlReadResult(null, problems);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or EndOfStreamException or IndexOutOfRangeException)
+        {
+            // YamlDotNet's scanner throws these (not YamlException) for some malformed text, e.g. an unclosed
+            // flow map; the last event read is the best position we have.
+            var mark = parser.Current?.End;
+            var line = mark is { } m ? (int)m.Line : 1;
+            var column = mark is { } c ? (int)c.Column : 1;
+            problems.Add(new YamlProblem(Math.Max(1, line), Math.Max(1, column), "YAML syntax error: the text from here on cannot be read (look for an unclosed '{', '[' or quote)"));
             return new YamlReadResult(null, problems);
         }
     }

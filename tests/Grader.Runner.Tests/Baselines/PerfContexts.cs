@@ -4,7 +4,7 @@ using Grader.Runner.Checks;
 namespace Grader.Runner.Tests.Baselines;
 
 /// <summary>Minimal rubrics and grading contexts around one criterion, for executor and baseline tests.</summary>
-internal static class TestRubrics
+internal static class PerfContexts
 {
     public static Criterion Criterion(CheckSpec check, string id = "perf") => new() { Id = id, Title = id, Points = 10, Check = check };
 

@@ -1,0 +1,77 @@
+using System.CommandLine;
+using Spectre.Console;
+
+namespace Grader.Cli.Commands;
+
+/// <summary><c>grader grade --rubric R SUBMISSION</c>: grades a folder, local repository or clone URL like the bot would.</summary>
+public static class GradeCommand
+{
+    public static Command Build()
+    {
+        var rubric = new Option<FileInfo>("--rubric", "-r") { Description = "The rubric YAML file.", Required = true };
+        var submission = new Argument<string>("submission") { Description = "A folder, a local git repository, or a clone URL." };
+        var sha = new Option<string?>("--sha") { Description = "Commit to grade (repositories and clone URLs)." };
+        var reference = new Option<string?>("--ref") { Description = "Branch or tag to grade or fetch (repositories and clone URLs)." };
+        var hidden = new Option<DirectoryInfo?>("--hidden-tests") { Description = "A hidden tests folder replacing the rubric's." };
+        var output = new Option<DirectoryInfo>("--out", "-o")
+        {
+            Description = "Where review.md and result.json are written.",
+            DefaultValueFactory = _ => new DirectoryInfo("grader-out"),
+        };
+        var tokenEnv = new Option<string?>("--token-env") { Description = "Name of the environment variable holding an access token for the clone URL." };
+
+        var command = new Command("grade", "Grade a submission against a rubric: build, test, score; writes review.md and result.json.")
+        {
+            rubric, submission, sha, reference, hidden, output, tokenEnv,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var settings = new GradeSettings(
+                parse.GetValue(rubric)!.FullName,
+                parse.GetValue(submission)!,
+                parse.GetValue(sha),
+                parse.GetValue(reference),
+                parse.GetValue(hidden)?.FullName,
+                parse.GetValue(output)!.FullName,
+                parse.GetValue(tokenEnv));
+            var console = ConsoleFor(parse.InvocationConfiguration.Output);
+            return await GradeCommandHandler.RunAsync(settings, console, configuration: null, cancellationToken).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    /// <summary>The terminal itself when writing to stdout, else a plain console on the given writer (tests, redirection by the host).</summary>
+    internal static IAnsiConsole ConsoleFor(TextWriter output)
+    {
+        if (output == Console.Out) return AnsiConsole.Console;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        });
+        console.Profile.Width = 200;
+        return console;
+    }
+}
+
+/// <summary>The options of one <c>grader grade</c> invocation.</summary>
+public sealed record GradeSettings(
+    string RubricFile,
+    string Submission,
+    string? Sha,
+    string? Ref,
+    string? HiddenTestsDirectory,
+    string OutputDirectory,
+    string? TokenEnvironmentVariable);
+
+/// <summary>Exit codes of <c>grader grade</c>.</summary>
+public static class GradeExitCodes
+{
+    public const int Passed = 0;
+    public const int Failed = 1;
+
+    /// <summary>A grader error left the review incomplete, or the command line or rubric was wrong.</summary>
+    public const int IncompleteOrUsage = 2;
+}

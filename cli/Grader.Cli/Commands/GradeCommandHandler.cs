@@ -1,0 +1,139 @@
+using Grader.Rubrics.Loading;
+using Grader.Rubrics.Rendering;
+using Grader.Runner;
+using Grader.Runner.Pipeline;
+using Grader.Runner.Results;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console;
+
+namespace Grader.Cli.Commands;
+
+/// <summary>Runs <c>grader grade</c>: loads the rubric, grades through the runner's pipeline, shows and writes the outcome.</summary>
+public static class GradeCommandHandler
+{
+    /// <param name="configuration">Runner configuration overrides (tests); null = defaults plus GRADER_ environment variables.</param>
+    public static async Task<int> RunAsync(GradeSettings settings, IAnsiConsole console, IConfiguration? configuration, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(console);
+
+        var loaded = await RubricLoader.LoadFileAsync(settings.RubricFile, cancellationToken).ConfigureAwait(false);
+        if (!loaded.Success)
+        {
+            foreach (var diagnostic in loaded.Diagnostics) console.MarkupLine($"[red]{Markup.Escape(diagnostic.ToString())}[/]");
+            console.MarkupLine($"[red]The rubric has {loaded.Diagnostics.Count} error(s); nothing was graded.[/]");
+            return GradeExitCodes.IncompleteOrUsage;
+        }
+
+        if (!TrySubmission(settings, out var source, out var usageError))
+        {
+            console.MarkupLine($"[red]{Markup.Escape(usageError!)}[/]");
+            return GradeExitCodes.IncompleteOrUsage;
+        }
+
+        await using var services = BuildServices(configuration ?? DefaultConfiguration());
+        var pipeline = services.GetRequiredService<GradingPipeline>();
+        var request = new GradingRequest
+        {
+            Rubric = loaded.Rubric!,
+            Submission = source!,
+            RubricFile = Path.GetRelativePath(Environment.CurrentDirectory, settings.RubricFile),
+            HiddenTestsDirectory = settings.HiddenTestsDirectory,
+        };
+
+        console.MarkupLine($"Grading [bold]{Markup.Escape(source!.Describe())}[/] against [bold]{Markup.Escape(loaded.Rubric!.Module.Id)}[/] ({Markup.Escape(loaded.Rubric.Module.Title)})");
+        GradingRun run;
+        try
+        {
+            run = await GradeProgressView.RunAsync(console, progress => pipeline.RunAsync(request, progress, cancellationToken)).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            console.MarkupLine("[yellow]Cancelled; the job's containers and images were removed.[/]");
+            return GradeExitCodes.IncompleteOrUsage;
+        }
+
+        GradeReportView.Write(console, run);
+        Directory.CreateDirectory(settings.OutputDirectory);
+        var reviewPath = Path.Combine(settings.OutputDirectory, "review.md");
+        var resultPath = Path.Combine(settings.OutputDirectory, ResultJson.FileName);
+        await File.WriteAllTextAsync(reviewPath, MarkdownReviewRenderer.RenderReview(run.Review), cancellationToken).ConfigureAwait(false);
+        await ResultJson.WriteFileAsync(ResultDocumentFactory.Create(run), resultPath, cancellationToken).ConfigureAwait(false);
+        console.MarkupLine($"Wrote [link]{Markup.Escape(reviewPath)}[/] and [link]{Markup.Escape(resultPath)}[/]");
+
+        return run.Review.Incomplete ? GradeExitCodes.IncompleteOrUsage
+            : run.Review.Passed ? GradeExitCodes.Passed
+            : GradeExitCodes.Failed;
+    }
+
+    internal static bool TrySubmission(GradeSettings settings, out SubmissionSource? source, out string? error)
+    {
+        source = null;
+        error = null;
+        var target = settings.Submission;
+        string? token = null;
+        if (settings.TokenEnvironmentVariable is { } name)
+        {
+            token = Environment.GetEnvironmentVariable(name);
+            if (string.IsNullOrEmpty(token))
+            {
+                error = $"--token-env {name}: the environment variable is not set.";
+                return false;
+            }
+        }
+
+        // On Unix an absolute path parses as a file:// URI: only text with an explicit scheme is a clone URL.
+        if (target.Contains("://", StringComparison.Ordinal) && Uri.TryCreate(target, UriKind.Absolute, out var url) && url.Scheme is "https" or "http" or "file" or "ssh" or "git")
+        {
+            source = new RemoteRepositorySubmission(url, settings.Ref, settings.Sha, token);
+            return true;
+        }
+        if (!Directory.Exists(target))
+        {
+            error = $"{target} is neither a folder nor a clone URL.";
+            return false;
+        }
+        if (token is not null)
+        {
+            error = "--token-env applies to clone URLs only.";
+            return false;
+        }
+        var isRepository = Directory.Exists(Path.Combine(target, ".git")) || File.Exists(Path.Combine(target, "HEAD"));
+        if (settings.Sha is null && settings.Ref is null)
+        {
+            // A folder (repository or not) is graded as it is, uncommitted changes included.
+            source = new LocalFolderSubmission(target);
+            return true;
+        }
+        if (!isRepository)
+        {
+            error = $"--sha and --ref need a git repository; {target} is a plain folder.";
+            return false;
+        }
+        source = new LocalRepositorySubmission(target, settings.Sha ?? settings.Ref);
+        return true;
+    }
+
+    private static IConfiguration DefaultConfiguration()
+    {
+        var cache = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "grader");
+        return new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>(StringComparer.Ordinal)
+            {
+                // One stable id per machine so re-grades find the images they can reuse.
+                ["Grader:Runner:RunnerId"] = "cli-" + Environment.MachineName.ToLowerInvariant(),
+                ["Grader:Runner:WorkRoot"] = Path.Combine(cache, "work"),
+                ["Grader:Runner:MirrorCache"] = Path.Combine(cache, "mirrors"),
+            })
+            .AddEnvironmentVariables("GRADER_")
+            .Build();
+    }
+
+    private static ServiceProvider BuildServices(IConfiguration configuration)
+    {
+        var services = new ServiceCollection();
+        services.AddGraderRunner(configuration);
+        return services.BuildServiceProvider();
+    }
+}

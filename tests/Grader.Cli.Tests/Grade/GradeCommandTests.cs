@@ -1,0 +1,186 @@
+using System.CommandLine;
+using Grader.Cli.Commands;
+using Grader.Runner.Docker;
+using Grader.Runner.Images;
+using Grader.Runner.Pipeline;
+using Grader.Runner.Results;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
+using Spectre.Console;
+
+namespace Grader.Cli.Tests.Grade;
+
+/// <summary><c>grader grade</c> in process, against the real Docker engine with busybox submissions.</summary>
+[TestFixture]
+public sealed class GradeCommandTests
+{
+    private const string Dockerfile = "FROM grader/busybox:1\nCOPY hello.txt /hello.txt\nCMD [\"cat\", \"/hello.txt\"]\n";
+
+    private string _root = null!;
+    private string _runnerId = null!;
+    private IConfiguration _configuration = null!;
+    private StringWriter _output = null!;
+    private IAnsiConsole _console = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _runnerId = "test-cli-" + Guid.NewGuid().ToString("n")[..10];
+        _root = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "grader-cli-" + _runnerId)).FullName;
+        _configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Grader:Runner:RunnerId"] = _runnerId,
+            ["Grader:Runner:WorkRoot"] = Path.Combine(_root, "work"),
+            ["Grader:Runner:MirrorCache"] = Path.Combine(_root, "mirrors"),
+        }).Build();
+        _output = new StringWriter();
+        _console = GradeCommand.ConsoleFor(_output);
+    }
+
+    [TearDown]
+    public async Task TearDown()
+    {
+        using var docker = DockerClientFactory.Create();
+        await new JobJanitor(docker, NullLogger<JobJanitor>.Instance).SweepAsync(_runnerId, includeReusableImages: true, CancellationToken.None);
+        _output.Dispose();
+        Directory.Delete(_root, recursive: true);
+    }
+
+    private string Write(string relative, string content)
+    {
+        var path = Path.Combine(_root, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, content);
+        return path;
+    }
+
+    private string Rubric(string maxSize) => Write("rubric.yaml", $"""
+        module: {"{"} id: CLI-1, title: CLI test {"}"}
+        competencies:
+          containers: {"{"} name: Containers, level: Working {"}"}
+        criteria:
+          - id: build
+            title: The image builds
+            points: 50
+            gate: true
+            check: {"{"} build: {"{"} max_time: 2m {"}"} {"}"}
+          - id: size
+            title: Small image
+            points: 50
+            check: {"{"} image_size: {"{"} max: {maxSize} {"}"} {"}"}
+        """);
+
+    private string Submission()
+    {
+        Write("submission/Dockerfile", Dockerfile);
+        Write("submission/hello.txt", "hello");
+        return Path.Combine(_root, "submission");
+    }
+
+    private GradeSettings Settings(string rubric, string submission, string? sha = null) =>
+        new(rubric, submission, sha, null, null, Path.Combine(_root, "out"), null);
+
+    [Test]
+    public async Task RunAsync_PassingSubmission_WritesReviewAndResultJsonAndExits0()
+    {
+        using (var docker = DockerClientFactory.Create()) await BaseImages.EnsureBusyboxAsync(docker, CancellationToken.None);
+
+        var exit = await GradeCommandHandler.RunAsync(Settings(Rubric("50MB"), Submission()), _console, _configuration, CancellationToken.None);
+
+        var result = await ResultJson.ReadFileAsync(Path.Combine(_root, "out", "result.json"), CancellationToken.None);
+        var review = await File.ReadAllTextAsync(Path.Combine(_root, "out", "review.md"));
+        var output = _output.ToString();
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.EqualTo(GradeExitCodes.Passed), output);
+            Assert.That(result.Verdict.Passed, Is.True);
+            Assert.That(result.Criteria.Select(c => c.Outcome), Is.All.EqualTo("met"));
+            Assert.That(result.RunnerId, Is.EqualTo(_runnerId));
+            Assert.That(review, Does.Contain("Small image"));
+            Assert.That(output, Does.Contain("build: succeeded"), "plain progress lines when not on a terminal");
+            Assert.That(output, Does.Contain("Small image"), "the rubric table");
+            Assert.That(output, Does.Contain(result.Verdict.Summary));
+        });
+    }
+
+    [Test]
+    public async Task RunAsync_ImageOverTheLimit_Exits1WithFailedVerdict()
+    {
+        using (var docker = DockerClientFactory.Create()) await BaseImages.EnsureBusyboxAsync(docker, CancellationToken.None);
+
+        var exit = await GradeCommandHandler.RunAsync(Settings(Rubric("1kB"), Submission()), _console, _configuration, CancellationToken.None);
+
+        var result = await ResultJson.ReadFileAsync(Path.Combine(_root, "out", "result.json"), CancellationToken.None);
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.EqualTo(GradeExitCodes.Failed), _output.ToString());
+            Assert.That(result.Verdict.Passed, Is.False);
+            Assert.That(result.Criteria.Single(c => c.Id == "size").Outcome, Is.EqualTo("not_met"));
+        });
+    }
+
+    [Test]
+    public async Task RunAsync_RubricWithErrors_PrintsLocatedDiagnosticsAndExits2()
+    {
+        var rubric = Write("bad.yaml", "module: { id: CLI-1, title: Bad }\ncompetencies: {}\ncriteria:\n  - id: x\n    title: X\n    points: 5\n    check: { no_such_check: {} }\n");
+
+        var exit = await GradeCommandHandler.RunAsync(Settings(rubric, Submission()), _console, _configuration, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.EqualTo(GradeExitCodes.IncompleteOrUsage));
+            Assert.That(_output.ToString(), Does.Match(@"bad\.yaml:7:\d+: error: "));
+            Assert.That(File.Exists(Path.Combine(_root, "out", "result.json")), Is.False);
+        });
+    }
+
+    [Test]
+    public async Task RunAsync_ShaWithPlainFolder_IsUsageErrorExit2()
+    {
+        var exit = await GradeCommandHandler.RunAsync(Settings(Rubric("50MB"), Submission(), sha: "abc123"), _console, _configuration, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.EqualTo(GradeExitCodes.IncompleteOrUsage));
+            Assert.That(_output.ToString(), Does.Contain("need a git repository"));
+        });
+    }
+
+    [Test]
+    public async Task InvokeAsync_GradeWithoutRubricOption_IsUsageErrorExit2()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var exit = await GraderCommand.InvokeAsync(["grade", Submission()], new InvocationConfiguration { Output = output, Error = error });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.EqualTo(GraderCommand.UsageError));
+            Assert.That(error.ToString(), Does.Contain("--rubric"));
+        });
+    }
+
+    [Test]
+    public void TrySubmission_CloneUrlWithTokenEnvironmentVariable_BuildsRemoteSubmissionWithToken()
+    {
+        var name = "GRADER_TEST_TOKEN_" + Guid.NewGuid().ToString("n")[..8].ToUpperInvariant();
+        Environment.SetEnvironmentVariable(name, "tok-123");
+        try
+        {
+            var ok = GradeCommandHandler.TrySubmission(
+                new GradeSettings("r.yaml", "https://github.com/org/lab.git", "abc", "main", null, "out", name), out var source, out var error);
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(ok, Is.True, error);
+                Assert.That(source, Is.EqualTo(new RemoteRepositorySubmission(new Uri("https://github.com/org/lab.git"), "main", "abc", "tok-123")));
+                Assert.That(source!.Describe(), Does.Not.Contain("tok-123"));
+            });
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(name, null);
+        }
+    }
+}

@@ -1,3 +1,0 @@
-namespace Grader.Cli.Tests;
-
-internal static class Placeholder;
