@@ -3,6 +3,7 @@ using Grader.GitHub.Http;
 using Grader.GitHub.Outbox;
 using Grader.GitHub.Publishing;
 using Grader.GitHub.Repositories;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -12,19 +13,27 @@ public static class GitHubServiceCollectionExtensions
 {
     /// <summary>
     /// Registers App authentication, the client factory, publishing and the outbox (a file outbox unless an
-    /// <see cref="IPublishOutbox"/> is registered already). Options bind from the "GitHub" configuration section.
+    /// <see cref="IPublishOutbox"/> is registered already). Options bind from the "GitHub" section of
+    /// <paramref name="configuration"/> when given, then <paramref name="configure"/> applies.
     /// </summary>
-    public static IServiceCollection AddGraderGitHub(this IServiceCollection services, Action<GitHubAppOptions>? configure = null)
+    public static IServiceCollection AddGraderGitHub(this IServiceCollection services, IConfiguration? configuration = null, Action<GitHubAppOptions>? configure = null)
     {
-        var app = services.AddOptions<GitHubAppOptions>().BindConfiguration(GitHubAppOptions.SectionName);
+        var app = services.AddOptions<GitHubAppOptions>();
+        var resilience = services.AddOptions<GitHubResilienceOptions>();
+        var publishing = services.AddOptions<GradingPublisherOptions>();
+        var outbox = services.AddOptions<FilePublishOutboxOptions>();
+        if (configuration is not null)
+        {
+            app.Bind(configuration.GetSection(GitHubAppOptions.SectionName));
+            resilience.Bind(configuration.GetSection(GitHubResilienceOptions.SectionName));
+            publishing.Bind(configuration.GetSection(GradingPublisherOptions.SectionName));
+            outbox.Bind(configuration.GetSection(FilePublishOutboxOptions.SectionName));
+        }
+
         if (configure is not null)
         {
             app.Configure(configure);
         }
-
-        services.AddOptions<GitHubResilienceOptions>().BindConfiguration(GitHubResilienceOptions.SectionName);
-        services.AddOptions<GradingPublisherOptions>().BindConfiguration(GradingPublisherOptions.SectionName);
-        services.AddOptions<FilePublishOutboxOptions>().BindConfiguration("GitHub:Outbox");
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<AppJwtFactory>();

@@ -10,6 +10,7 @@ namespace Grader.GitHub.Http;
 public sealed class GitHubConnectionBuilder(
     IOptions<GitHubAppOptions> appOptions,
     IOptions<GitHubResilienceOptions> resilienceOptions,
+    IOptions<GitHubHttpOptions> httpOptions,
     TimeProvider time,
     ILoggerFactory loggerFactory)
 {
@@ -18,10 +19,7 @@ public sealed class GitHubConnectionBuilder(
     public IGitHubClient Build(ICredentialStore credentials)
     {
         var options = appOptions.Value;
-        var adapter = new HttpClientAdapter(() => new GitHubResilienceHandler(resilienceOptions.Value, time, _logger)
-        {
-            InnerHandler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) },
-        });
+        var adapter = new HttpClientAdapter(CreateHandler);
         var connection = new Connection(
             new ProductHeaderValue(options.UserAgent),
             NormalizeBaseUrl(options.ApiBaseUrl),
@@ -29,6 +27,23 @@ public sealed class GitHubConnectionBuilder(
             adapter,
             new SimpleJsonSerializer());
         return new GitHubClient(connection);
+    }
+
+    private HttpMessageHandler CreateHandler()
+    {
+        HttpMessageHandler handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+        // Extra handlers sit inside the retries, so they see every attempt.
+        foreach (var factory in httpOptions.Value.Handlers.Reverse())
+        {
+            var extra = factory();
+            extra.InnerHandler = handler;
+            handler = extra;
+        }
+
+        return new JsonContentTypeHandler
+        {
+            InnerHandler = new GitHubResilienceHandler(resilienceOptions.Value, time, _logger) { InnerHandler = handler },
+        };
     }
 
     /// <summary>Octokit resolves relative endpoints against the base, so an Enterprise "/api/v3" needs its trailing slash.</summary>

@@ -20,3 +20,9 @@ public sealed class GitHubResilienceOptions
     /// </summary>
     public TimeSpan MaxInlineWait { get; set; } = TimeSpan.FromSeconds(90);
 }
+
+/// <summary>Extra HTTP handlers for every GitHub client, outermost first (e.g. metrics, request auditing in tests).</summary>
+public sealed class GitHubHttpOptions
+{
+    public IList<Func<DelegatingHandler>> Handlers { get; } = [];
+}

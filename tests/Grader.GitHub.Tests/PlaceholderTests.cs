@@ -1,3 +1,0 @@
-namespace Grader.GitHub.Tests;
-
-internal static class Placeholder;

@@ -1,0 +1,99 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+
+namespace Grader.Testing.GitHub;
+
+/// <summary>A GitHub App known to the emulator; tests configure the client with its id and private key.</summary>
+public sealed class EmulatedApp : IDisposable
+{
+    internal EmulatedApp(long id, string slug)
+    {
+        Id = id;
+        Slug = slug;
+        Key = RSA.Create(2048);
+        PrivateKeyPem = Key.ExportRSAPrivateKeyPem();
+    }
+
+    public long Id { get; }
+    public string Slug { get; }
+    public string PrivateKeyPem { get; }
+
+    /// <summary>The login GitHub gives the App's bot user, author of its reviews.</summary>
+    public string BotLogin => Slug + "[bot]";
+
+    internal RSA Key { get; }
+
+    public void Dispose() => Key.Dispose();
+}
+
+public sealed class EmulatedInstallation
+{
+    public required long Id { get; init; }
+    public required EmulatedApp App { get; init; }
+    public required string Account { get; init; }
+}
+
+public sealed class EmulatedRepository
+{
+    public required long Id { get; init; }
+    public required string Owner { get; init; }
+    public required string Name { get; init; }
+    public required long InstallationId { get; init; }
+    public string DefaultBranch { get; set; } = "main";
+
+    /// <summary>A real git repository (its .git directory or a bare one) served for contents and clones; null if none.</summary>
+    public string? GitDirectory { get; set; }
+
+    public bool Private { get; set; } = true;
+    public string FullName => $"{Owner}/{Name}";
+}
+
+public sealed record EmulatedPullRequest(int Number, string HeadSha, string Author, string HeadRef = "feature", string BaseRef = "main", bool Draft = false, string State = "open");
+
+public sealed record EmulatedReview(long Id, int PullNumber, string CommitId, string Body, string State, string User, DateTimeOffset SubmittedAt);
+
+public sealed record EmulatedComment(long Id, int IssueNumber, string Body, string User);
+
+/// <summary>A check run as GitHub stores it, with the history of its status changes and requests.</summary>
+public sealed class EmulatedCheckRun
+{
+    public required long Id { get; init; }
+    public required string Name { get; init; }
+    public required string HeadSha { get; init; }
+    public required string Repository { get; init; }
+    public string? ExternalId { get; set; }
+    public string? DetailsUrl { get; set; }
+    public string Status { get; set; } = "queued";
+    public string? Conclusion { get; set; }
+    public DateTimeOffset? StartedAt { get; set; }
+    public DateTimeOffset? CompletedAt { get; set; }
+    public string? Title { get; set; }
+    public string? Summary { get; set; }
+    public string? Text { get; set; }
+    public List<JsonObject> Annotations { get; } = [];
+    public List<string> StatusHistory { get; } = [];
+
+    /// <summary>Number of annotations each create/update request carried, in order.</summary>
+    public List<int> AnnotationsPerRequest { get; } = [];
+}
+
+/// <summary>One request the emulator received (after prism let it through).</summary>
+public sealed record RecordedRequest(string Method, string Path, string Query, string? Authorization, string Body, int Status);
+
+public enum FaultKind
+{
+    /// <summary>502 Bad Gateway.</summary>
+    ServerError,
+
+    /// <summary>429 with Retry-After.</summary>
+    TooManyRequests,
+
+    /// <summary>403 "You have exceeded a secondary rate limit" with Retry-After.</summary>
+    SecondaryRateLimit,
+
+    /// <summary>403 with x-ratelimit-remaining: 0 and x-ratelimit-reset.</summary>
+    PrimaryRateLimitExhausted,
+}
+
+/// <summary>The next <see cref="Count"/> requests matching method and path prefix get the fault instead of an answer.</summary>
+public sealed record Fault(string? Method, string PathPrefix, FaultKind Kind, int Count, TimeSpan? RetryAfter = null, DateTimeOffset? ResetAt = null);
