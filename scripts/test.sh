@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 bash scripts/lib/ensure-docker.sh
 bash scripts/lib/ensure-test-tools.sh
 bash scripts/lib/ensure-npm-tools.sh
+bash scripts/lib/ensure-base-images.sh
 
 dotnet build Grader.sln -c Release -warnaserror
 dotnet test Grader.sln -c Release --no-build --logger "console;verbosity=normal" "$@"

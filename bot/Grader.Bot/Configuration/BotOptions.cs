@@ -21,6 +21,13 @@ public sealed class BotOptions
     /// <summary>The SQLite database: deliveries, jobs, the result outbox, installations. The source of truth.</summary>
     public string DatabasePath { get; set; } = "grader-bot.db";
 
+    /// <summary>
+    /// SQLite <c>synchronous</c> in WAL mode. False (NORMAL): a commit survives the process being killed, the
+    /// fsync happens at checkpoints. True (FULL): every commit is fsynced, surviving power loss, at the cost of
+    /// an fsync per acknowledged delivery.
+    /// </summary>
+    public bool SqliteFullSync { get; set; }
+
     /// <summary>The bot config file (YAML): repository patterns to rubrics; see bot/README.md.</summary>
     public string? CourseConfigPath { get; set; }
 

@@ -15,10 +15,12 @@ public sealed partial class GraderStore : IDisposable
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly TimeProvider _time;
+    private readonly string _synchronous;
 
     public GraderStore(IOptions<BotOptions> options, TimeProvider time)
     {
         _time = time;
+        _synchronous = options.Value.SqliteFullSync ? "FULL" : "NORMAL";
         var path = Path.GetFullPath(options.Value.DatabasePath);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         _connectionString = new SqliteConnectionStringBuilder
@@ -93,6 +95,10 @@ public sealed partial class GraderStore : IDisposable
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
+        // Per connection: WAL commits are durable against a killed process; FULL adds an fsync per commit.
+        using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA synchronous = " + _synchronous;
+        pragma.ExecuteNonQuery();
         return connection;
     }
 

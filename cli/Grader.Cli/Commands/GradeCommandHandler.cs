@@ -83,7 +83,8 @@ public static class GradeCommandHandler
             }
         }
 
-        if (Uri.TryCreate(target, UriKind.Absolute, out var url) && url.Scheme is "https" or "http" or "file" or "ssh" or "git")
+        // On Unix an absolute path parses as a file:// URI: only text with an explicit scheme is a clone URL.
+        if (target.Contains("://", StringComparison.Ordinal) && Uri.TryCreate(target, UriKind.Absolute, out var url) && url.Scheme is "https" or "http" or "file" or "ssh" or "git")
         {
             source = new RemoteRepositorySubmission(url, settings.Ref, settings.Sha, token);
             return true;

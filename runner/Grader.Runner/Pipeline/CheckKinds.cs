@@ -17,6 +17,18 @@ public static class CheckKinds
         return !SubmissionOnly.Contains(check.Kind);
     }
 
+    /// <summary>Checks that do not measure time or resources and need no service: safe to run side by side.</summary>
+    private static readonly HashSet<string> Concurrent = new(StringComparer.Ordinal)
+    {
+        BuildCheck.KindName, ImageSizeCheck.KindName, TestsCheck.KindName, FilesCheck.KindName, DockerfileCheck.KindName, QuizCheck.KindName,
+    };
+
+    public static bool CanRunConcurrently(CheckSpec check)
+    {
+        ArgumentNullException.ThrowIfNull(check);
+        return Concurrent.Contains(check.Kind) && !check.NeedsGpu && !check.NeedsService;
+    }
+
     /// <summary>The build check reports on the build itself, failed or not.</summary>
     public static bool IsBuild(CheckSpec check) => check is BuildCheck;
 }

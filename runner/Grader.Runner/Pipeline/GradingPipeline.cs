@@ -102,10 +102,10 @@ public sealed partial class GradingPipeline
             CommitSha = job.CommitSha,
             StartedAt = job.StartedAt,
             FinishedAt = _time.GetUtcNow(),
-            Steps = job.Steps.Steps,
+            Steps = [.. job.Steps.Steps],
             Results = results,
             Review = review,
-            GraderErrors = job.GraderErrors,
+            GraderErrors = [.. job.GraderErrors],
             Logs = job.Logs,
             ImageReused = job.ImageReused,
         };
@@ -140,13 +140,37 @@ public sealed partial class GradingPipeline
             ? await StartServiceAsync(job, context, imageBlocker, gpuBlocker, cancellationToken).ConfigureAwait(false)
             : null;
 
+        // Checks that only read the image or run it in their own container (tests, size, Dockerfile, files) run
+        // side by side; measurements (benchmarks, GPU telemetry) and service checks run alone, one after another,
+        // so concurrent work cannot distort them.
+        var runnable = new List<Criterion>();
         foreach (var criterion in rubric.Criteria)
         {
-            cancellationToken.ThrowIfCancellationRequested();
             var blocker = BlockerFor(criterion.Check, imageBlocker, gpuBlocker, serviceBlocker);
-            job.Results[criterion.Id] = blocker is not null
-                ? blocker.ResultFor(criterion.Id)
-                : await RunCheckAsync(job, criterion, context, cancellationToken).ConfigureAwait(false);
+            if (blocker is not null) job.Results[criterion.Id] = blocker.ResultFor(criterion.Id);
+            else runnable.Add(criterion);
+        }
+        var concurrent = runnable.Where(c => CheckKinds.CanRunConcurrently(c.Check)).ToList();
+        using (var slots = new SemaphoreSlim(Math.Max(1, _options.MaxConcurrentChecks)))
+        {
+            var results = await Task.WhenAll(concurrent.Select(async criterion =>
+            {
+                await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    return await RunCheckAsync(job, criterion, context, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    slots.Release();
+                }
+            })).ConfigureAwait(false);
+            foreach (var result in results) job.Results[result.CriterionId] = result;
+        }
+        foreach (var criterion in runnable.Except(concurrent))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            job.Results[criterion.Id] = await RunCheckAsync(job, criterion, context, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -364,7 +388,7 @@ public sealed partial class GradingPipeline
         {
             var missing = $"this runner has no executor for '{criterion.Check.Kind}' checks";
             job.Steps.Skip(name, missing);
-            job.GraderErrors.Add(new GraderErrorRecord(name, missing, criterion.Id));
+            job.AddGraderError(new GraderErrorRecord(name, missing, criterion.Id));
             return CheckResult.GraderError(criterion.Id, missing);
         }
         var step = job.Steps.Start(name);
@@ -374,7 +398,7 @@ public sealed partial class GradingPipeline
             var result = await executor.ExecuteAsync(criterion, checkContext, cancellationToken).ConfigureAwait(false);
             if (result.CriterionId != criterion.Id) result = result with { CriterionId = criterion.Id };
             step.End(StatusOf(result.Status), result.Message);
-            if (result.Status == CheckStatus.GraderError) job.GraderErrors.Add(new GraderErrorRecord(name, result.Message ?? "grader error", criterion.Id));
+            if (result.Status == CheckStatus.GraderError) job.AddGraderError(new GraderErrorRecord(name, result.Message ?? "grader error", criterion.Id));
             return result;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -390,7 +414,7 @@ public sealed partial class GradingPipeline
                 : $"the '{criterion.Check.Kind}' check failed unexpectedly: {ex.GetType().Name}: {ex.Message}";
             LogCheckCrashed(_logger, ex, job.Request.JobId, criterion.Id);
             step.End(StepStatus.GraderError, message);
-            job.GraderErrors.Add(new GraderErrorRecord(name, message, criterion.Id));
+            job.AddGraderError(new GraderErrorRecord(name, message, criterion.Id));
             return CheckResult.GraderError(criterion.Id, message);
         }
     }

@@ -13,6 +13,12 @@ internal sealed class JobState(GradingRequest request, StepRecorder steps, DateT
     public DateTimeOffset StartedAt { get; } = startedAt;
     public Dictionary<string, CheckResult> Results { get; } = new(StringComparer.Ordinal);
     public List<GraderErrorRecord> GraderErrors { get; } = [];
+
+    /// <summary>Checks may run concurrently: they record their errors through here.</summary>
+    public void AddGraderError(GraderErrorRecord error)
+    {
+        lock (GraderErrors) GraderErrors.Add(error);
+    }
     public List<LogExcerpt> Logs { get; } = [];
     public GradingContext? Context { get; set; }
     public string? CommitSha { get; set; }

@@ -26,6 +26,12 @@ public sealed class RunnerOptions
     /// </summary>
     public bool ReuseImages { get; set; } = true;
 
+    /// <summary>
+    /// How many checks of one job may run at once (tests, image size, Dockerfile, files; each test run in its own
+    /// sandboxed container). Benchmarks, GPU and service checks always run alone. 1 = strictly one after another.
+    /// </summary>
+    public int MaxConcurrentChecks { get; set; } = 2;
+
     /// <summary>Keep the job's work folder after grading (for debugging); default removed.</summary>
     public bool KeepWorkDirectories { get; set; }
 }

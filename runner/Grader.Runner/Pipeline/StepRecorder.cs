@@ -6,9 +6,17 @@ namespace Grader.Runner.Pipeline;
 internal sealed class StepRecorder(IProgress<GradingProgress>? progress, TimeProvider time)
 {
     private readonly List<StepTiming> _steps = [];
+    private readonly Lock _gate = new();
     private readonly long _jobStart = time.GetTimestamp();
 
-    public IReadOnlyList<StepTiming> Steps => _steps;
+    /// <summary>Finished steps in the order they finished.</summary>
+    public IReadOnlyList<StepTiming> Steps
+    {
+        get
+        {
+            lock (_gate) return [.. _steps];
+        }
+    }
 
     public TimeSpan Elapsed => time.GetElapsedTime(_jobStart);
 
@@ -20,7 +28,7 @@ internal sealed class StepRecorder(IProgress<GradingProgress>? progress, TimePro
 
     public void Skip(string name, string reason)
     {
-        _steps.Add(new StepTiming(name, StepStatus.Skipped, time.GetUtcNow(), TimeSpan.Zero, reason));
+        lock (_gate) _steps.Add(new StepTiming(name, StepStatus.Skipped, time.GetUtcNow(), TimeSpan.Zero, reason));
         progress?.Report(new GradingProgress(name, StepStatus.Skipped, TimeSpan.Zero, reason));
     }
 
@@ -34,7 +42,7 @@ internal sealed class StepRecorder(IProgress<GradingProgress>? progress, TimePro
         public void End(StepStatus status, string? message = null)
         {
             var timing = new StepTiming(name, status, startedAt, watch.Elapsed, message);
-            recorder._steps.Add(timing);
+            lock (recorder._gate) recorder._steps.Add(timing);
             recorder.ReportEnd(timing);
         }
     }

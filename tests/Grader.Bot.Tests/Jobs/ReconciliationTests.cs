@@ -1,5 +1,6 @@
 using Grader.Bot.Storage;
 using Grader.Bot.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Grader.Bot.Tests.Jobs;
 
@@ -38,9 +39,18 @@ internal sealed class ReconciliationTests : BotTestBase
 
         await RestartAsync();
 
-        var after = await Eventually.ThatAsync(
-            () => JobAsync(WebhookFixtures.HeadSha), j => j?.HangfireJobId is not null && j.HangfireJobId != before!.HangfireJobId, "re-enqueued");
-        var state = Hangfire.JobStorage.Current.GetConnection().GetStateData(after!.HangfireJobId!);
-        Assert.That(state.Name, Is.EqualTo("Enqueued"));
+        // The new process's in-memory Hangfire started empty: only reconciliation can have put the job there.
+        var state = await Eventually.ThatAsync(
+            async () =>
+            {
+                var job = await JobAsync(WebhookFixtures.HeadSha);
+                using var connection = Host.Services.GetRequiredService<Hangfire.JobStorage>().GetConnection();
+                return job?.HangfireJobId is { } id ? connection.GetStateData(id)?.Name : null;
+            },
+            name => name == "Enqueued",
+            "job enqueued in the new Hangfire");
+        Assert.That(state, Is.EqualTo("Enqueued"));
+        Assert.That((await JobAsync(WebhookFixtures.HeadSha))!.State, Is.EqualTo(JobState.Queued));
+        Assert.That(before!.Queue, Is.EqualTo("gpu"));
     }
 }

@@ -29,7 +29,7 @@ public sealed class ResultJsonTests
             new() { CriterionId = "size", Status = CheckStatus.Passed, Measure = 1.2e9, Values = new Dictionary<string, string> { ["size"] = "1.2 GB", ["max"] = "2 GB" }, Message = "1.2 GB", Duration = TimeSpan.FromMilliseconds(12) },
             new()
             {
-                CriterionId = "unit-tests", Status = CheckStatus.Failed, Measure = 0.75, Message = "3 of 4 passed",
+                CriterionId = "unit-tests", Status = CheckStatus.Failed, Measure = 0.6, Message = "3 of 5 passed",
                 Details = ["test_predict failed"],
                 Annotations = [new Annotation("tests/test_app.py", 12, 12, AnnotationLevel.Failure, "assert 8.5 == 8.4", "test_predict")],
             },

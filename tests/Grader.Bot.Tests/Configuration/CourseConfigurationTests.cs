@@ -1,0 +1,71 @@
+using Grader.Bot.Configuration;
+using Grader.Bot.Hosting;
+
+namespace Grader.Bot.Tests.Configuration;
+
+internal sealed class CourseConfigurationTests
+{
+    [Test]
+    public void Match_FirstMatchingGlobWins()
+    {
+        var config = CourseConfigurationLoader.Parse("""
+            rubrics:
+              a: { rubric: a.yaml }
+              b: { rubric: b.yaml, queue: gpu }
+            repositories:
+              - { pattern: "course/mod-301-*", rubric: b }
+              - { pattern: "course/*", rubric: a }
+            """, "test");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(config.Match("course/mod-301-alice")!.Rubric, Is.EqualTo("b"));
+            Assert.That(config.Match("Course/Mod-101-bob")!.Rubric, Is.EqualTo("a"));
+            Assert.That(config.Match("elsewhere/x"), Is.Null);
+        });
+    }
+
+    [Test]
+    public void Parse_PatternNamingUnknownRubric_ClearError()
+    {
+        var error = Assert.Throws<InvalidDataException>(() => CourseConfigurationLoader.Parse("""
+            rubrics: {}
+            repositories:
+              - { pattern: "x/*", rubric: missing }
+            """, "bot.yaml"));
+
+        Assert.That(error!.Message, Does.Contain("missing").And.Contain("bot.yaml"));
+    }
+
+    [Test]
+    public void Parse_UnknownQueue_ClearError()
+    {
+        Assert.Throws<InvalidDataException>(() => CourseConfigurationLoader.Parse("rubrics:\n  a: { rubric: a.yaml, queue: tpu }\n", "bot.yaml"));
+    }
+
+    [Test]
+    public void ParseRepositoryFile_NotYaml_Null()
+    {
+        Assert.That(CourseConfigurationLoader.ParseRepositoryFile("rubric: [unclosed"), Is.Null);
+    }
+
+    [Test]
+    public void Flatten_ExampleConfig_SettingsSectionsBecomeConfigurationKeys()
+    {
+        var example = Path.Combine(TestContext.CurrentContext.TestDirectory, "grader.example.yaml");
+
+        var settings = YamlSettings.Flatten(File.ReadAllText(example));
+        var courses = CourseConfigurationLoader.Load(example);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(settings["Bot:AppSlug"], Is.EqualTo("ml-course-grader"));
+            Assert.That(settings["Bot:Queues:0"], Is.EqualTo("cpu"));
+            Assert.That(settings["Bot:Retry:DelaysInSeconds:2"], Is.EqualTo("600"));
+            Assert.That(settings["GitHub:AppId"], Is.EqualTo("123456"));
+            Assert.That(settings["Grader:Runner:WorkRoot"], Is.EqualTo("/var/lib/grader/work"));
+            Assert.That(courses.Match("ml-course/mod-101-lab2-alice")!.Rubric, Is.EqualTo("mod-101-lab2"));
+            Assert.That(Path.IsPathRooted(courses.Rubrics["mod-101-lab2"].Rubric), Is.True);
+        });
+    }
+}
