@@ -72,6 +72,10 @@ public sealed partial class GitHubEmulator
 
         var body = OpenApiExamples.Get("full-repository-default-response").AsObject();
         FillRepository(body, repository);
+        // Not a fork: no parent/source (the example's lack the required "language"); language is required, nullable.
+        body.Remove("parent");
+        body.Remove("source");
+        body["language"] = null;
         return Json(body);
     }
 
@@ -419,6 +423,7 @@ public sealed partial class GitHubEmulator
         body["permission"] = permission;
         body["role_name"] = permission;
         body["user"]!["login"] = username;
+        body["user"]!["role_name"] = permission;
         return Json(body);
     }
 

@@ -348,14 +348,15 @@ public sealed partial class GitHubEmulator : IAsyncDisposable
 
         if (body.Length > 0)
         {
-            forward.Content = new StringContent(body, Encoding.UTF8, context.Request.ContentType ?? "application/json");
+            forward.Content = new StringContent(body, Encoding.UTF8);
+            forward.Content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(context.Request.ContentType ?? "application/json");
         }
 
         using var answer = await client.SendAsync(forward, context.RequestAborted).ConfigureAwait(false);
         context.Response.StatusCode = (int)answer.StatusCode;
         foreach (var header in answer.Headers.Concat(answer.Content.Headers))
         {
-            if (!string.Equals(header.Key, "Transfer-Encoding", StringComparison.OrdinalIgnoreCase))
+            if (header.Key is not ("Transfer-Encoding" or "Connection" or "Keep-Alive"))
             {
                 context.Response.Headers[header.Key] = header.Value.ToArray();
             }
