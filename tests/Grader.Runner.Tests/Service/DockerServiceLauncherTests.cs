@@ -107,8 +107,8 @@ public sealed class DockerServiceLauncherTests
             Assert.That(container.HostConfig.Tmpfs.Keys, Does.Contain("/tmp"));
             Assert.That(container.HostConfig.RestartPolicy.Name.ToString(), Is.EqualTo("Always"));
             Assert.That(network.Internal, Is.True);
-            Assert.That(network.Labels[Grader.Runner.Docker.DockerLabels.RunnerId], Is.EqualTo(_host.RunnerId));
-            Assert.That(container.Config.Labels[Grader.Runner.Docker.DockerLabels.RunnerId], Is.EqualTo(_host.RunnerId));
+            Assert.That(network.Labels[global::Grader.Runner.Docker.DockerLabels.RunnerId], Is.EqualTo(_host.RunnerId));
+            Assert.That(container.Config.Labels[global::Grader.Runner.Docker.DockerLabels.RunnerId], Is.EqualTo(_host.RunnerId));
         });
     }
 }
