@@ -307,7 +307,9 @@ public sealed partial class DockerContainerSandbox(IDockerClient docker, IOption
         }
         catch (DockerContainerNotFoundException)
         {
-            return (null, "the container is gone");
+            // The engine answers 404 for a missing path too, which the client reports as a missing container;
+            // the container is known to exist here (it was just inspected), so the path is what is missing.
+            return (null, $"nothing was written to {path}");
         }
         catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
         {
