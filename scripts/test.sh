@@ -1,13 +1,42 @@
 #!/usr/bin/env bash
 # The test command (README): installs and starts what the tests need on a bare Debian 12 + .NET 10
-# machine, then runs every test project of Grader.sln.
+# machine (Docker engine, gcc, git, busybox-static, debootstrap, the npm tools), builds everything with
+# warnings as errors, makes the local base images with `grader images bootstrap`, then runs every test
+# project one after another (timing-sensitive tests must not compete with each other for 2 cores).
+#
+#   bash scripts/test.sh                      # everything
+#   bash scripts/test.sh --filter Hostile     # extra arguments go to every `dotnet test`
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/lib/ensure-docker.sh
 bash scripts/lib/ensure-test-tools.sh
 bash scripts/lib/ensure-npm-tools.sh
-bash scripts/lib/ensure-base-images.sh
 
-dotnet build Grader.sln -c Release -warnaserror
-dotnet test Grader.sln -c Release --no-build --logger "console;verbosity=normal" "$@"
+dotnet build Grader.sln -c Release -warnaserror -nologo
+dotnet cli/Grader.Cli/bin/Release/net10.0/grader.dll images bootstrap
+
+passed=0
+failed=0
+status=0
+for project in tests/*.Tests/*.Tests.csproj; do
+  log=$(mktemp)
+  set +e
+  dotnet test "$project" -c Release --no-build --nologo --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
+  rc=${PIPESTATUS[0]}
+  set -e
+  summary=$(grep -E '^(Passed|Failed)!' "$log" | tail -n 1 || true)
+  p=$(sed -nE 's/.*Passed: *([0-9]+).*/\1/p' <<<"$summary")
+  f=$(sed -nE 's/.*Failed: *([0-9]+),.*/\1/p' <<<"$summary")
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0}))
+  if [[ $rc -ne 0 ]]; then
+    status=1
+    [[ -n "$f" && "$f" != 0 ]] || failed=$((failed + 1))
+  fi
+  rm -f "$log"
+done
+
+echo
+echo "$passed passed, $failed failed"
+exit $status

@@ -41,6 +41,7 @@ public sealed class PipelineSubmissionGrader(
             HiddenTestsDirectory = assignment.HiddenTestsPath,
             Submission = new RemoteRepositorySubmission(cloneUrl, $"refs/pull/{assignment.PullRequest.Number}/head", assignment.HeadSha, token.Token),
             JobId = DockerJobId(assignment.JobKey),
+            Repository = assignment.PullRequest.Repository,
         };
         var run = await pipeline.RunAsync(request, new StepProgress(progress), cancellationToken).ConfigureAwait(false);
         if (run.Review.Incomplete)

@@ -29,6 +29,25 @@ public static class CheckKinds
         return Concurrent.Contains(check.Kind) && !check.NeedsGpu && !check.NeedsService;
     }
 
+    /// <summary>Order of the checks that run one at a time: GPU checks after the steps they summarise, recovery (which kills the service) last.</summary>
+    public static int Phase(CheckSpec check) => check switch
+    {
+        GpuCheck => 1,
+        RecoveryCheck => 2,
+        _ => 0,
+    };
+
+    /// <summary>Steps whose GPU telemetry a <c>gpu</c> criterion can name in <c>during</c> (service checks count as "service").</summary>
+    public static bool IsGpuMeasuredStep(CheckSpec check) => check is TestsCheck or BenchmarkCheck or LoadCheck || (check.NeedsService && check is not RecoveryCheck);
+
+    /// <summary>The <c>during</c> names a check's telemetry is kept under.</summary>
+    public static IEnumerable<string> GpuStepNames(CheckSpec check)
+    {
+        ArgumentNullException.ThrowIfNull(check);
+        if (check is TestsCheck or BenchmarkCheck or LoadCheck) yield return check.Kind;
+        if (check.NeedsService) yield return "service";
+    }
+
     /// <summary>The build check reports on the build itself, failed or not.</summary>
     public static bool IsBuild(CheckSpec check) => check is BuildCheck;
 }

@@ -27,6 +27,7 @@ public sealed partial class GradingPipeline
     private readonly IServiceLauncher? _launcher;
     private readonly IGpuInventory? _gpuInventory;
     private readonly IGpuAllocator? _gpuAllocator;
+    private readonly IGpuSampler? _gpuSampler;
     private readonly RunnerOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<GradingPipeline> _logger;
@@ -41,6 +42,7 @@ public sealed partial class GradingPipeline
         IEnumerable<IServiceLauncher> launchers,
         IEnumerable<IGpuInventory> gpuInventories,
         IEnumerable<IGpuAllocator> gpuAllocators,
+        IEnumerable<IGpuSampler> gpuSamplers,
         IOptions<RunnerOptions> options,
         TimeProvider time,
         ILogger<GradingPipeline> logger)
@@ -57,6 +59,7 @@ public sealed partial class GradingPipeline
         _launcher = launchers?.LastOrDefault();
         _gpuInventory = gpuInventories?.LastOrDefault();
         _gpuAllocator = gpuAllocators?.LastOrDefault();
+        _gpuSampler = gpuSamplers?.LastOrDefault();
         _options = options.Value;
         _time = time;
         _logger = logger;
@@ -126,6 +129,7 @@ public sealed partial class GradingPipeline
             WorkDirectory = workDirectory,
             CommitSha = submission.CommitSha,
             HiddenTestsDirectory = job.Request.HiddenTestsDirectory,
+            Repository = job.Request.Repository,
         };
         job.Context = context;
 
@@ -167,7 +171,8 @@ public sealed partial class GradingPipeline
             })).ConfigureAwait(false);
             foreach (var result in results) job.Results[result.CriterionId] = result;
         }
-        foreach (var criterion in runnable.Except(concurrent))
+        // GPU checks read the telemetry of the steps before them; recovery checks kill the service, so they go last.
+        foreach (var criterion in runnable.Except(concurrent).OrderBy(c => CheckKinds.Phase(c.Check)))
         {
             cancellationToken.ThrowIfCancellationRequested();
             job.Results[criterion.Id] = await RunCheckAsync(job, criterion, context, cancellationToken).ConfigureAwait(false);
@@ -381,6 +386,38 @@ public sealed partial class GradingPipeline
         }
     }
 
+    /// <summary>
+    /// Runs a check; when the job holds GPUs and the check is a step a <c>gpu</c> criterion can name (tests,
+    /// benchmark, load), NVML is sampled meanwhile and the summary kept under that step's name.
+    /// </summary>
+    private async Task<CheckResult> ExecuteSampledAsync(ICheckExecutor executor, Criterion criterion, GradingContext context, CancellationToken cancellationToken)
+    {
+        if (_gpuSampler is null || context.Gpus is null || !CheckKinds.IsGpuMeasuredStep(criterion.Check))
+        {
+            return await executor.ExecuteAsync(criterion, context, cancellationToken).ConfigureAwait(false);
+        }
+        var interval = context.Rubric.Criteria.Select(c => c.Check).OfType<GpuCheck>().Select(g => g.SampleInterval).DefaultIfEmpty(TimeSpan.FromMilliseconds(200)).Min();
+        var session = _gpuSampler.Start(context.Gpus.Devices, interval);
+        try
+        {
+            return await executor.ExecuteAsync(criterion, context, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            var summary = await session.StopAsync().ConfigureAwait(false);
+            await session.DisposeAsync().ConfigureAwait(false);
+            lock (context.GpuTelemetry)
+            {
+                foreach (var stepName in CheckKinds.GpuStepNames(criterion.Check))
+                {
+                    context.GpuTelemetry[stepName] = context.GpuTelemetry.TryGetValue(stepName, out var earlier)
+                        ? GpuTelemetrySummaries.Combine(earlier, summary)
+                        : summary;
+                }
+            }
+        }
+    }
+
     private async Task<CheckResult> RunCheckAsync(JobState job, Criterion criterion, GradingContext context, CancellationToken cancellationToken)
     {
         var name = GradingSteps.Check(criterion.Id);
@@ -395,7 +432,7 @@ public sealed partial class GradingPipeline
         var checkContext = WithProgress(context, job.Steps.MessagesFor(name));
         try
         {
-            var result = await executor.ExecuteAsync(criterion, checkContext, cancellationToken).ConfigureAwait(false);
+            var result = await ExecuteSampledAsync(executor, criterion, checkContext, cancellationToken).ConfigureAwait(false);
             if (result.CriterionId != criterion.Id) result = result with { CriterionId = criterion.Id };
             step.End(StatusOf(result.Status), result.Message);
             if (result.Status == CheckStatus.GraderError) job.AddGraderError(new GraderErrorRecord(name, result.Message ?? "grader error", criterion.Id));

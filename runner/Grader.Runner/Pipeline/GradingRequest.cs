@@ -14,6 +14,9 @@ public sealed record GradingRequest
     /// <summary>A hidden tests folder replacing the rubric's own (CLI --hidden-tests, bot configuration).</summary>
     public string? HiddenTestsDirectory { get; init; }
 
+    /// <summary>The repository the submission belongs to (e.g. "org/learner-repo"): keys the previous graded commit's baselines; null = none kept.</summary>
+    public string? Repository { get; init; }
+
     /// <summary>Unique job id; labels every Docker object of the job.</summary>
     public string JobId { get; init; } = Guid.NewGuid().ToString("n")[..16];
 }

@@ -54,7 +54,7 @@ public sealed class LoadExecutorTests
         Baseline = baseline,
     };
 
-    private Checks.GradingContext Context(Criterion criterion, bool withService = true, string? repository = null, string work = "work")
+    private global::Grader.Runner.Checks.GradingContext Context(Criterion criterion, bool withService = true, string? repository = null, string work = "work")
     {
         var context = PerfContexts.Context(criterion, _temp.Path, _temp.Combine(work), repository, commit: work);
         if (withService) context.ServiceStart = new ServiceStartOutcome(new ServiceAt(_server.BaseAddress), true, TimeSpan.FromSeconds(1), null, "");

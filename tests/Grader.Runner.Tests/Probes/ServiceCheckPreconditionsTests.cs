@@ -12,7 +12,7 @@ namespace Grader.Runner.Tests.Probes;
 [TestFixture]
 public sealed class ServiceCheckPreconditionsTests
 {
-    private static async Task<CheckResult> ProbeAsync(Action<Checks.GradingContext> arrange)
+    private static async Task<CheckResult> ProbeAsync(Action<global::Grader.Runner.Checks.GradingContext> arrange)
     {
         await using var host = new ServiceTestHost();
         var context = host.Context(null);

@@ -20,7 +20,7 @@ public sealed class RecoveryCheckExecutorTests
     [TearDown]
     public async Task TearDown() => await _host.DisposeAsync();
 
-    private async Task<(CheckResult Result, Checks.GradingContext Context)> RunAsync(ServiceSpec spec, RecoveryFault fault, TimeSpan slo)
+    private async Task<(CheckResult Result, global::Grader.Runner.Checks.GradingContext Context)> RunAsync(ServiceSpec spec, RecoveryFault fault, TimeSpan slo)
     {
         var outcome = await _host.StartReadyAsync(spec);
         var context = _host.Context(outcome);
@@ -30,7 +30,7 @@ public sealed class RecoveryCheckExecutorTests
         return (result, context);
     }
 
-    private async Task<bool> HealthyAsync(Checks.GradingContext context) =>
+    private async Task<bool> HealthyAsync(global::Grader.Runner.Checks.GradingContext context) =>
         (await _host.Http.SendAsync(context.ServiceStart!.Service!.BaseAddress, new ServiceRequest("GET", "/health"), CancellationToken.None)).IsSuccess;
 
     private static readonly BusyboxSite Healthy = new BusyboxSite().File("/health", "ok");

@@ -57,7 +57,7 @@ public sealed class ExampleServiceTests
         return await _host.StartAsync(PythonService with { ReadinessTimeout = readinessTimeout ?? PythonService.ReadinessTimeout }, image: tag);
     }
 
-    private Checks.GradingContext Context(ServiceStartOutcome outcome) => _host.Context(outcome);
+    private global::Grader.Runner.Checks.GradingContext Context(ServiceStartOutcome outcome) => _host.Context(outcome);
 
     private static MetricsCheck Lab3Metrics => new()
     {
