@@ -390,7 +390,8 @@ public sealed partial class GradingPipeline
     /// Runs a check; when the job holds GPUs and the check is a step a <c>gpu</c> criterion can name (tests,
     /// benchmark, load), NVML is sampled meanwhile and the summary kept under that step's name.
     /// </summary>
-    private async Task<CheckResult> ExecuteSampledAsync(ICheckExecutor executor, Criterion criterion, GradingContext context, CancellationToken cancellationToken)
+    /// <param name="jobContext">The job's own context, which keeps the telemetry (the executor gets a per-check copy).</param>
+    private async Task<CheckResult> ExecuteSampledAsync(ICheckExecutor executor, Criterion criterion, GradingContext context, GradingContext jobContext, CancellationToken cancellationToken)
     {
         if (_gpuSampler is null || context.Gpus is null || !CheckKinds.IsGpuMeasuredStep(criterion.Check))
         {
@@ -406,11 +407,11 @@ public sealed partial class GradingPipeline
         {
             var summary = await session.StopAsync().ConfigureAwait(false);
             await session.DisposeAsync().ConfigureAwait(false);
-            lock (context.GpuTelemetry)
+            lock (jobContext.GpuTelemetry)
             {
                 foreach (var stepName in CheckKinds.GpuStepNames(criterion.Check))
                 {
-                    context.GpuTelemetry[stepName] = context.GpuTelemetry.TryGetValue(stepName, out var earlier)
+                    jobContext.GpuTelemetry[stepName] = jobContext.GpuTelemetry.TryGetValue(stepName, out var earlier)
                         ? GpuTelemetrySummaries.Combine(earlier, summary)
                         : summary;
                 }
@@ -432,7 +433,7 @@ public sealed partial class GradingPipeline
         var checkContext = WithProgress(context, job.Steps.MessagesFor(name));
         try
         {
-            var result = await ExecuteSampledAsync(executor, criterion, checkContext, cancellationToken).ConfigureAwait(false);
+            var result = await ExecuteSampledAsync(executor, criterion, checkContext, context, cancellationToken).ConfigureAwait(false);
             if (result.CriterionId != criterion.Id) result = result with { CriterionId = criterion.Id };
             step.End(StatusOf(result.Status), result.Message);
             if (result.Status == CheckStatus.GraderError) job.AddGraderError(new GraderErrorRecord(name, result.Message ?? "grader error", criterion.Id));

@@ -105,6 +105,38 @@ public sealed class GradingPipelineTests
     }
 
     [Test]
+    public async Task RunAsync_GpuRunnerWithStandInNvml_SamplesTheTestsStepAndGradesTheGpuCriterion()
+    {
+        var nvml = Gpu.FakeNvml.NewLibrary(devices: 1);
+        await using var harness = new PipelineHarness(settings: new Dictionary<string, string?> { ["Grader:Gpu:LibraryPath"] = nvml });
+        await harness.EnsureBusyboxAsync();
+        var folder = harness.Submission("gpu-sampled", ("Dockerfile", BusyboxDockerfile), ("hello.txt", "hi"));
+        var rubric = PipelineHarness.Rubric("""
+              - id: tests
+                title: Tests pass
+                points: 5
+                check: { tests: { command: ["cat", "/hello.txt"], report: exit_code, timeout: 1m } }
+              - id: gpu-memory
+                title: GPU memory while testing
+                points: 5
+                check: { gpu: { during: tests, max_memory: 8GB, sample_interval: 1h } }
+            """);
+
+        var run = await harness.Pipeline.RunAsync(harness.Request(rubric, folder), null, CancellationToken.None);
+
+        var gpu = run.Results.Single(r => r.CriterionId == "gpu-memory");
+        Assert.Multiple(() =>
+        {
+            Assert.That(gpu.Status, Is.EqualTo(CheckStatus.Passed), gpu.Message);
+            // The stand-in's memory grows 256 MiB per reading from 1 GiB (the inventory took the first reading):
+            // the samples at the start and the end of the tests step peak at 1.5 GiB.
+            Assert.That(gpu.Measure, Is.EqualTo((1L << 30) + (512L << 20)));
+            Assert.That(gpu.Details.Single(), Does.Contain("2 samples").And.Contain("Fake H100"));
+            Assert.That(run.Review.Incomplete, Is.False);
+        });
+    }
+
+    [Test]
     public async Task RunAsync_ServiceCheckWithoutLauncher_IsGraderErrorNotSupported()
     {
         await using var harness = new PipelineHarness(services => services.RemoveAll<IServiceLauncher>());
