@@ -1,3 +1,4 @@
+using Grader.Runner.Pipeline;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Grader.Rubrics.Model;
@@ -21,7 +22,7 @@ public abstract class DockerTestBase
     protected DockerImageBuilder Builder { get; private set; } = null!;
     protected DockerImageInspector Inspector { get; private set; } = null!;
     protected DockerContainerSandbox Sandbox { get; private set; } = null!;
-    protected DockerJanitor Janitor { get; private set; } = null!;
+    protected JobJanitor Janitor { get; private set; } = null!;
 
     [OneTimeSetUp]
     public async Task StartEngineClientAsync()
@@ -31,7 +32,7 @@ public abstract class DockerTestBase
         Builder = new DockerImageBuilder(Docker, NullLogger<DockerImageBuilder>.Instance);
         Inspector = new DockerImageInspector(Docker);
         Sandbox = new DockerContainerSandbox(Docker, Options.Create(new SandboxOptions()), NullLogger<DockerContainerSandbox>.Instance);
-        Janitor = new DockerJanitor(Docker, NullLogger<DockerJanitor>.Instance);
+        Janitor = new JobJanitor(Docker, NullLogger<JobJanitor>.Instance);
         Scratch = Directory.CreateTempSubdirectory("grader-docker-tests-").FullName;
     }
 
@@ -52,7 +53,7 @@ public abstract class DockerTestBase
     [OneTimeTearDown]
     public async Task RemoveFixtureObjectsAsync()
     {
-        await Janitor.SweepAsync(RunnerId, CancellationToken.None);
+        await Janitor.SweepAsync(RunnerId, includeReusableImages: true, CancellationToken.None);
         Docker.Dispose();
         Directory.Delete(Scratch, recursive: true);
     }

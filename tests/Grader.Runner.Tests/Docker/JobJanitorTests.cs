@@ -3,7 +3,7 @@ using Grader.Runner.Docker;
 
 namespace Grader.Runner.Tests.Docker;
 
-public class DockerJanitorTests : DockerTestBase
+public class JobJanitorTests : DockerTestBase
 {
     private async Task<string> CreateContainerAsync(string runnerId, string jobId)
     {
@@ -18,19 +18,25 @@ public class DockerJanitorTests : DockerTestBase
     }
 
     [Test]
-    public async Task RemoveJobAsync_TwoJobs_RemovesOnlyThatJobsObjects()
+    public async Task CleanupJobAsync_TwoJobs_RemovesOnlyThatJobsObjects()
     {
         var doomed = await CreateContainerAsync(RunnerId, "job-a");
         var kept = await CreateContainerAsync(RunnerId, "job-b");
-        await Docker.Networks.CreateNetworkAsync(new NetworksCreateParameters { Name = "grader-test-" + Guid.NewGuid().ToString("N"), Labels = DockerLabels.For(RunnerId, "job-a", "service") });
-        await Docker.Volumes.CreateAsync(new VolumesCreateParameters { Name = "grader-test-" + Guid.NewGuid().ToString("N"), Labels = DockerLabels.For(RunnerId, "job-a", "test") });
+        var network = await Docker.Networks.CreateNetworkAsync(new NetworksCreateParameters { Name = "grader-test-" + Guid.NewGuid().ToString("N"), Labels = DockerLabels.For(RunnerId, "job-a", "service") });
+        var volume = await Docker.Volumes.CreateAsync(new VolumesCreateParameters { Name = "grader-test-" + Guid.NewGuid().ToString("N"), Labels = DockerLabels.For(RunnerId, "job-a", "test") });
 
-        var result = await Janitor.RemoveJobAsync(RunnerId, "job-a", CancellationToken.None);
+        await Janitor.CleanupJobAsync(RunnerId, "job-a", [], CancellationToken.None);
 
-        Assert.That(result, Is.EqualTo(new SweepResult(1, 1, 1, 0)));
+        var networks = await Docker.Networks.ListNetworksAsync(new NetworksListParameters { Filters = RunnerFilter() });
+        var volumes = await Docker.Volumes.ListAsync(new VolumesListParameters { Filters = RunnerFilter() });
+        Assert.Multiple(() =>
+        {
+            Assert.That(networks.Select(n => n.ID), Does.Not.Contain(network.ID));
+            Assert.That((volumes.Volumes ?? []).Select(v => v.Name), Does.Not.Contain(volume.Name));
+        });
         Assert.That((await Docker.Containers.InspectContainerAsync(kept)).ID, Is.EqualTo(kept));
         Assert.CatchAsync<global::Docker.DotNet.DockerContainerNotFoundException>(() => Docker.Containers.InspectContainerAsync(doomed));
-        await Janitor.SweepAsync(RunnerId, CancellationToken.None);
+        await Janitor.SweepAsync(RunnerId, includeReusableImages: true, CancellationToken.None);
     }
 
     [Test]
@@ -44,17 +50,17 @@ public class DockerJanitorTests : DockerTestBase
         Assert.That(build.Succeeded, Is.True, build.Log);
         try
         {
-            var result = await Janitor.SweepAsync(RunnerId, CancellationToken.None);
+            var report = await Janitor.SweepAsync(RunnerId, includeReusableImages: true, CancellationToken.None);
 
-            Assert.That(result.Containers, Is.EqualTo(1));
-            Assert.That(result.Images, Is.EqualTo(1));
+            Assert.That(report.Containers, Is.EqualTo(1));
+            Assert.That(report.Images, Is.EqualTo(1));
             Assert.That((await Docker.Containers.InspectContainerAsync(other)).ID, Is.EqualTo(other));
             Assert.CatchAsync<global::Docker.DotNet.DockerContainerNotFoundException>(() => Docker.Containers.InspectContainerAsync(mine));
             Assert.CatchAsync<global::Docker.DotNet.DockerImageNotFoundException>(() => Docker.Images.InspectImageAsync(build.ImageId!));
         }
         finally
         {
-            await Janitor.SweepAsync(otherRunner, CancellationToken.None);
+            await Janitor.SweepAsync(otherRunner, includeReusableImages: true, CancellationToken.None);
         }
     }
 }
