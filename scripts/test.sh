@@ -25,13 +25,14 @@ for project in tests/*.Tests/*.Tests.csproj; do
   dotnet test "$project" -c Release --no-build --nologo --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
   rc=${PIPESTATUS[0]}
   set -e
-  summary=$(grep -E '^(Passed|Failed)!' "$log" | tail -n 1 || true)
-  p=$(sed -nE 's/.*Passed: *([0-9]+).*/\1/p' <<<"$summary")
-  f=$(sed -nE 's/.*Failed: *([0-9]+),.*/\1/p' <<<"$summary")
+  # The console logger ends with "Total tests: N", "Passed: N" and, when any failed, "Failed: N".
+  p=$(grep -E '^ +Passed: +[0-9]+$' "$log" | tail -n 1 | grep -oE '[0-9]+' || true)
+  f=$(grep -E '^ +Failed: +[0-9]+$' "$log" | tail -n 1 | grep -oE '[0-9]+' || true)
   passed=$((passed + ${p:-0}))
   failed=$((failed + ${f:-0}))
   if [[ $rc -ne 0 ]]; then
     status=1
+    # A project that failed without counting a failed test (crash, build problem) still counts as one.
     [[ -n "$f" && "$f" != 0 ]] || failed=$((failed + 1))
   fi
   rm -f "$log"
