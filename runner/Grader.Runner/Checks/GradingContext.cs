@@ -34,6 +34,9 @@ public sealed class GradingContext
     /// <summary>Hidden tests override from the command line or bot config (a folder), replacing the rubric's.</summary>
     public string? HiddenTestsDirectory { get; init; }
 
+    /// <summary>Hidden tests fetched from an instructor repository for a tests criterion (criterion id to folder), by the pipeline.</summary>
+    public IDictionary<string, string> HiddenTestFolders { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     /// <summary>Reports progress of the step in flight (e.g. "load: repetition 2/3").</summary>
     public IProgress<string>? Progress { get; init; }
 

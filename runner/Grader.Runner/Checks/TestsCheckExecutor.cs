@@ -40,7 +40,7 @@ public sealed partial class TestsCheckExecutor(IContainerSandbox sandbox, ILogge
         var copyIn = new List<SandboxCopyIn>();
         if (spec.Hidden is not null || context.HiddenTestsDirectory is not null)
         {
-            var hidden = ResolveHiddenTests(spec.Hidden, context);
+            var hidden = ResolveHiddenTests(criterion.Id, spec.Hidden, context);
             if (hidden.Error is not null) return CheckResult.GraderError(criterion.Id, hidden.Error);
             copyIn.Add(new SandboxCopyIn(hidden.Folder!, spec.Hidden?.MountPath ?? "/grader/hidden"));
         }
@@ -215,9 +215,10 @@ public sealed partial class TestsCheckExecutor(IContainerSandbox sandbox, ILogge
         return null;
     }
 
-    private static (string? Folder, string? Error) ResolveHiddenTests(HiddenTestsSpec? spec, GradingContext context)
+    private static (string? Folder, string? Error) ResolveHiddenTests(string criterionId, HiddenTestsSpec? spec, GradingContext context)
     {
         string? folder = context.HiddenTestsDirectory;
+        if (folder is null && context.HiddenTestFolders.TryGetValue(criterionId, out var fetched)) folder = fetched;
         if (folder is null && spec?.Path is { } path)
         {
             folder = Path.IsPathRooted(path) ? path : Path.Combine(context.RubricDirectory, path);

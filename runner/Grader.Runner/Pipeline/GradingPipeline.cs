@@ -132,6 +132,7 @@ public sealed partial class GradingPipeline
             Repository = job.Request.Repository,
         };
         job.Context = context;
+        await FetchHiddenTestRepositoriesAsync(job, context, workDirectory, cancellationToken).ConfigureAwait(false);
 
         // Criteria that cannot run get their result up front; the rest run in rubric order below.
         var imageBlocker = rubric.Criteria.Any(c => CheckKinds.NeedsImage(c.Check))
@@ -176,6 +177,40 @@ public sealed partial class GradingPipeline
         {
             cancellationToken.ThrowIfCancellationRequested();
             job.Results[criterion.Id] = await RunCheckAsync(job, criterion, context, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Hidden tests kept in an instructor repository are fetched on the runner (never into the learner's build
+    /// context) and copied into the test container only at test time. A folder given for the job replaces them.
+    /// A fetch failure is the grader's: the criterion becomes a grader error, never the learner's failure.
+    /// </summary>
+    private async Task FetchHiddenTestRepositoriesAsync(JobState job, GradingContext context, string workDirectory, CancellationToken cancellationToken)
+    {
+        if (context.HiddenTestsDirectory is not null) return;
+        foreach (var criterion in job.Request.Rubric.Criteria)
+        {
+            if (criterion.Check is not TestsCheck { Hidden: { Repository: { } repository } hidden }) continue;
+            var step = job.Steps.Start(GradingSteps.Check(criterion.Id) + ":hidden-tests");
+            try
+            {
+                var target = Path.Combine(workDirectory, "hidden", criterion.Id);
+                Directory.CreateDirectory(target);
+                var fetched = await _checkout.CheckoutAsync(new RemoteRepositorySubmission(new Uri(repository), hidden.Ref), target, cancellationToken).ConfigureAwait(false);
+                var folder = Path.GetFullPath(Path.Combine(fetched.Directory, hidden.Subfolder ?? "."));
+                if (!folder.StartsWith(Path.GetFullPath(fetched.Directory), StringComparison.Ordinal) || !Directory.Exists(folder))
+                {
+                    throw new GraderInfrastructureException($"the hidden tests repository has no folder '{hidden.Subfolder}'");
+                }
+                context.HiddenTestFolders[criterion.Id] = folder;
+                step.End(StepStatus.Succeeded, fetched.CommitSha is null ? null : $"commit {fetched.CommitSha[..Math.Min(12, fetched.CommitSha.Length)]}");
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                var message = "could not fetch the hidden tests: " + InfrastructureFailures.Describe(ex);
+                step.End(StepStatus.GraderError, message);
+                job.AddGraderError(new GraderErrorRecord(GradingSteps.Check(criterion.Id), message, criterion.Id));
+            }
         }
     }
 
@@ -458,6 +493,7 @@ public sealed partial class GradingPipeline
     }
 
     /// <summary>The context is shared; each check gets its own progress sink so messages name the right step.</summary>
+    /// <summary>A per-check copy of the job's context with that check's progress sink; copies every member the executors read.</summary>
     private static GradingContext WithProgress(GradingContext context, IProgress<string> progress)
     {
         var copy = new GradingContext
@@ -469,6 +505,7 @@ public sealed partial class GradingPipeline
             WorkDirectory = context.WorkDirectory,
             CommitSha = context.CommitSha,
             HiddenTestsDirectory = context.HiddenTestsDirectory,
+            Repository = context.Repository,
             Progress = progress,
             Build = context.Build,
             Image = context.Image,
@@ -476,6 +513,7 @@ public sealed partial class GradingPipeline
             Gpus = context.Gpus,
         };
         foreach (var (step, summary) in context.GpuTelemetry) copy.GpuTelemetry[step] = summary;
+        foreach (var (criterion, folder) in context.HiddenTestFolders) copy.HiddenTestFolders[criterion] = folder;
         return copy;
     }
 

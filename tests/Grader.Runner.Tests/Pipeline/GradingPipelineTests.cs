@@ -137,6 +137,75 @@ public sealed class GradingPipelineTests
     }
 
     [Test]
+    public async Task RunAsync_HiddenTestsInInstructorRepository_FetchedOnTheRunnerAndRunAtTestTimeOnly()
+    {
+        await using var harness = new PipelineHarness();
+        await harness.EnsureBusyboxAsync();
+        var hiddenRepository = Path.Combine(harness.Root, "hidden-tests.git");
+        Directory.CreateDirectory(Path.Combine(hiddenRepository, "mod-x"));
+        await File.WriteAllTextAsync(Path.Combine(hiddenRepository, "mod-x", "check.sh"), "grep -q hi /hello.txt && echo hidden-test-ran\n");
+        await GitAsync(hiddenRepository, "init", "-q", "-b", "main");
+        await GitAsync(hiddenRepository, "add", ".");
+        await GitAsync(hiddenRepository, "-c", "user.name=Instructor", "-c", "user.email=i@example.com", "commit", "-q", "-m", "hidden tests");
+        var folder = harness.Submission("hidden-repo", ("Dockerfile", BusyboxDockerfile + "RUN ls -R / > /build-listing.txt 2>/dev/null; true\n"), ("hello.txt", "hi"));
+        var rubric = PipelineHarness.Rubric($$"""
+              - id: hidden
+                title: Hidden tests
+                points: 5
+                check:
+                  tests:
+                    command: ["sh", "-c", "sh /grader/hidden/check.sh && ! grep -q check.sh /build-listing.txt"]
+                    report: exit_code
+                    timeout: 1m
+                    hidden: { repository: "file://{{hiddenRepository}}", ref: main, subfolder: mod-x }
+            """);
+
+        var run = await harness.Pipeline.RunAsync(harness.Request(rubric, folder), null, CancellationToken.None);
+
+        var result = run.Results.Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Status, Is.EqualTo(CheckStatus.Passed), result.Message + string.Join("\n", run.GraderErrors.Select(e => e.Message)));
+            Assert.That(run.Steps.Select(s => s.Step), Does.Contain("check:hidden:hidden-tests"));
+        });
+    }
+
+    [Test]
+    public async Task RunAsync_HiddenTestsRepositoryUnreachable_IsGraderErrorNotFailure()
+    {
+        await using var harness = new PipelineHarness();
+        await harness.EnsureBusyboxAsync();
+        var folder = harness.Submission("hidden-missing", ("Dockerfile", BusyboxDockerfile), ("hello.txt", "hi"));
+        var rubric = PipelineHarness.Rubric($$"""
+              - id: hidden
+                title: Hidden tests
+                points: 5
+                check:
+                  tests:
+                    command: ["true"]
+                    report: exit_code
+                    hidden: { repository: "file://{{Path.Combine(harness.Root, "no-such-repository.git")}}" }
+            """);
+
+        var run = await harness.Pipeline.RunAsync(harness.Request(rubric, folder), null, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Results.Single().Status, Is.EqualTo(CheckStatus.GraderError));
+            Assert.That(run.GraderErrors.Select(e => e.Message), Has.Some.StartsWith("could not fetch the hidden tests"));
+            Assert.That(run.Review.Incomplete, Is.True);
+        });
+    }
+
+    private static async Task GitAsync(string directory, params string[] arguments)
+    {
+        using var git = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("git", arguments) { WorkingDirectory = directory, RedirectStandardError = true })!;
+        var errors = await git.StandardError.ReadToEndAsync();
+        await git.WaitForExitAsync();
+        Assert.That(git.ExitCode, Is.Zero, errors);
+    }
+
+    [Test]
     public async Task RunAsync_ServiceCheckWithoutLauncher_IsGraderErrorNotSupported()
     {
         await using var harness = new PipelineHarness(services => services.RemoveAll<IServiceLauncher>());
