@@ -32,6 +32,7 @@ public sealed partial class GitHubEmulator : IAsyncDisposable
     private readonly List<(long Repo, EmulatedComment Comment)> _comments = [];
     private readonly List<EmulatedCheckRun> _checkRuns = [];
     private readonly List<Fault> _faults = [];
+    private readonly List<(string PathPrefix, TaskCompletionSource Release)> _stalls = [];
     private readonly List<RecordedRequest> _requests = [];
     private readonly Dictionary<long, TimeProvider> _clocks = [];
     private readonly string _gitRoot = Directory.CreateTempSubdirectory("grader-gh-emulator-").FullName;
@@ -134,6 +135,43 @@ public sealed partial class GitHubEmulator : IAsyncDisposable
         }
     }
 
+    /// <summary>Drops every fault not yet served.</summary>
+    public void ClearFaults()
+    {
+        lock (_gate)
+        {
+            _faults.Clear();
+        }
+    }
+
+    /// <summary>
+    /// A GitHub that does not answer: requests whose path starts with <paramref name="pathPrefix"/> wait (until the
+    /// client gives up) while the returned handle is not disposed; disposing it lets them and later ones through.
+    /// </summary>
+    public IDisposable Stall(string pathPrefix)
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            _stalls.Add((pathPrefix, release));
+        }
+
+        return new StallHandle(this, pathPrefix, release);
+    }
+
+    private sealed class StallHandle(GitHubEmulator emulator, string pathPrefix, TaskCompletionSource release) : IDisposable
+    {
+        public void Dispose()
+        {
+            lock (emulator._gate)
+            {
+                emulator._stalls.Remove((pathPrefix, release));
+            }
+
+            release.TrySetResult();
+        }
+    }
+
     // ---- Reading state (snapshots) ----------------------------------------------------------------------------
 
     public IReadOnlyList<EmulatedCheckRun> CheckRuns(EmulatedRepository repository)
@@ -224,6 +262,16 @@ public sealed partial class GitHubEmulator : IAsyncDisposable
 
         request.Body.Position = 0;
         var path = request.Path.Value ?? "/";
+        Task? stalled;
+        lock (_gate)
+        {
+            stalled = _stalls.FirstOrDefault(s => path.StartsWith(s.PathPrefix, StringComparison.Ordinal)).Release?.Task;
+        }
+
+        if (stalled is not null)
+        {
+            await stalled.WaitAsync(context.RequestAborted).ConfigureAwait(false);
+        }
 
         if (EnterpriseUpstream is { } upstream && path.StartsWith("/api/v3/", StringComparison.Ordinal))
         {

@@ -33,6 +33,7 @@ public static partial class GraderBotServiceCollectionExtensions
         services.AddSingleton<JobCancellationRegistry>();
         services.AddSingleton<WebhookEventProcessor, GraderWebhookProcessor>();
         services.Configure<GitHubWebhookOptions>(o => o.ExceptionHandler = AnswerMalformedAsync);
+        services.AddSingleton<RubricQueues>();
         services.AddSingleton<CourseResolver>();
         services.AddSingleton<DeliveryInterpreter>();
         services.AddSingleton<JobScheduler>();

@@ -6,9 +6,9 @@ namespace Grader.Bot.Intake;
 /// <summary>
 /// Decides what a repository is graded with: the bot config's first matching pattern, optionally refined by
 /// the repository's <c>.grader.yml</c> read from its DEFAULT branch (never the PR head, so a learner cannot
-/// change how they are graded).
+/// change how they are graded). The job's queue is the config's, or derived from the rubric (GPU criteria: gpu).
 /// </summary>
-public sealed partial class CourseResolver(CourseConfiguration configuration, IRepositoryGateway gateway, ILogger<CourseResolver> logger)
+public sealed partial class CourseResolver(CourseConfiguration configuration, IRepositoryGateway gateway, RubricQueues queues, ILogger<CourseResolver> logger)
 {
     public const string RepositoryFileName = ".grader.yml";
 
@@ -51,7 +51,8 @@ public sealed partial class CourseResolver(CourseConfiguration configuration, IR
         }
 
         var rubric = configuration.Rubrics[rubricName];
-        return new ResolvedCourse(rubricName, rubric.Rubric, rubric.HiddenTests, rubric.Queue ?? JobQueues.Cpu, gradeDrafts);
+        var queue = rubric.Queue ?? await queues.QueueForAsync(rubric.Rubric, cancellationToken).ConfigureAwait(false);
+        return new ResolvedCourse(rubricName, rubric.Rubric, rubric.HiddenTests, queue, gradeDrafts);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Repository}: .grader.yml on the default branch is not valid; using the bot config")]

@@ -3,9 +3,8 @@ using System.Text;
 using Grader.Bot.Configuration;
 using Grader.Bot.Jobs;
 using Grader.GitHub.Auth;
+using Grader.GitHub.Publishing;
 using Grader.Rubrics.Loading;
-using Grader.Rubrics.Model;
-using Grader.Rubrics.Rendering;
 using Grader.Runner;
 using Grader.Runner.Pipeline;
 using Microsoft.Extensions.Options;
@@ -15,15 +14,16 @@ namespace Grader.Bot.Integration;
 /// <summary>
 /// <see cref="ISubmissionGrader"/> on the runner pipeline: loads the course rubric, has the runner clone the
 /// PR's head commit with a short-lived installation token and grade it in containers, and renders the check
-/// run and review from the scored result. An incomplete result (a grader error kept a criterion from being
-/// graded) throws <see cref="GraderInfrastructureException"/> so the job is retried.
+/// run and review from the scored result with <see cref="ReviewPublication"/> (annotations included). An
+/// incomplete result (a grader error kept a criterion from being graded) throws
+/// <see cref="IncompleteGradingException"/> carrying the partial result, so the job is retried.
 /// </summary>
 public sealed class PipelineSubmissionGrader(
     GradingPipeline pipeline,
     IInstallationTokenProvider tokens,
     IOptions<BotOptions> options) : ISubmissionGrader
 {
-    public async Task<GradingOutcome> GradeAsync(GradingAssignment assignment, IProgress<string> progress, CancellationToken cancellationToken)
+    public async Task<PublishableResult> GradeAsync(GradingAssignment assignment, IProgress<string> progress, CancellationToken cancellationToken)
     {
         var loaded = await RubricLoader.LoadFileAsync(assignment.RubricPath, cancellationToken).ConfigureAwait(false);
         if (loaded.Rubric is null)
@@ -44,27 +44,14 @@ public sealed class PipelineSubmissionGrader(
             Repository = assignment.PullRequest.Repository,
         };
         var run = await pipeline.RunAsync(request, new StepProgress(progress), cancellationToken).ConfigureAwait(false);
+        var publication = ReviewPublication.From(run.Review);
         if (run.Review.Incomplete)
         {
             var errors = string.Join("; ", run.GraderErrors.Select(e => $"{e.Step}: {e.Message}"));
-            throw new GraderInfrastructureException($"Grading was incomplete because of grader errors: {errors}");
+            throw new IncompleteGradingException($"Grading was incomplete because of grader errors: {errors}", publication);
         }
 
-        var checkRun = MarkdownReviewRenderer.RenderCheckRun(run.Review);
-        return new GradingOutcome
-        {
-            Conclusion = run.Review.Passed ? "success" : "failure",
-            Title = checkRun.Title,
-            Summary = checkRun.Summary,
-            Text = checkRun.Text,
-            ReviewBody = MarkdownReviewRenderer.RenderReview(run.Review),
-            ReviewEvent = run.Review.Event switch
-            {
-                ReviewEvent.Approve => "APPROVE",
-                ReviewEvent.RequestChanges => "REQUEST_CHANGES",
-                _ => "COMMENT",
-            },
-        };
+        return publication;
     }
 
     /// <summary>Docker labels want a short, safe id; the job key has slashes and a SHA.</summary>

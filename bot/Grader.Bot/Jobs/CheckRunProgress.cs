@@ -6,9 +6,11 @@ namespace Grader.Bot.Jobs;
 /// <summary>
 /// Shows the step in flight on the check run (in_progress). Best effort and never blocking the grading:
 /// updates are sent one at a time, the latest step wins, failures are logged (the final result goes
-/// through the outbox and is never lost).
+/// through the outbox and is never lost). Once the job is stopped (<paramref name="stopped"/>: superseded,
+/// PR closed, shutdown) nothing more is sent and a send in flight is abandoned, so the steps of a cancelled
+/// grading's clean-up cannot put its check run back in progress after the outbox completed it.
 /// </summary>
-internal sealed partial class CheckRunProgress(GraderStore store, IResultPublisher publisher, GradingJobRecord job, ILogger logger) : IProgress<string>, IAsyncDisposable
+internal sealed partial class CheckRunProgress(GraderStore store, IResultPublisher publisher, GradingJobRecord job, ILogger logger, CancellationToken stopped) : IProgress<string>, IAsyncDisposable
 {
     private readonly Lock _gate = new();
     private string? _pending;
@@ -17,6 +19,11 @@ internal sealed partial class CheckRunProgress(GraderStore store, IResultPublish
 
     public void Report(string value)
     {
+        if (stopped.IsCancellationRequested)
+        {
+            return;
+        }
+
         lock (_gate)
         {
             _pending = value;
@@ -47,11 +54,21 @@ internal sealed partial class CheckRunProgress(GraderStore store, IResultPublish
 
             try
             {
-                var current = await store.GetJobAsync(job.JobKey, CancellationToken.None).ConfigureAwait(false);
-                if (current?.CheckRunId is long checkRunId)
+                var current = await store.GetJobAsync(job.JobKey, stopped).ConfigureAwait(false);
+                if (current is { State: JobState.Running, CheckRunId: long checkRunId })
                 {
-                    await publisher.ReportProgressAsync(job.PullRequest, checkRunId, step, CancellationToken.None).ConfigureAwait(false);
+                    await publisher.ReportProgressAsync(job.PullRequest, checkRunId, step, stopped).ConfigureAwait(false);
                 }
+            }
+            catch (OperationCanceledException) when (stopped.IsCancellationRequested)
+            {
+                lock (_gate)
+                {
+                    _pending = null;
+                    _active = false;
+                }
+
+                return;
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {

@@ -2,6 +2,7 @@ using Grader.Bot.Configuration;
 using Grader.Bot.Publishing;
 using Grader.Bot.Storage;
 using Grader.Bot.Webhooks;
+using Grader.GitHub.Publishing;
 using Hangfire.Server;
 using Microsoft.Extensions.Options;
 
@@ -32,16 +33,16 @@ public sealed partial class GradingJob(
         }
 
         using var registration = registry.Register(jobKey, cancellationToken);
-        var progress = new CheckRunProgress(store, publisher, job, logger);
+        var progress = new CheckRunProgress(store, publisher, job, logger, registration.Token);
         try
         {
             var assignment = new GradingAssignment(jobKey, job.PullRequest, job.HeadSha, job.RubricPath, job.HiddenTestsPath);
-            var outcome = await grader.GradeAsync(assignment, progress, registration.Token).ConfigureAwait(false);
-            var result = new PublishableResult(outcome, PostReview: true).Serialize();
+            var graded = await grader.GradeAsync(assignment, progress, registration.Token).ConfigureAwait(false);
+            var result = new OutboxResult(graded, PostReview: true).Serialize();
             if (await store.CompleteJobWithResultAsync(jobKey, result, CancellationToken.None).ConfigureAwait(false))
             {
                 outbox.Notify();
-                LogCompleted(logger, jobKey, outcome.Conclusion);
+                LogCompleted(logger, jobKey, graded.Conclusion);
             }
         }
         catch (OperationCanceledException) when (registration.Token.IsCancellationRequested)
@@ -65,7 +66,10 @@ public sealed partial class GradingJob(
             }
 
             LogGaveUp(logger, jobKey, retries + 1, ex);
-            var result = new PublishableResult(GradingOutcomes.GraderError(ex.Message, retries + 1), PostReview: false).Serialize();
+            var given = ex is IncompleteGradingException incomplete
+                ? GradingOutcomes.Incomplete(incomplete, retries + 1)
+                : GradingOutcomes.GraderError(ex.Message, retries + 1);
+            var result = new OutboxResult(given, PostReview: false).Serialize();
             await store.CompleteJobWithResultAsync(jobKey, result, CancellationToken.None).ConfigureAwait(false);
             outbox.Notify();
         }
@@ -79,7 +83,7 @@ public sealed partial class GradingJob(
     private static partial void LogDropped(ILogger logger, string jobKey, string state);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobKey} completed: {Conclusion}")]
-    private static partial void LogCompleted(ILogger logger, string jobKey, string conclusion);
+    private static partial void LogCompleted(ILogger logger, string jobKey, PublishConclusion conclusion);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobKey} cancelled while running: {State}")]
     private static partial void LogCancelled(ILogger logger, string jobKey, string state);

@@ -1,39 +1,48 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using Grader.GitHub.Publishing;
 
 namespace Grader.Bot.Jobs;
 
-/// <summary>Outcomes the bot writes itself, when no grading result exists.</summary>
+/// <summary>Results the bot writes itself, when no grading result exists.</summary>
 public static class GradingOutcomes
 {
-    /// <summary>The job was superseded or its PR closed: the check run ends cancelled, no review.</summary>
-    public static GradingOutcome Stopped(string reason) => new()
+    /// <summary>The job was superseded or its PR closed: the check run ends neutral, no review.</summary>
+    public static PublishableResult Stopped(string reason) => new()
     {
-        Conclusion = "cancelled",
+        Conclusion = PublishConclusion.Neutral,
         Title = "Grading stopped",
         Summary = $"Grading of this commit stopped: {reason}.",
-        ReviewBody = "",
-        ReviewEvent = "COMMENT",
     };
 
     /// <summary>The grader failed after its retries: never the learner's fault, never a score.</summary>
-    public static GradingOutcome GraderError(string error, int attempts) => new()
+    public static PublishableResult GraderError(string error, int attempts) => new()
     {
-        Conclusion = "neutral",
+        Conclusion = PublishConclusion.Neutral,
         Title = "Grader error: not graded",
         Summary = $"The grader could not grade this commit after {attempts} attempt(s). This is not a problem with your submission; comment `/regrade` to try again or ask your instructor.",
         Text = error,
-        ReviewBody = "",
-        ReviewEvent = "COMMENT",
+    };
+
+    /// <summary>
+    /// The last attempt was still incomplete: the check run shows what was graded (neutral, marked incomplete)
+    /// and the attempts; no review, so the review of record comes from a complete grading after <c>/regrade</c>.
+    /// </summary>
+    public static PublishableResult Incomplete(IncompleteGradingException incomplete, int attempts) => incomplete.Partial with
+    {
+        Conclusion = PublishConclusion.Neutral,
+        Summary = $"Grading stayed incomplete after {attempts} attempt(s) because of grader errors (not a problem with your submission; comment `/regrade` to try again).\n\n" + incomplete.Partial.Summary,
+        ReviewBody = null,
     };
 }
 
-/// <summary>An outbox payload: the outcome and whether a review goes with it.</summary>
-public sealed record PublishableResult(GradingOutcome Outcome, bool PostReview)
+/// <summary>An outbox payload: the check run result and whether its review is posted too.</summary>
+public sealed record OutboxResult(PublishableResult Result, bool PostReview)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
     public string Serialize() => JsonSerializer.Serialize(this, Json);
 
-    public static PublishableResult Deserialize(string payload) =>
-        JsonSerializer.Deserialize<PublishableResult>(payload, Json) ?? throw new InvalidDataException("Empty outbox payload.");
+    public static OutboxResult Deserialize(string payload) =>
+        JsonSerializer.Deserialize<OutboxResult>(payload, Json) ?? throw new InvalidDataException("Empty outbox payload.");
 }

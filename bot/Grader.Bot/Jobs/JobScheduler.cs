@@ -80,7 +80,7 @@ public sealed partial class JobScheduler(
             jobs.Delete(job.HangfireJobId);
         }
 
-        var notice = new PublishableResult(GradingOutcomes.Stopped(reason), PostReview: false);
+        var notice = new OutboxResult(GradingOutcomes.Stopped(reason), PostReview: false);
         await store.AddOutboxItemAsync(job.JobKey, OutboxKind.Result, notice.Serialize(), cancellationToken).ConfigureAwait(false);
         outbox.Notify();
         LogStopped(logger, job.JobKey, reason, wasRunningHere);

@@ -1,5 +1,5 @@
-using Grader.Bot.Jobs;
 using Grader.Bot.Storage;
+using Grader.GitHub.Publishing;
 
 namespace Grader.Bot.Publishing;
 
@@ -13,10 +13,10 @@ public interface IResultPublisher
     Task ReportProgressAsync(PullRequestRef pullRequest, long checkRunId, string step, CancellationToken cancellationToken);
 
     /// <summary>Completes the check run (creating it when <paramref name="checkRunId"/> is null); returns its id.</summary>
-    Task<long> CompleteCheckRunAsync(PullRequestRef pullRequest, string headSha, long? checkRunId, GradingOutcome outcome, CancellationToken cancellationToken);
+    Task<long> CompleteCheckRunAsync(PullRequestRef pullRequest, string headSha, long? checkRunId, PublishableResult result, CancellationToken cancellationToken);
 
     /// <summary>Posts the review on the head SHA, unless the app already reviewed that SHA; returns the review id.</summary>
-    Task<long> PostReviewAsync(PullRequestRef pullRequest, string headSha, GradingOutcome outcome, CancellationToken cancellationToken);
+    Task<long> PostReviewAsync(PullRequestRef pullRequest, string headSha, PublishableResult result, CancellationToken cancellationToken);
 }
 
 /// <summary>Reads from GitHub what decides how (and whether) a PR is graded.</summary>

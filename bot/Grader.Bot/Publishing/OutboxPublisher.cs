@@ -73,16 +73,16 @@ public sealed partial class OutboxPublisher(
                 // The job finished or stopped first, or has its check run: nothing to announce.
                 break;
             case OutboxKind.Result:
-                var result = PublishableResult.Deserialize(item.Payload);
+                var result = OutboxResult.Deserialize(item.Payload);
                 if (result.PostReview || job.CheckRunId is not null)
                 {
-                    var checkRunId = await publisher.CompleteCheckRunAsync(job.PullRequest, job.HeadSha, job.CheckRunId, result.Outcome, cancellationToken).ConfigureAwait(false);
+                    var checkRunId = await publisher.CompleteCheckRunAsync(job.PullRequest, job.HeadSha, job.CheckRunId, result.Result, cancellationToken).ConfigureAwait(false);
                     await store.SetCheckRunIdAsync(job.JobKey, checkRunId, cancellationToken).ConfigureAwait(false);
                 }
 
                 if (result.PostReview && await store.GetReviewIdAsync(job.PullRequest.Repository, job.HeadSha, cancellationToken).ConfigureAwait(false) is null)
                 {
-                    var reviewId = await publisher.PostReviewAsync(job.PullRequest, job.HeadSha, result.Outcome, cancellationToken).ConfigureAwait(false);
+                    var reviewId = await publisher.PostReviewAsync(job.PullRequest, job.HeadSha, result.Result, cancellationToken).ConfigureAwait(false);
                     await store.RecordReviewAsync(job.PullRequest.Repository, job.PullRequest.Number, job.HeadSha, reviewId, cancellationToken).ConfigureAwait(false);
                 }
 

@@ -35,6 +35,9 @@ public sealed record Rubric
 
     /// <summary>Sum of the criteria's points.</summary>
     public double MaxPoints => Criteria.Sum(c => c.Points);
+
+    /// <summary>Whether grading needs a GPU: a criterion measures on one, or the service runs on one and is probed.</summary>
+    public bool NeedsGpu => Criteria.Any(c => c.Check.NeedsGpu) || (Service?.Gpu == true && Criteria.Any(c => c.Check.NeedsService));
 }
 
 public sealed record ModuleInfo(string Id, string Title, string? Role = null, string? Description = null);

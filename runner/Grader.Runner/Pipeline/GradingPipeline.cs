@@ -138,7 +138,7 @@ public sealed partial class GradingPipeline
         var imageBlocker = rubric.Criteria.Any(c => CheckKinds.NeedsImage(c.Check))
             ? await BuildAndInspectAsync(job, context, cancellationToken).ConfigureAwait(false)
             : null;
-        var gpuBlocker = rubric.Criteria.Any(c => c.Check.NeedsGpu) || (rubric.Service?.Gpu == true && rubric.Criteria.Any(c => c.Check.NeedsService))
+        var gpuBlocker = rubric.NeedsGpu
             ? await LeaseGpusAsync(job, context, cancellationToken).ConfigureAwait(false)
             : null;
         var serviceBlocker = rubric.Criteria.Any(c => c.Check.NeedsService)

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Grader.Bot.Publishing;
 using Grader.Bot.Storage;
 using Grader.Bot.Tests.Support;
 
@@ -7,11 +6,11 @@ namespace Grader.Bot.Tests.Intake;
 
 internal sealed class CommandAndInstallationTests : BotTestBase
 {
-    private static JsonObject Comment(string body, string login)
+    private JsonObject Comment(string body, string login)
     {
-        var payload = WebhookFixtures.Load("issue_comment/created.with-installation.payload.json");
-        payload["issue"]!["pull_request"] = new JsonObject { ["url"] = "https://api.github.com/repos/Codertocat/Hello-World/pulls/2" };
-        payload["issue"]!["number"] = 2;
+        var payload = Address(WebhookFixtures.Load("issue_comment/created.with-installation.payload.json"));
+        payload["issue"]!["pull_request"] = new JsonObject { ["url"] = $"https://api.github.com/repos/{Repository.FullName}/pulls/{PullNumber}" };
+        payload["issue"]!["number"] = PullNumber;
         payload["comment"]!["body"] = body;
         payload["comment"]!["user"]!["login"] = login;
         payload["sender"]!["login"] = login;
@@ -19,64 +18,67 @@ internal sealed class CommandAndInstallationTests : BotTestBase
     }
 
     [Test]
-    public async Task GradeComment_ByPullRequestAuthor_SchedulesCurrentHead()
+    public async Task GradeComment_ByPullRequestAuthorOnDraft_GradesCurrentHeadFromGitHub()
     {
-        Gateway.PullRequest = new PullRequestSnapshot(2, "aaaa000000000000000000000000000000000001", "Codertocat", Draft: true, Open: true);
+        // The comment carries no SHA: the bot asks GitHub for the PR's head, here a newer draft commit.
+        var head = await PushAsync(Scripts.Passing + " # second push", draft: true);
 
-        using (await Host.PostAsync("issue_comment", Comment("/grade please", "Codertocat")))
+        using (await Host.PostAsync("issue_comment", Comment("/grade please", Author)))
         {
         }
 
-        await WaitForJobStateAsync("aaaa000000000000000000000000000000000001", JobState.Completed);
+        await WaitForJobStateAsync(head, JobState.Completed);
+        Assert.That((await WaitForCompletedCheckRunAsync(head)).Conclusion, Is.EqualTo("success"));
     }
 
     [Test]
     public async Task GradeComment_ByReadOnlyUser_Refused()
     {
-        Gateway.Permissions["stranger"] = "read";
+        Emulator.SetPermission(Repository, "stranger", "read");
 
         using (await Host.PostAsync("issue_comment", Comment("/grade", "stranger"), "refused-1"))
         {
         }
 
-        var delivery = await Eventually.ThatAsync(
+        await Eventually.ThatAsync(
             () => Host.Store.GetDeliveryAsync("refused-1", CancellationToken.None), d => d?.State == DeliveryState.Processed, "interpreted");
-        Assert.That(await JobAsync(WebhookFixtures.HeadSha), Is.Null);
-        Assert.That(delivery!.State, Is.EqualTo(DeliveryState.Processed));
+        Assert.That(await JobAsync(HeadSha), Is.Null);
+        Assert.That(Emulator.Requests($"/repos/{Repository.FullName}/collaborators/stranger/permission"), Is.Not.Empty, "permission asked of GitHub");
     }
 
     [Test]
-    public async Task RegradeComment_ByCollaboratorWithWrite_RegradesFinishedSha()
+    public async Task RegradeComment_ByCollaboratorWithWrite_RegradesFinishedShaKeepsOneReview()
     {
-        Gateway.Permissions["teacher"] = "write";
-        using (await Host.PostAsync("pull_request", WebhookFixtures.PullRequest("opened")))
+        Emulator.SetPermission(Repository, "teacher", "write");
+        using (await Host.PostAsync("pull_request", PullRequestEvent("opened")))
         {
         }
 
-        await WaitForJobStateAsync(WebhookFixtures.HeadSha, JobState.Completed);
+        await WaitForJobStateAsync(HeadSha, JobState.Completed);
+        await WaitForReviewAsync();
         using (await Host.PostAsync("issue_comment", Comment("/regrade", "teacher")))
         {
         }
 
-        await Eventually.ThatAsync(() => Grader.Started.Count == 2, "graded twice");
-        await WaitForJobStateAsync(WebhookFixtures.HeadSha, JobState.Completed);
-        await Eventually.ThatAsync(() => Publisher.Of("completed").Count() == 2, "check run completed twice");
-        Assert.That(Publisher.Of("review").Count(), Is.EqualTo(1), "one review per head SHA");
+        await WaitForCheckRunAsync(HeadSha, run => run.StatusHistory.Count(s => s == "completed") == 2, "completed a second time");
+        await WaitForJobStateAsync(HeadSha, JobState.Completed);
+        Assert.That(Reviews(), Has.Count.EqualTo(1), "one review per head SHA");
+        Assert.That(Emulator.CheckRuns(Repository), Has.Count.EqualTo(1), "the regrade reuses the SHA's check run");
     }
 
     [Test]
     public async Task CheckRunRerequested_GradedRepository_Regraded()
     {
-        var payload = WebhookFixtures.Load("check_run/rerequested.payload.json");
-        payload["repository"]!["full_name"] = WebhookFixtures.Repository;
-        var sha = payload["check_run"]!["head_sha"]!.GetValue<string>();
-        payload["check_run"]!["pull_requests"] = new JsonArray(new JsonObject { ["number"] = 2 });
+        var payload = Address(WebhookFixtures.Load("check_run/rerequested.payload.json"));
+        payload["check_run"]!["head_sha"] = HeadSha;
+        payload["check_run"]!["pull_requests"] = new JsonArray(new JsonObject { ["number"] = PullNumber });
 
         using (await Host.PostAsync("check_run", payload))
         {
         }
 
-        await WaitForJobStateAsync(sha, JobState.Completed);
+        await WaitForJobStateAsync(HeadSha, JobState.Completed);
+        Assert.That((await WaitForCompletedCheckRunAsync(HeadSha)).Conclusion, Is.EqualTo("success"));
     }
 
     [Test]

@@ -27,26 +27,26 @@ internal sealed class IgnoredDeliveryTests : BotTestBase
     [Test]
     public async Task Post_PullRequestSentByThisApp_IgnoredAndNoJob()
     {
-        var payload = WebhookFixtures.PullRequest("synchronize");
-        payload["sender"] = new JsonObject { ["login"] = BotTestHost.AppSlug + "[bot]", ["id"] = 1, ["type"] = "Bot" };
+        var payload = PullRequestEvent("synchronize");
+        payload["sender"] = new JsonObject { ["login"] = AppSlug + "[bot]", ["id"] = 1, ["type"] = "Bot" };
         var deliveryId = Guid.NewGuid().ToString();
 
         using var response = await Host.PostAsync("pull_request", payload, deliveryId);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That((await Host.Store.GetDeliveryAsync(deliveryId, CancellationToken.None))!.State, Is.EqualTo(DeliveryState.Ignored));
-        Assert.That(await JobAsync(WebhookFixtures.HeadSha), Is.Null);
+        Assert.That(await JobAsync(HeadSha), Is.Null);
     }
 
     [Test]
     public async Task Post_PullRequestSentByAnotherApp_Accepted()
     {
-        var payload = WebhookFixtures.PullRequest("opened");
+        var payload = PullRequestEvent("opened");
         payload["sender"] = new JsonObject { ["login"] = "dependabot[bot]", ["id"] = 2, ["type"] = "Bot" };
 
         using var response = await Host.PostAsync("pull_request", payload);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        await WaitForJobStateAsync(WebhookFixtures.HeadSha, JobState.Completed);
+        await WaitForJobStateAsync(HeadSha, JobState.Completed);
     }
 }

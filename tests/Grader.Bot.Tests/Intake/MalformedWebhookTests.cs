@@ -9,14 +9,14 @@ internal sealed class MalformedWebhookTests : BotTestBase
     [Test]
     public async Task Post_TruncatedJson_Returns400AndHostKeepsServing()
     {
-        var full = WebhookFixtures.PullRequest("opened").ToJsonString();
+        var full = PullRequestEvent("opened").ToJsonString();
         var body = Encoding.UTF8.GetBytes(full[..(full.Length / 2)]);
 
         using var response = await Host.PostRawAsync("pull_request", body, "delivery-truncated", BotTestHost.Secret);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That(await Host.Store.GetDeliveryAsync("delivery-truncated", CancellationToken.None), Is.Null);
-        using var next = await Host.PostAsync("pull_request", WebhookFixtures.PullRequest("opened"));
+        using var next = await Host.PostAsync("pull_request", PullRequestEvent("opened"));
         Assert.That(next.StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
 
@@ -31,7 +31,7 @@ internal sealed class MalformedWebhookTests : BotTestBase
     [Test]
     public async Task Post_FormContentType_Returns400()
     {
-        var body = Encoding.UTF8.GetBytes(WebhookFixtures.PullRequest("opened").ToJsonString());
+        var body = Encoding.UTF8.GetBytes(PullRequestEvent("opened").ToJsonString());
 
         using var response = await Host.PostRawAsync("pull_request", body, "delivery-form", BotTestHost.Secret, "application/x-www-form-urlencoded");
 
@@ -41,7 +41,7 @@ internal sealed class MalformedWebhookTests : BotTestBase
     [Test]
     public async Task Post_MissingEventHeader_Returns400()
     {
-        var body = Encoding.UTF8.GetBytes(WebhookFixtures.PullRequest("opened").ToJsonString());
+        var body = Encoding.UTF8.GetBytes(PullRequestEvent("opened").ToJsonString());
 
         using var response = await Host.PostRawAsync(eventName: null, body, "delivery-noevent", BotTestHost.Secret);
 
@@ -51,7 +51,7 @@ internal sealed class MalformedWebhookTests : BotTestBase
     [Test]
     public async Task Post_MissingDeliveryHeader_Returns400()
     {
-        var body = Encoding.UTF8.GetBytes(WebhookFixtures.PullRequest("opened").ToJsonString());
+        var body = Encoding.UTF8.GetBytes(PullRequestEvent("opened").ToJsonString());
 
         using var response = await Host.PostRawAsync("pull_request", body, deliveryId: null, BotTestHost.Secret);
 
@@ -61,7 +61,7 @@ internal sealed class MalformedWebhookTests : BotTestBase
     [Test]
     public async Task Post_PullRequestWithoutHead_Returns400()
     {
-        var payload = WebhookFixtures.PullRequest("opened");
+        var payload = PullRequestEvent("opened");
         payload["pull_request"]!.AsObject().Remove("head");
 
         using var response = await Host.PostAsync("pull_request", payload, "delivery-nohead");

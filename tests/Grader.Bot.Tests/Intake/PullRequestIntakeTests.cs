@@ -1,4 +1,5 @@
 using Grader.Bot.Configuration;
+using Grader.Bot.Intake;
 using Grader.Bot.Storage;
 using Grader.Bot.Tests.Support;
 
@@ -7,67 +8,96 @@ namespace Grader.Bot.Tests.Intake;
 internal sealed class PullRequestIntakeTests : BotTestBase
 {
     [Test]
-    public async Task Opened_GradedRepository_QueuedCheckRunThenCompletedAndReview()
+    public async Task Opened_GradedRepository_QueuedThenInProgressThenCompletedWithAnnotationsAndOneReview()
     {
-        using (await Host.PostAsync("pull_request", WebhookFixtures.PullRequest("opened")))
+        using (await Host.PostAsync("pull_request", PullRequestEvent("opened")))
         {
         }
 
-        var job = await WaitForJobStateAsync(WebhookFixtures.HeadSha, JobState.Completed);
-        await Eventually.ThatAsync(() => Publisher.Of("review").Any(), "review posted");
-        Assert.That(job!.Queue, Is.EqualTo(JobQueues.Cpu));
-        Assert.That(job.RubricPath, Is.EqualTo("/rubrics/hello/rubric.yaml"));
-        Assert.That(job.HiddenTestsPath, Is.EqualTo("/rubrics/hello/hidden"));
-        var calls = Publisher.Calls.Select(c => c.Call).Where(c => c != "progress").ToList();
-        Assert.That(calls, Is.EqualTo(new[] { "queued", "completed", "review" }));
+        var job = await WaitForJobStateAsync(HeadSha, JobState.Completed);
+        var checkRun = await WaitForCompletedCheckRunAsync(HeadSha);
+        await WaitForReviewAsync();
+        var review = Reviews().Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(job!.Queue, Is.EqualTo(JobQueues.Cpu), "the rubric needs no GPU");
+            Assert.That(job.HiddenTestsPath, Does.EndWith(Path.Combine("hello", "hidden")));
+            Assert.That(checkRun.StatusHistory.First(), Is.EqualTo("queued"));
+            Assert.That(checkRun.StatusHistory, Does.Contain("in_progress"));
+            Assert.That(checkRun.Conclusion, Is.EqualTo("success"));
+            Assert.That(checkRun.Summary, Does.Contain(RubricTitleBuild).And.Contain(RubricTitleTests));
+            Assert.That(checkRun.Annotations.Select(a => ((string?)a["path"], (int?)a["start_line"])), Does.Contain(((string?)"Dockerfile", (int?)1)),
+                "the missing HEALTHCHECK is annotated on the Dockerfile");
+            Assert.That(review.CommitId, Is.EqualTo(HeadSha));
+            Assert.That(review.State, Is.EqualTo("APPROVED"));
+            Assert.That(review.User, Is.EqualTo(AppBotLogin));
+            Assert.That(review.Body, Does.Contain(RubricTitleTests).And.Contain(RubricTitleHealthcheck));
+        });
     }
 
     [Test]
     public async Task Opened_Draft_Skipped()
     {
-        using (await Host.PostAsync("pull_request", WebhookFixtures.PullRequest("opened", draft: true), "draft-1"))
+        using (await Host.PostAsync("pull_request", PullRequestEvent("opened", draft: true), "draft-1"))
         {
         }
 
-        var delivery = await Eventually.ThatAsync(
+        await Eventually.ThatAsync(
             () => Host.Store.GetDeliveryAsync("draft-1", CancellationToken.None), d => d?.State == DeliveryState.Processed, "draft interpreted");
-        Assert.That(await JobAsync(WebhookFixtures.HeadSha), Is.Null);
-        Assert.That(delivery, Is.Not.Null);
+        Assert.That(await JobAsync(HeadSha), Is.Null);
+        Assert.That(CheckRun(HeadSha), Is.Null);
     }
 
     [Test]
-    public async Task Opened_DraftWithGraderFileAllowingDrafts_Graded()
+    public async Task Opened_DraftWithGraderFileAllowingDraftsAndGpuRubric_QueuedOnGpuDerivedFromRubric()
     {
-        Gateway.DefaultBranchFiles[".grader.yml"] = "grade_drafts: true\nrubric: hello-gpu\n";
+        await Learner.CommitToDefaultBranchAsync(new Dictionary<string, string> { [CourseResolver.RepositoryFileName] = "grade_drafts: true\nrubric: hello-gpu\n" });
 
-        using (await Host.PostAsync("pull_request", WebhookFixtures.PullRequest("opened", draft: true)))
+        using (await Host.PostAsync("pull_request", PullRequestEvent("opened", draft: true)))
         {
         }
 
-        var job = await WaitForJobStateAsync(WebhookFixtures.HeadSha, JobState.Queued);
-        // The gpu rubric goes to the gpu queue, which this test runner does not serve: it stays queued.
+        var job = await WaitForJobStateAsync(HeadSha, JobState.Queued);
+        // The bot config names no queue for hello-gpu: its gpu criterion puts it on the gpu queue, which this
+        // runner does not serve, so it stays queued (with its check run queued on the PR).
+        await WaitForCheckRunAsync(HeadSha, run => run.Status == "queued", "queued");
         Assert.That(job!.Queue, Is.EqualTo(JobQueues.Gpu));
         Assert.That(job.RubricName, Is.EqualTo("hello-gpu"));
     }
 
     [Test]
+    public async Task Opened_GraderFileOnPullRequestHeadOnly_Ignored()
+    {
+        // A learner cannot change how they are graded: .grader.yml is read from the default branch only.
+        await Learner.PushToPullRequestAsync(PullNumber, new Dictionary<string, string> { [CourseResolver.RepositoryFileName] = "enabled: false\n" }, "try to opt out");
+        var head = await PushAsync(Scripts.Passing);
+
+        using (await Host.PostAsync("pull_request", PullRequestEvent("opened", head)))
+        {
+        }
+
+        var job = await Eventually.ThatAsync(() => JobAsync(head), job => job is not null, "job scheduled");
+        Assert.That(job!.RubricName, Is.EqualTo("hello"));
+    }
+
+    [Test]
     public async Task Opened_GraderFileDisablesGrading_NoJob()
     {
-        Gateway.DefaultBranchFiles[".grader.yml"] = "enabled: false\n";
+        await Learner.CommitToDefaultBranchAsync(new Dictionary<string, string> { [CourseResolver.RepositoryFileName] = "enabled: false\n" });
 
-        using (await Host.PostAsync("pull_request", WebhookFixtures.PullRequest("opened"), "disabled-1"))
+        using (await Host.PostAsync("pull_request", PullRequestEvent("opened"), "disabled-1"))
         {
         }
 
         await Eventually.ThatAsync(
             () => Host.Store.GetDeliveryAsync("disabled-1", CancellationToken.None), d => d?.State == DeliveryState.Processed, "interpreted");
-        Assert.That(await JobAsync(WebhookFixtures.HeadSha), Is.Null);
+        Assert.That(await JobAsync(HeadSha), Is.Null);
     }
 
     [Test]
     public async Task Opened_RepositoryNotInConfig_NoJob()
     {
-        var payload = WebhookFixtures.PullRequest("opened");
+        var payload = PullRequestEvent("opened");
         payload["repository"]!["full_name"] = "someone-else/project";
 
         using (await Host.PostAsync("pull_request", payload, "other-1"))
@@ -76,29 +106,27 @@ internal sealed class PullRequestIntakeTests : BotTestBase
 
         await Eventually.ThatAsync(
             () => Host.Store.GetDeliveryAsync("other-1", CancellationToken.None), d => d?.State == DeliveryState.Processed, "interpreted");
-        Assert.That(await Host.Store.GetPullRequestJobsAsync("someone-else/project", 2, CancellationToken.None), Is.Empty);
+        Assert.That(await Host.Store.GetPullRequestJobsAsync("someone-else/project", PullNumber, CancellationToken.None), Is.Empty);
     }
 
     [Test]
-    public async Task Closed_WhileGrading_RunningJobCancelled()
+    public async Task Closed_WhileGrading_RunningJobCancelledContainersRemovedNoReview()
     {
-        Grader.Behaviour = async (_, _, ct) =>
-        {
-            await Task.Delay(Timeout.Infinite, ct);
-            return ScriptedGrader.Passed();
-        };
-        using (await Host.PostAsync("pull_request", WebhookFixtures.PullRequest("opened")))
+        var head = await PushAsync(Scripts.Blocking);
+        using (await Host.PostAsync("pull_request", PullRequestEvent("opened", head)))
         {
         }
 
-        await WaitForJobStateAsync(WebhookFixtures.HeadSha, JobState.Running);
-        using (await Host.PostAsync("pull_request", WebhookFixtures.Load("pull_request/closed.payload.json")))
+        await WaitForRunningTestsAsync();
+        using (await Host.PostAsync("pull_request", PullRequestEvent("closed", head)))
         {
         }
 
-        await WaitForJobStateAsync(WebhookFixtures.HeadSha, JobState.Cancelled);
-        await Eventually.ThatAsync(() => !Grader.Cancelled.IsEmpty, "grading saw the cancellation");
-        await Eventually.ThatAsync(() => Publisher.Of("completed").Any(c => c.Detail == "cancelled"), "check run completed as cancelled");
-        Assert.That(Publisher.Of("review"), Is.Empty);
+        await WaitForJobStateAsync(head, JobState.Cancelled);
+        var checkRun = await WaitForCompletedCheckRunAsync(head);
+        await Eventually.ThatAsync(async () => (await RunnerContainersAsync()).Count, count => count == 0, "the job's containers removed");
+        Assert.That(checkRun.Conclusion, Is.EqualTo("neutral"));
+        Assert.That(checkRun.Summary, Does.Contain("pull request closed"));
+        Assert.That(Reviews(), Is.Empty);
     }
 }

@@ -9,7 +9,7 @@ internal sealed class WebhookSignatureTests : BotTestBase
     [Test]
     public async Task Post_SignedWithSecret_Returns200AndPersists()
     {
-        using var response = await Host.PostAsync("pull_request", WebhookFixtures.PullRequest("opened"), "delivery-ok");
+        using var response = await Host.PostAsync("pull_request", PullRequestEvent("opened"), "delivery-ok");
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(await Host.Store.GetDeliveryAsync("delivery-ok", CancellationToken.None), Is.Not.Null);
@@ -18,7 +18,7 @@ internal sealed class WebhookSignatureTests : BotTestBase
     [Test]
     public async Task Post_SignedWithOtherSecret_Returns401AndPersistsNothing()
     {
-        var body = Encoding.UTF8.GetBytes(WebhookFixtures.PullRequest("opened").ToJsonString());
+        var body = Encoding.UTF8.GetBytes(PullRequestEvent("opened").ToJsonString());
 
         using var response = await Host.PostRawAsync("pull_request", body, "delivery-bad", "not the secret");
 
@@ -29,7 +29,7 @@ internal sealed class WebhookSignatureTests : BotTestBase
     [Test]
     public async Task Post_Unsigned_Returns401()
     {
-        var body = Encoding.UTF8.GetBytes(WebhookFixtures.PullRequest("opened").ToJsonString());
+        var body = Encoding.UTF8.GetBytes(PullRequestEvent("opened").ToJsonString());
 
         using var response = await Host.PostRawAsync("pull_request", body, "delivery-unsigned", secret: null);
 
@@ -39,9 +39,9 @@ internal sealed class WebhookSignatureTests : BotTestBase
     [Test]
     public async Task Post_BodyChangedAfterSigning_Returns401()
     {
-        var body = Encoding.UTF8.GetBytes(WebhookFixtures.PullRequest("opened").ToJsonString());
+        var body = Encoding.UTF8.GetBytes(PullRequestEvent("opened").ToJsonString());
         var signature = WebhookFixtures.Sign(body, BotTestHost.Secret);
-        var tampered = Encoding.UTF8.GetBytes(WebhookFixtures.PullRequest("opened", headSha: new string('f', 40)).ToJsonString());
+        var tampered = Encoding.UTF8.GetBytes(PullRequestEvent("opened", headSha: new string('f', 40)).ToJsonString());
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/github/webhooks") { Content = new ByteArrayContent(tampered) };
         request.Content.Headers.ContentType = new("application/json");
         request.Headers.Add("X-GitHub-Event", "pull_request");

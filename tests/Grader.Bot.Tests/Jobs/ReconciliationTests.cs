@@ -1,3 +1,4 @@
+using Grader.Bot.Intake;
 using Grader.Bot.Storage;
 using Grader.Bot.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -7,35 +8,35 @@ namespace Grader.Bot.Tests.Jobs;
 internal sealed class ReconciliationTests : BotTestBase
 {
     [Test]
-    public async Task Restart_JobRunningWhenStopped_ReEnqueuedAndGraded()
+    public async Task Restart_JobRunningWhenStopped_ReEnqueuedAndGradedOnce()
     {
-        Grader.Behaviour = async (_, _, ct) =>
-        {
-            await Task.Delay(Timeout.Infinite, ct);
-            return ScriptedGrader.Passed();
-        };
-        using (await Host.PostAsync("pull_request", WebhookFixtures.PullRequest("opened")))
+        // Tests slow enough that the stop comes while they run.
+        var head = await PushAsync("sleep 3; " + Scripts.Passing);
+        using (await Host.PostAsync("pull_request", PullRequestEvent("opened", head)))
         {
         }
 
-        await WaitForJobStateAsync(WebhookFixtures.HeadSha, JobState.Running);
-        await RestartAsync(whileStopped: () => Grader.Behaviour = (_, _, _) => Task.FromResult(ScriptedGrader.Passed()));
+        await WaitForJobStateAsync(head, JobState.Running);
+        await RestartAsync();
 
-        var job = await WaitForJobStateAsync(WebhookFixtures.HeadSha, JobState.Completed);
+        var job = await WaitForJobStateAsync(head, JobState.Completed);
+        var checkRun = await WaitForCompletedCheckRunAsync(head);
+        await WaitForReviewAsync();
         Assert.That(job!.Attempts, Is.EqualTo(2));
-        await Eventually.ThatAsync(() => Publisher.Of("review").Any(), "review posted");
+        Assert.That(checkRun.Conclusion, Is.EqualTo("success"));
+        Assert.That(Reviews(), Has.Count.EqualTo(1));
     }
 
     [Test]
     public async Task Restart_JobQueuedOnUnservedQueue_StillQueuedInNewHangfire()
     {
-        Gateway.DefaultBranchFiles[".grader.yml"] = "rubric: hello-gpu\n";
-        using (await Host.PostAsync("pull_request", WebhookFixtures.PullRequest("opened")))
+        await Learner.CommitToDefaultBranchAsync(new Dictionary<string, string> { [CourseResolver.RepositoryFileName] = "rubric: hello-gpu\n" });
+        using (await Host.PostAsync("pull_request", PullRequestEvent("opened")))
         {
         }
 
-        var before = await WaitForJobStateAsync(WebhookFixtures.HeadSha, JobState.Queued);
-        await Eventually.ThatAsync(async () => (await JobAsync(WebhookFixtures.HeadSha))?.HangfireJobId, id => id is not null, "enqueued");
+        var before = await WaitForJobStateAsync(HeadSha, JobState.Queued);
+        await Eventually.ThatAsync(async () => (await JobAsync(HeadSha))?.HangfireJobId, id => id is not null, "enqueued");
 
         await RestartAsync();
 
@@ -43,14 +44,14 @@ internal sealed class ReconciliationTests : BotTestBase
         var state = await Eventually.ThatAsync(
             async () =>
             {
-                var job = await JobAsync(WebhookFixtures.HeadSha);
+                var job = await JobAsync(HeadSha);
                 using var connection = Host.Services.GetRequiredService<Hangfire.JobStorage>().GetConnection();
                 return job?.HangfireJobId is { } id ? connection.GetStateData(id)?.Name : null;
             },
             name => name == "Enqueued",
             "job enqueued in the new Hangfire");
         Assert.That(state, Is.EqualTo("Enqueued"));
-        Assert.That((await JobAsync(WebhookFixtures.HeadSha))!.State, Is.EqualTo(JobState.Queued));
+        Assert.That((await JobAsync(HeadSha))!.State, Is.EqualTo(JobState.Queued));
         Assert.That(before!.Queue, Is.EqualTo("gpu"));
     }
 }

@@ -5,85 +5,70 @@ namespace Grader.Bot.Tests.Jobs;
 
 internal sealed class SupersessionTests : BotTestBase
 {
-    private const string ShaA = "a000000000000000000000000000000000000001";
-    private const string ShaB = "b000000000000000000000000000000000000002";
-    private const string ShaC = "c000000000000000000000000000000000000003";
-
     [Test]
-    public async Task Synchronize_NewHeadWhileOldRuns_RunningJobCancelledPromptlyAndNewGraded()
+    public async Task Synchronize_NewHeadWhileOldRuns_RunningJobCancelledAndNewGradedWithTheOnlyReview()
     {
-        Grader.Behaviour = async (assignment, _, ct) =>
-        {
-            if (assignment.HeadSha == ShaA)
-            {
-                await Task.Delay(Timeout.Infinite, ct);
-            }
-
-            return ScriptedGrader.Passed();
-        };
-        using (await Host.PostAsync("pull_request", WebhookFixtures.PullRequest("opened", ShaA)))
+        var old = await PushAsync(Scripts.Blocking);
+        using (await Host.PostAsync("pull_request", PullRequestEvent("opened", old)))
         {
         }
 
-        await WaitForJobStateAsync(ShaA, JobState.Running);
-        using (await Host.PostAsync("pull_request", WebhookFixtures.PullRequest("synchronize", ShaB)))
+        await WaitForRunningTestsAsync();
+        var head = await PushAsync(Scripts.Passing);
+        using (await Host.PostAsync("pull_request", PullRequestEvent("synchronize", head)))
         {
         }
 
-        await Eventually.ThatAsync(() => Grader.Cancelled.Any(a => a.HeadSha == ShaA), "old job cancelled", TimeSpan.FromSeconds(5));
-        await WaitForJobStateAsync(ShaB, JobState.Completed);
-        Assert.That((await JobAsync(ShaA))!.State, Is.EqualTo(JobState.Superseded));
-        await Eventually.ThatAsync(() => Publisher.Of("review").Any(), "review posted");
-        Assert.That(Publisher.Of("review").Select(r => r.HeadSha), Is.EqualTo(new[] { ShaB }));
+        await WaitForJobStateAsync(head, JobState.Completed);
+        var oldRun = await WaitForCompletedCheckRunAsync(old);
+        var newRun = await WaitForCompletedCheckRunAsync(head);
+        await WaitForReviewAsync();
+        await Eventually.ThatAsync(async () => (await RunnerContainersAsync()).Count, count => count == 0, "the old job's containers removed");
+        Assert.Multiple(async () =>
+        {
+            Assert.That((await JobAsync(old))!.State, Is.EqualTo(JobState.Superseded));
+            Assert.That(oldRun.StatusHistory.Last(), Is.EqualTo("completed"), "nothing reopened the stopped check run");
+            Assert.That(oldRun.Conclusion, Is.EqualTo("neutral"));
+            Assert.That(oldRun.Summary, Does.Contain("superseded by " + head));
+            Assert.That(newRun.Conclusion, Is.EqualTo("success"));
+            Assert.That(Reviews().Select(r => r.CommitId), Is.EqualTo(new[] { head }));
+        });
     }
 
     [Test]
-    public async Task Synchronize_TwoNewHeadsWhileOneRuns_QueuedJobDroppedWithoutRunning()
+    public async Task Synchronize_TwoNewHeadsWhileWorkerBusy_QueuedJobDroppedWithoutRunning()
     {
-        var release = new TaskCompletionSource();
-        Grader.Behaviour = async (assignment, _, ct) =>
-        {
-            if (assignment.HeadSha == ShaA)
-            {
-                await release.Task.WaitAsync(ct);
-            }
-
-            return ScriptedGrader.Passed();
-        };
-        using (await Host.PostAsync("pull_request", WebhookFixtures.PullRequest("opened", ShaA)))
+        // Another PR's endless tests keep the only worker busy, so this PR's pushes wait in the queue.
+        var busy = await PushAsync(Scripts.Blocking, number: 3);
+        using (await Host.PostAsync("pull_request", PullRequestEvent("opened", busy, number: 3)))
         {
         }
 
-        await WaitForJobStateAsync(ShaA, JobState.Running);
-        // Another PR's job keeps the only worker busy so ShaB stays queued behind it.
-        var other = WebhookFixtures.PullRequest("opened", "d000000000000000000000000000000000000004");
-        other["number"] = 3;
-        other["pull_request"]!["number"] = 3;
-        Grader.Behaviour = async (assignment, _, ct) =>
-        {
-            if (assignment.HeadSha is ShaA or "d000000000000000000000000000000000000004")
-            {
-                await release.Task.WaitAsync(ct);
-            }
-
-            return ScriptedGrader.Passed();
-        };
-        using (await Host.PostAsync("pull_request", other))
+        await WaitForRunningTestsAsync();
+        var skipped = await PushAsync(Scripts.Failing);
+        using (await Host.PostAsync("pull_request", PullRequestEvent("synchronize", skipped)))
         {
         }
 
-        using (await Host.PostAsync("pull_request", WebhookFixtures.PullRequest("synchronize", ShaB)))
+        await WaitForJobStateAsync(skipped, JobState.Queued);
+        var head = await PushAsync(Scripts.Passing);
+        using (await Host.PostAsync("pull_request", PullRequestEvent("synchronize", head)))
         {
         }
 
-        await WaitForJobStateAsync(ShaB, JobState.Queued);
-        using (await Host.PostAsync("pull_request", WebhookFixtures.PullRequest("synchronize", ShaC)))
+        await WaitForJobStateAsync(skipped, JobState.Superseded);
+        using (await Host.PostAsync("pull_request", PullRequestEvent("closed", busy, number: 3)))
         {
         }
 
-        await WaitForJobStateAsync(ShaB, JobState.Superseded);
-        release.SetResult();
-        await WaitForJobStateAsync(ShaC, JobState.Completed);
-        Assert.That(Grader.Started.Select(a => a.HeadSha), Does.Not.Contain(ShaB));
+        await WaitForJobStateAsync(head, JobState.Completed);
+        var skippedJob = await JobAsync(skipped);
+        var skippedRun = await WaitForCompletedCheckRunAsync(skipped);
+        Assert.Multiple(() =>
+        {
+            Assert.That(skippedJob!.Attempts, Is.Zero, "the superseded job never started");
+            Assert.That(skippedRun.StatusHistory, Does.Not.Contain("in_progress"));
+            Assert.That(skippedRun.Conclusion, Is.EqualTo("neutral"));
+        });
     }
 }

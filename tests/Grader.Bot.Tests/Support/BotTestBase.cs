@@ -1,15 +1,51 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Grader.Bot.Configuration;
 using Grader.Bot.Storage;
+using Grader.Runner;
+using Grader.Runner.Pipeline;
+using Grader.Runner.Docker;
+using Grader.Testing.GitHub;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Grader.Bot.Tests.Support;
 
-/// <summary>One bot host per test on fresh state; tests may restart it on the same state.</summary>
-internal abstract class BotTestBase
+/// <summary>
+/// One course per test, all of it real: a GitHub App, installation and learner repository in the emulator (behind
+/// prism), the repository as a real git repository with pull request 2 at a passing submission, rubrics and hidden
+/// tests on disk, and the bot host grading in Docker with its own runner id. Tests may restart the host on the
+/// same state.
+/// </summary>
+internal abstract class BotTestBase : PrismValidatedTest
 {
+    protected const int PullNumber = 2;
+    protected const string Author = "Codertocat";
+
+    /// <summary>The rubric every test course is graded with: build, tests (with hidden tests), a Dockerfile check.</summary>
+    protected const string RubricTitleBuild = "The image builds";
+    protected const string RubricTitleTests = "Tests pass, hidden tests included";
+    protected const string RubricTitleHealthcheck = "The Dockerfile declares a HEALTHCHECK";
+
+    private readonly Dictionary<string, string?> _settings = [];
+    private CourseConfiguration _courses = null!;
+
     protected TempState State { get; private set; } = null!;
-    protected ScriptedGrader Grader { get; private set; } = null!;
-    protected RecordingPublisher Publisher { get; private set; } = null!;
-    protected TestRepositoryGateway Gateway { get; private set; } = null!;
+    protected LearnerRepository Learner { get; private set; } = null!;
+    protected string AppSlug { get; private set; } = null!;
+
+    /// <summary>The login of the App's bot user, author of its reviews.</summary>
+    protected string AppBotLogin => AppSlug + "[bot]";
+    protected EmulatedInstallation Installation { get; private set; } = null!;
+    protected EmulatedRepository Repository { get; private set; } = null!;
+    protected GitHubEmulator Emulator => GitHub.Emulator;
     protected BotTestHost Host { get; private set; } = null!;
+    protected string RunnerId { get; private set; } = null!;
+
+    /// <summary>The head of pull request 2 when the test starts: a submission that passes.</summary>
+    protected string HeadSha { get; private set; } = null!;
 
     protected virtual void Configure(Dictionary<string, string?> settings)
     {
@@ -19,16 +55,48 @@ internal abstract class BotTestBase
     public async Task StartHostAsync()
     {
         State = new TempState();
-        Grader = new ScriptedGrader();
-        Publisher = new RecordingPublisher();
-        Gateway = new TestRepositoryGateway();
-        Host = await BotTestHost.StartAsync(State.Path, Grader, Publisher, Gateway, Configure);
+        var suffix = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
+        RunnerId = "test-bot-" + suffix;
+        var app = Emulator.CreateApp("grader-" + suffix);
+        AppSlug = app.Slug;
+        Installation = Emulator.AddInstallation(app, "course-" + suffix);
+        Learner = await LearnerRepository.CreateAsync(Path.Combine(State.Path, "learner"));
+        Repository = Emulator.AddRepository(Installation, "course-" + suffix, "hello-world", Learner.GitDirectory);
+        HeadSha = await PushAsync(Scripts.Passing);
+        _courses = CourseConfigurationLoader.Load(TestCourse.Write(State.Path, Repository.Owner));
+
+        _settings["Bot:WebhookSecret"] = BotTestHost.Secret;
+        _settings["Bot:AppSlug"] = app.Slug;
+        _settings["Bot:DatabasePath"] = Path.Combine(State.Path, "bot.db");
+        _settings["Bot:Queues:0"] = JobQueues.Cpu;
+        _settings["Bot:WorkerCount"] = "1";
+        _settings["Bot:SchedulePollingInterval"] = "00:00:01";
+        _settings["Bot:OutboxPollInterval"] = "00:00:01";
+        _settings["Bot:OutboxBaseDelay"] = "00:00:00.200";
+        _settings["Bot:OutboxMaxDelay"] = "00:00:02";
+        _settings["Bot:Retry:Attempts"] = "2";
+        _settings["Bot:Retry:DelaysInSeconds:0"] = "1";
+        _settings["Bot:CloneUrlTemplate"] = Emulator.BaseUrl + "{repository}.git";
+        _settings["GitHub:AppId"] = app.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _settings["GitHub:PrivateKeyPem"] = app.PrivateKeyPem;
+        _settings["GitHub:ApiBaseUrl"] = GitHub.ApiBaseUrl.ToString();
+        _settings["GitHub:Outbox:Directory"] = Path.Combine(State.Path, "github-outbox");
+        _settings["Grader:Runner:RunnerId"] = RunnerId;
+        _settings["Grader:Runner:WorkRoot"] = Path.Combine(State.Path, "work");
+        _settings["Grader:Runner:MirrorCache"] = Path.Combine(State.Path, "mirrors");
+        Configure(_settings);
+        Host = await BotTestHost.StartAsync(_settings, _courses, GitHub);
     }
 
     [TearDown]
     public async Task StopHostAsync()
     {
         await Host.DisposeAsync();
+        await using (var provider = new ServiceCollection().AddGraderRunner(new ConfigurationBuilder().AddInMemoryCollection(_settings).Build()).BuildServiceProvider())
+        {
+            await provider.GetRequiredService<IDockerJanitor>().SweepAsync(RunnerId, includeReusableImages: true, CancellationToken.None);
+        }
+
         State.Dispose();
     }
 
@@ -37,12 +105,83 @@ internal abstract class BotTestBase
     {
         await Host.DisposeAsync();
         whileStopped?.Invoke();
-        Host = await BotTestHost.StartAsync(State.Path, Grader, Publisher, Gateway, Configure);
+        Host = await BotTestHost.StartAsync(_settings, _courses, GitHub);
     }
 
-    protected Task<GradingJobRecord?> JobAsync(string headSha) =>
-        Host.Store.GetJobAsync(GradingJobRecord.KeyFor(WebhookFixtures.Repository, 2, headSha), CancellationToken.None);
+    /// <summary>Pushes a submission whose tests run <paramref name="testScript"/> to a pull request (GitHub's view of it too); returns the commit.</summary>
+    protected async Task<string> PushAsync(string testScript, int number = PullNumber, bool draft = false, string? dockerfile = null)
+    {
+        var sha = await Learner.PushToPullRequestAsync(number, Scripts.Submission(testScript, dockerfile), $"submission: {testScript}");
+        Emulator.AddPullRequest(Repository, new EmulatedPullRequest(number, sha, Author, HeadRef: $"pr-{number}", Draft: draft));
+        return sha;
+    }
 
-    protected Task<GradingJobRecord?> WaitForJobStateAsync(string headSha, JobState state) =>
-        Eventually.ThatAsync(() => JobAsync(headSha), job => job?.State == state, $"job {headSha} {state}");
+    /// <summary>A real pull_request payload addressed to this test's installation, repository and pull request.</summary>
+    protected JsonObject PullRequestEvent(string action, string? headSha = null, bool draft = false, int number = PullNumber)
+    {
+        var payload = WebhookFixtures.Load("pull_request/opened.payload.json");
+        payload["action"] = action;
+        payload["number"] = number;
+        payload["pull_request"]!["number"] = number;
+        payload["pull_request"]!["head"]!["sha"] = headSha ?? HeadSha;
+        payload["pull_request"]!["draft"] = draft;
+        payload["pull_request"]!["state"] = action == "closed" ? "closed" : "open";
+        return Address(payload);
+    }
+
+    /// <summary>Points a fixture at this test's installation and repository.</summary>
+    protected JsonObject Address(JsonObject payload)
+    {
+        payload["installation"] = new JsonObject { ["id"] = Installation.Id, ["node_id"] = "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==" };
+        if (payload["repository"] is JsonObject repository)
+        {
+            repository["name"] = Repository.Name;
+            repository["full_name"] = Repository.FullName;
+            repository["default_branch"] = Repository.DefaultBranch;
+            if (repository["owner"] is JsonObject owner)
+            {
+                owner["login"] = Repository.Owner;
+            }
+        }
+
+        return payload;
+    }
+
+    protected Task<GradingJobRecord?> JobAsync(string headSha, int number = PullNumber) =>
+        Host.Store.GetJobAsync(GradingJobRecord.KeyFor(Repository.FullName, number, headSha), CancellationToken.None);
+
+    protected Task<GradingJobRecord?> WaitForJobStateAsync(string headSha, JobState state, int number = PullNumber) =>
+        Eventually.ThatAsync(() => JobAsync(headSha, number), job => job?.State == state, $"job {headSha[..7]} {state}");
+
+    protected IReadOnlyList<EmulatedReview> Reviews(int number = PullNumber) => Emulator.Reviews(Repository, number);
+
+    protected EmulatedCheckRun? CheckRun(string headSha) => Emulator.CheckRuns(Repository).SingleOrDefault(c => c.HeadSha == headSha);
+
+    /// <summary>Waits until the check run of a head SHA satisfies <paramref name="holds"/> in the emulator.</summary>
+    protected async Task<EmulatedCheckRun> WaitForCheckRunAsync(string headSha, Func<EmulatedCheckRun, bool> holds, string what) =>
+        (await Eventually.ThatAsync(() => Task.FromResult(CheckRun(headSha)), run => run is not null && holds(run), $"check run of {headSha[..7]}: {what}"))!;
+
+    protected Task<EmulatedCheckRun> WaitForCompletedCheckRunAsync(string headSha) =>
+        WaitForCheckRunAsync(headSha, run => run.Status == "completed", "completed");
+
+    protected Task WaitForReviewAsync(int number = PullNumber) =>
+        Eventually.ThatAsync(() => Task.FromResult(Reviews(number).Count), count => count > 0, "review posted");
+
+    /// <summary>Waits until the learner's tests run in a container of this test's runner.</summary>
+    protected Task WaitForRunningTestsAsync() =>
+        Eventually.ThatAsync(
+            async () => (await RunnerContainersAsync()).Any(c => c.State == "running" && c.Labels.TryGetValue(DockerLabels.Role, out var role) && role == "test"),
+            running => running,
+            "the learner's tests running in a container");
+
+    /// <summary>Containers of this test's runner that still exist.</summary>
+    protected async Task<IList<ContainerListResponse>> RunnerContainersAsync()
+    {
+        using var docker = new DockerClientConfiguration().CreateClient();
+        return await docker.Containers.ListContainersAsync(new ContainersListParameters
+        {
+            All = true,
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"{DockerLabels.RunnerId}={RunnerId}"] = true } },
+        });
+    }
 }

@@ -3,8 +3,9 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Grader.Bot.Configuration;
 using Grader.Bot.Hosting;
-using Grader.Bot.Jobs;
-using Grader.Bot.Publishing;
+using Grader.Bot.Integration;
+using Grader.GitHub.Http;
+using Grader.Testing.GitHub;
 using Grader.Bot.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -18,13 +19,13 @@ using Microsoft.Extensions.Logging;
 namespace Grader.Bot.Tests.Support;
 
 /// <summary>
-/// The bot on a real Kestrel host on loopback with its SQLite file in a folder that outlives the host, so
-/// a test can stop it and start another on the same state (a restart).
+/// The bot as <c>grader serve</c> composes it (intake, Hangfire, the runner pipeline in Docker, Grader.GitHub)
+/// on a real Kestrel host on loopback, talking to the GitHub emulator through prism. Its SQLite file is in a
+/// folder that outlives the host, so a test can stop it and start another on the same state (a restart).
 /// </summary>
 internal sealed class BotTestHost : IAsyncDisposable
 {
     public const string Secret = "It's a Secret to Everybody";
-    public const string AppSlug = "grader-test";
 
     private readonly WebApplication _app;
 
@@ -39,58 +40,25 @@ internal sealed class BotTestHost : IAsyncDisposable
     public GraderStore Store => Services.GetRequiredService<GraderStore>();
 
     public static async Task<BotTestHost> StartAsync(
-        string stateDirectory,
-        ScriptedGrader grader,
-        RecordingPublisher publisher,
-        TestRepositoryGateway gateway,
-        Action<Dictionary<string, string?>>? configure = null,
-        CourseConfiguration? courses = null)
+        IReadOnlyDictionary<string, string?> settings,
+        CourseConfiguration courses,
+        GitHubTestEnvironment gitHub)
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Bot:WebhookSecret"] = Secret,
-            ["Bot:AppSlug"] = AppSlug,
-            ["Bot:DatabasePath"] = Path.Combine(stateDirectory, "bot.db"),
-            ["Bot:Queues:0"] = JobQueues.Cpu,
-            ["Bot:WorkerCount"] = "1",
-            ["Bot:SchedulePollingInterval"] = "00:00:01",
-            ["Bot:OutboxPollInterval"] = "00:00:01",
-            ["Bot:OutboxBaseDelay"] = "00:00:00.200",
-            ["Bot:OutboxMaxDelay"] = "00:00:01",
-            ["Bot:Retry:Attempts"] = "2",
-            ["Bot:Retry:DelaysInSeconds:0"] = "1",
-        };
-        configure?.Invoke(settings);
-
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddGraderBot(builder.Configuration, courses ?? DefaultCourses());
-        builder.Services.AddSingleton<ISubmissionGrader>(grader);
-        builder.Services.AddSingleton<IResultPublisher>(publisher);
-        builder.Services.AddSingleton<IRepositoryGateway>(gateway);
+        builder.Services.AddGraderBot(builder.Configuration, courses);
+        builder.Services.AddGraderBotIntegrations(builder.Configuration, runJobs: true);
+        // Prism's detailed violation reports reach the test failure (PrismValidatedTest).
+        builder.Services.Configure<GitHubHttpOptions>(o => o.Handlers.Add(gitHub.CreateViolationRecorder));
         var app = builder.Build();
         app.MapGraderBot();
         await app.StartAsync().ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         return new BotTestHost(app, new HttpClient { BaseAddress = new Uri(address) });
     }
-
-    public static CourseConfiguration DefaultCourses() => CourseConfigurationLoader.Parse("""
-        rubrics:
-          hello:
-            rubric: /rubrics/hello/rubric.yaml
-            hidden_tests: /rubrics/hello/hidden
-            queue: cpu
-          hello-gpu:
-            rubric: /rubrics/hello-gpu/rubric.yaml
-            queue: gpu
-        repositories:
-          - pattern: Codertocat/*
-            rubric: hello
-        """, "test");
 
     /// <summary>Posts a delivery signed with the bot's secret.</summary>
     public Task<HttpResponseMessage> PostAsync(string eventName, JsonObject payload, string? deliveryId = null) =>
@@ -131,7 +99,7 @@ internal static class Eventually
 {
     public static async Task<T> ThatAsync<T>(Func<Task<T>> probe, Func<T, bool> holds, string what, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(120));
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(25));
         while (true)
         {
