@@ -8,9 +8,10 @@ namespace Grader.Runner.Checks;
 /// <summary>
 /// What check executors can see of the job being graded. The pipeline fills it in step by step
 /// (checkout, build, service start, telemetry); executors read it. Their own dependencies (Docker
-/// sandbox, HTTP client, NVML) come from DI, not from here.
+/// sandbox, HTTP client, NVML) come from DI, not from here. A record so the pipeline can give each check
+/// a view with its own progress sink (<c>context with { Progress = ... }</c>) that shares everything else.
 /// </summary>
-public sealed class GradingContext
+public sealed record GradingContext
 {
     public required string JobId { get; init; }
     public required string RunnerId { get; init; }

@@ -492,30 +492,11 @@ public sealed partial class GradingPipeline
         }
     }
 
-    /// <summary>The context is shared; each check gets its own progress sink so messages name the right step.</summary>
-    /// <summary>A per-check copy of the job's context with that check's progress sink; copies every member the executors read.</summary>
-    private static GradingContext WithProgress(GradingContext context, IProgress<string> progress)
-    {
-        var copy = new GradingContext
-        {
-            JobId = context.JobId,
-            RunnerId = context.RunnerId,
-            Rubric = context.Rubric,
-            SubmissionDirectory = context.SubmissionDirectory,
-            WorkDirectory = context.WorkDirectory,
-            CommitSha = context.CommitSha,
-            HiddenTestsDirectory = context.HiddenTestsDirectory,
-            Repository = context.Repository,
-            Progress = progress,
-            Build = context.Build,
-            Image = context.Image,
-            ServiceStart = context.ServiceStart,
-            Gpus = context.Gpus,
-        };
-        foreach (var (step, summary) in context.GpuTelemetry) copy.GpuTelemetry[step] = summary;
-        foreach (var (criterion, folder) in context.HiddenTestFolders) copy.HiddenTestFolders[criterion] = folder;
-        return copy;
-    }
+    /// <summary>
+    /// The job's context with this check's progress sink, so messages name the right step. A shallow copy: the
+    /// build, image, service, GPU lease, telemetry and hidden-test folders are the job's own objects.
+    /// </summary>
+    private static GradingContext WithProgress(GradingContext context, IProgress<string> progress) => context with { Progress = progress };
 
     private static StepStatus StatusOf(CheckStatus status) => status switch
     {
