@@ -13,7 +13,7 @@ public static class GraderBotIntegrationExtensions
     /// </summary>
     public static IServiceCollection AddGraderBotIntegrations(this IServiceCollection services, IConfiguration configuration, bool runJobs)
     {
-        services.AddGraderGitHub();
+        services.AddGraderGitHub(configuration);
         services.AddSingleton<IResultPublisher, GitHubResultPublisher>();
         services.AddSingleton<IRepositoryGateway, GitHubRepositoryGateway>();
         if (runJobs)
