@@ -15,6 +15,7 @@ public sealed class GraderServeProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output;
     private readonly Lock _gate = new();
+    private bool _disposed;
 
     private GraderServeProcess(Process process, StringBuilder output, Uri baseUrl)
     {
@@ -125,6 +126,12 @@ public sealed class GraderServeProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         await KillAsync();
         _process.Dispose();
     }

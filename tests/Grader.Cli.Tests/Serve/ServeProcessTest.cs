@@ -68,6 +68,11 @@ public abstract class ServeProcessTest : PrismValidatedTest
     [TearDown]
     public async Task KillProcessesAndSweepAsync()
     {
+        if (TestContext.CurrentContext.Result.Outcome.Status == NUnit.Framework.Interfaces.TestStatus.Failed && Repository is not null)
+        {
+            await TestContext.Out.WriteLineAsync(Diagnostics());
+        }
+
         foreach (var process in _processes)
         {
             await process.DisposeAsync();
@@ -221,18 +226,21 @@ public abstract class ServeProcessTest : PrismValidatedTest
         return text.ToString();
     }
 
-    /// <summary>Containers carrying this test's runner id, running or not.</summary>
-    protected async Task<IList<ContainerListResponse>> RunnerContainersAsync(bool runningOnly)
+    /// <summary>Containers carrying this test's runner id (and <paramref name="role"/> when given), only running ones or all.</summary>
+    protected async Task<IList<ContainerListResponse>> RunnerContainersAsync(bool running, string? role = null)
     {
+        var labels = new Dictionary<string, bool> { [$"{DockerLabels.RunnerId}={RunnerId}"] = true };
+        if (role is not null)
+        {
+            labels[$"{DockerLabels.Role}={role}"] = true;
+        }
+
         await using var provider = RunnerServices();
         var docker = provider.GetRequiredService<IDockerClient>();
         return await docker.Containers.ListContainersAsync(new ContainersListParameters
         {
-            All = !runningOnly,
-            Filters = new Dictionary<string, IDictionary<string, bool>>
-            {
-                ["label"] = new Dictionary<string, bool> { [$"{DockerLabels.RunnerId}={RunnerId}"] = true },
-            },
+            All = !running,
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = labels },
         });
     }
 

@@ -34,19 +34,23 @@ public sealed class ServeRestartTests : ServeProcessTest
         var first = await StartServeAsync();
         Assert.That(await PostDeliveryAsync(first, Guid.NewGuid().ToString(), await OpenedPayloadAsync()), Is.EqualTo(HttpStatusCode.OK), Diagnostics());
         await WaitUntilAsync(() => HeadCheckRuns().Any(c => c.Status == "in_progress"), TimeSpan.FromSeconds(45), "the check run is in_progress");
-        await WaitUntilAsync(async () => (await RunnerContainersAsync(runningOnly: true)).Count > 0, TimeSpan.FromSeconds(45), "the test container runs");
+        await WaitUntilAsync(async () => (await RunnerContainersAsync(running: true, role: "test")).Count > 0, TimeSpan.FromSeconds(45), "the test container runs");
 
         await first.KillAsync();
-        var orphans = await RunnerContainersAsync(runningOnly: true);
+        var orphans = (await RunnerContainersAsync(running: true, role: "test")).Select(c => c.ID).ToList();
         await StartServeAsync();
+        // Healthy means every hosted service has started, the runner's start-up sweep included.
+        var orphansAfterRestart = (await RunnerContainersAsync(running: false)).Select(c => c.ID).Intersect(orphans).ToList();
 
         await WaitForPublishedResultAsync();
-        Assert.Multiple(async () =>
+        var left = await RunnerContainersAsync(running: false);
+        Assert.Multiple(() =>
         {
             Assert.That(orphans, Is.Not.Empty, "the killed process left its test container running");
+            Assert.That(orphansAfterRestart, Is.Empty, "the restarted runner swept the killed job's containers before taking jobs\n" + Diagnostics());
             AssertGradedOnceWithSuccess();
-            Assert.That((await RunnerContainersAsync(runningOnly: false)).Select(c => $"{c.ID[..12]} {c.State} {string.Join(',', c.Names)}"), Is.Empty,
-                "containers of this runner left after the restarted process graded the submission");
+            Assert.That(left.Select(c => $"{c.ID[..12]} {c.State} {string.Join(',', c.Names)}"), Is.Empty,
+                "containers of this runner left after the restarted process graded the submission\n" + Diagnostics());
         });
     }
 
