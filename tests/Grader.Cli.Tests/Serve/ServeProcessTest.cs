@@ -5,9 +5,10 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Docker.DotNet;
 using Docker.DotNet.Models;
-using Grader.Runner.Docker;
-using Grader.Runner.Pipeline;
 using Grader.Runner;
+using Grader.Runner.Docker;
+using Grader.Runner.Images;
+using Grader.Runner.Pipeline;
 using Grader.Testing.GitHub;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -73,9 +74,18 @@ public abstract class ServeProcessTest : PrismValidatedTest
             await TestContext.Out.WriteLineAsync(Diagnostics());
         }
 
+        // Every process is killed and the runner's objects swept even when one step fails; the failures are reported after.
+        var failures = new List<Exception>();
         foreach (var process in _processes)
         {
-            await process.DisposeAsync();
+            try
+            {
+                await process.DisposeAsync();
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                failures.Add(ex);
+            }
         }
 
         Http.Dispose();
@@ -85,11 +95,20 @@ public abstract class ServeProcessTest : PrismValidatedTest
         }
 
         Directory.Delete(_root, recursive: true);
+        if (failures.Count > 0)
+        {
+            throw new AggregateException("Killing a grader serve process failed.", failures);
+        }
     }
 
     /// <summary>The learner's repository with <paramref name="testScript"/> as its tests, registered in the emulator, and the bot's config.</summary>
     protected async Task ArrangeAsync(string testScript)
     {
+        await using (var provider = RunnerServices())
+        {
+            await BaseImages.EnsureBusyboxAsync(provider.GetRequiredService<IDockerClient>(), CancellationToken.None);
+        }
+
         var suffix = Guid.NewGuid().ToString("N")[..8];
         var app = GitHub.Emulator.CreateApp("grader-serve-" + suffix);
         Installation = GitHub.Emulator.AddInstallation(app, "course-" + suffix);
