@@ -60,6 +60,12 @@ public static class GraderBotHost
         builder.WebHost.UseUrls([.. settings.Urls]);
 
         var botOptions = builder.Configuration.GetSection(BotOptions.SectionName).Get<BotOptions>() ?? new BotOptions();
+        if (botOptions.RunJobs)
+        {
+            // Registered first: hosted services start in order, so the sweep ends before the Hangfire server takes a job.
+            builder.Services.AddHostedService<RunnerStartupSweep>();
+        }
+
         builder.Services.AddGraderBot(builder.Configuration, courses);
         builder.Services.AddGraderBotIntegrations(builder.Configuration, botOptions.RunJobs);
 

@@ -1,0 +1,272 @@
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Grader.Runner;
+using Grader.Runner.Docker;
+using Grader.Runner.Images;
+using Grader.Runner.Pipeline;
+using Grader.Testing.GitHub;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Grader.Cli.Tests.Serve;
+
+/// <summary>
+/// One `grader serve` deployment per test: a config file, SQLite database, runner id and work folders in a
+/// temp directory, an emulated App, installation, repository (a real git repository) and pull request behind
+/// prism, and the processes started on that config, killed and swept in TearDown.
+/// </summary>
+public abstract class ServeProcessTest : PrismValidatedTest
+{
+    protected const int PullNumber = 7;
+
+    private const string Rubric = """
+        module: { id: MOD-SERVE, title: Serve restart test }
+        competencies:
+          infrastructure-automation: { name: Infrastructure automation, level: Working }
+        criteria:
+          - id: builds
+            title: The image builds
+            points: 50
+            check: { build: { max_time: 5m } }
+          - id: tests
+            title: The tests pass
+            points: 50
+            check:
+              tests: { command: ["sh", "/app/test.sh"], report: exit_code, timeout: 1m }
+            evidence:
+              - infrastructure-automation: Working
+        """;
+
+    protected static readonly string[] CriterionTitles = ["The image builds", "The tests pass"];
+
+    private readonly List<GraderServeProcess> _processes = [];
+    private string _root = null!;
+    private string _configPath = null!;
+    private string _secret = null!;
+    private Dictionary<string, string> _environment = null!;
+
+    protected string RunnerId { get; private set; } = null!;
+    protected HttpClient Http { get; private set; } = null!;
+    protected EmulatedRepository Repository { get; private set; } = null!;
+    protected EmulatedInstallation Installation { get; private set; } = null!;
+    protected LearnerRepository Learner { get; private set; } = null!;
+    protected GraderServeProcess? Current { get; private set; }
+
+    [SetUp]
+    public void CreateDeploymentFolder()
+    {
+        RunnerId = "test-serve-" + Guid.NewGuid().ToString("N")[..10];
+        _root = Directory.CreateTempSubdirectory("grader-serve-").FullName;
+        _secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        Http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    [TearDown]
+    public async Task KillProcessesAndSweepAsync()
+    {
+        if (TestContext.CurrentContext.Result.Outcome.Status == NUnit.Framework.Interfaces.TestStatus.Failed && Repository is not null)
+        {
+            await TestContext.Out.WriteLineAsync(Diagnostics());
+        }
+
+        // Every process is killed and the runner's objects swept even when one step fails; the failures are reported after.
+        var failures = new List<Exception>();
+        foreach (var process in _processes)
+        {
+            try
+            {
+                await process.DisposeAsync();
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                failures.Add(ex);
+            }
+        }
+
+        Http.Dispose();
+        await using (var provider = RunnerServices())
+        {
+            await provider.GetRequiredService<IDockerJanitor>().SweepAsync(RunnerId, includeReusableImages: true, CancellationToken.None);
+        }
+
+        Directory.Delete(_root, recursive: true);
+        if (failures.Count > 0)
+        {
+            throw new AggregateException("Killing a grader serve process failed.", failures);
+        }
+    }
+
+    /// <summary>The learner's repository with <paramref name="testScript"/> as its tests, registered in the emulator, and the bot's config.</summary>
+    protected async Task ArrangeAsync(string testScript)
+    {
+        await using (var provider = RunnerServices())
+        {
+            await BaseImages.EnsureBusyboxAsync(provider.GetRequiredService<IDockerClient>(), CancellationToken.None);
+        }
+
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var app = GitHub.Emulator.CreateApp("grader-serve-" + suffix);
+        Installation = GitHub.Emulator.AddInstallation(app, "course-" + suffix);
+        Learner = await LearnerRepository.CreateAsync(Path.Combine(_root, "learner"), PullNumber, testScript, CancellationToken.None);
+        Repository = GitHub.Emulator.AddRepository(Installation, "course-" + suffix, "lab-" + suffix, Learner.GitDirectory);
+        GitHub.Emulator.AddPullRequest(Repository, new EmulatedPullRequest(PullNumber, Learner.HeadSha, "learner-" + suffix));
+
+        var rubricPath = Path.Combine(_root, "rubric.yaml");
+        await File.WriteAllTextAsync(rubricPath, Rubric);
+        var keyPath = Path.Combine(_root, "app.pem");
+        await File.WriteAllTextAsync(keyPath, app.PrivateKeyPem);
+        _configPath = Path.Combine(_root, "grader.yaml");
+        await File.WriteAllTextAsync(_configPath, $"""
+            bot:
+              app_slug: {app.Slug}
+              database_path: {Path.Combine(_root, "bot.db")}
+              worker_count: 1
+              retry: {"{"} attempts: 2, delays_in_seconds: [1] {"}"}
+              schedule_polling_interval: "00:00:01"
+              outbox_poll_interval: "00:00:01"
+              outbox_base_delay: "00:00:01"
+              outbox_max_delay: "00:00:02"
+              clone_url_template: "{GitHub.Emulator.BaseUrl}{"{repository}"}.git"
+            github:
+              app_id: {app.Id.ToString(CultureInfo.InvariantCulture)}
+              api_base_url: {GitHub.ApiBaseUrl}
+              resilience: {"{"} base_delay: "00:00:00.200", max_delay: "00:00:01" {"}"}
+              outbox: {"{"} directory: {Path.Combine(_root, "github-outbox")} {"}"}
+            runner:
+              runner_id: {RunnerId}
+              work_root: {Path.Combine(_root, "work")}
+              mirror_cache: {Path.Combine(_root, "mirrors")}
+            rubrics:
+              lab: {"{"} rubric: {rubricPath} {"}"}
+            repositories:
+              - pattern: {Repository.Owner}/*
+                rubric: lab
+            """);
+        _environment = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["Bot__WebhookSecret"] = _secret,
+            ["GitHub__PrivateKeyPath"] = keyPath,
+        };
+    }
+
+    /// <summary>Starts `grader serve` on this test's config and database and waits until /healthz answers 200.</summary>
+    protected async Task<GraderServeProcess> StartServeAsync()
+    {
+        var process = GraderServeProcess.Start(_configPath, _environment);
+        _processes.Add(process);
+        Current = process;
+        await process.WaitHealthyAsync(Http, TimeSpan.FromSeconds(30), CancellationToken.None);
+        return process;
+    }
+
+    /// <summary>The real opened-PR payload, pointed at this test's installation, repository and head commit.</summary>
+    protected async Task<string> OpenedPayloadAsync()
+    {
+        var payload = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures", "pull_request", "opened.payload.json")))!;
+        payload["number"] = PullNumber;
+        payload["installation"]!["id"] = Installation.Id;
+        payload["repository"]!["name"] = Repository.Name;
+        payload["repository"]!["full_name"] = Repository.FullName;
+        payload["repository"]!["owner"]!["login"] = Repository.Owner;
+        payload["pull_request"]!["number"] = PullNumber;
+        payload["pull_request"]!["head"]!["sha"] = Learner.HeadSha;
+        return payload.ToJsonString();
+    }
+
+    /// <summary>Posts a delivery signed as GitHub signs it (HMAC-SHA256 of the raw body with the webhook secret).</summary>
+    protected async Task<HttpStatusCode> PostDeliveryAsync(GraderServeProcess process, string deliveryId, string body)
+    {
+        var bytes = Encoding.UTF8.GetBytes(body);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(process.BaseUrl, "api/github/webhooks"));
+        request.Content = new ByteArrayContent(bytes);
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        request.Headers.Add("X-GitHub-Event", "pull_request");
+        request.Headers.Add("X-GitHub-Delivery", deliveryId);
+        request.Headers.Add("X-Hub-Signature-256", "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(_secret), bytes)));
+        using var response = await Http.SendAsync(request);
+        return response.StatusCode;
+    }
+
+    protected IReadOnlyList<EmulatedCheckRun> HeadCheckRuns() =>
+        GitHub.Emulator.CheckRuns(Repository).Where(c => c.HeadSha == Learner.HeadSha).ToList();
+
+    protected IReadOnlyList<EmulatedReview> HeadReviews() =>
+        GitHub.Emulator.Reviews(Repository, PullNumber).Where(r => r.CommitId == Learner.HeadSha).ToList();
+
+    /// <summary>Polls <paramref name="condition"/> until it holds; fails with the processes' output and the emulator's state when it does not in time.</summary>
+    protected async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        while (!await condition())
+        {
+            if (DateTimeOffset.UtcNow > deadline)
+            {
+                Assert.Fail($"Timed out after {timeout} waiting until {what}.\n{Diagnostics()}");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200));
+        }
+    }
+
+    protected Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what) =>
+        WaitUntilAsync(() => Task.FromResult(condition()), timeout, what);
+
+    /// <summary>The grading finished: a completed check run and a review on the head commit.</summary>
+    protected Task WaitForPublishedResultAsync() =>
+        WaitUntilAsync(() => HeadCheckRuns().Any(c => c.Status == "completed") && HeadReviews().Count > 0, TimeSpan.FromSeconds(90),
+            "the check run is completed and a review is posted on the head commit");
+
+    /// <summary>Everything that helps to understand a failure: each process's output, the check runs and the requests the emulator saw.</summary>
+    protected string Diagnostics()
+    {
+        var text = new StringBuilder();
+        for (var i = 0; i < _processes.Count; i++)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"==== grader serve #{i + 1} output ====").AppendLine(_processes[i].Output);
+        }
+
+        text.AppendLine("==== check runs on the head commit ====");
+        foreach (var run in HeadCheckRuns())
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"{run.Id} {run.Status} {run.Conclusion} history=[{string.Join(", ", run.StatusHistory)}] title={run.Title}");
+        }
+
+        text.AppendLine("==== requests the emulator answered ====");
+        foreach (var request in GitHub.Emulator.Requests("/repos/" + Repository.FullName).Concat(GitHub.Emulator.Requests("/app/")))
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"{request.Method} {request.Path}{request.Query} -> {request.Status}");
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>Containers carrying this test's runner id (and <paramref name="role"/> when given), only running ones or all.</summary>
+    protected async Task<IList<ContainerListResponse>> RunnerContainersAsync(bool running, string? role = null)
+    {
+        var labels = new Dictionary<string, bool> { [$"{DockerLabels.RunnerId}={RunnerId}"] = true };
+        if (role is not null)
+        {
+            labels[$"{DockerLabels.Role}={role}"] = true;
+        }
+
+        await using var provider = RunnerServices();
+        var docker = provider.GetRequiredService<IDockerClient>();
+        return await docker.Containers.ListContainersAsync(new ContainersListParameters
+        {
+            All = !running,
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = labels },
+        });
+    }
+
+    private ServiceProvider RunnerServices() => new ServiceCollection().AddGraderRunner(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+    {
+        ["Grader:Runner:RunnerId"] = RunnerId,
+        ["Grader:Runner:WorkRoot"] = Path.Combine(_root, "work"),
+        ["Grader:Runner:MirrorCache"] = Path.Combine(_root, "mirrors"),
+    }).Build()).BuildServiceProvider();
+}
