@@ -59,16 +59,7 @@ public static class GraderBotHost
         builder.Configuration.AddEnvironmentVariables();
         builder.WebHost.UseUrls([.. settings.Urls]);
 
-        var botOptions = builder.Configuration.GetSection(BotOptions.SectionName).Get<BotOptions>() ?? new BotOptions();
-        if (botOptions.RunJobs)
-        {
-            // Registered first: hosted services start in order, so the sweep ends before the Hangfire server takes a job.
-            builder.Services.AddHostedService<RunnerStartupSweep>();
-        }
-
-        builder.Services.AddGraderBot(builder.Configuration, courses);
-        builder.Services.AddGraderBotIntegrations(builder.Configuration, botOptions.RunJobs);
-
+        AddServices(builder.Services, builder.Configuration, courses);
         var app = builder.Build();
         if (settings.ServeWebhooks)
         {
@@ -80,5 +71,23 @@ public static class GraderBotHost
         }
 
         return app;
+    }
+
+    /// <summary>
+    /// Everything a bot process runs: the start-up sweep (when it runs jobs), the bot, GitHub and, when it runs
+    /// jobs, the runner pipeline. The tests compose their host with this too.
+    /// </summary>
+    public static IServiceCollection AddServices(IServiceCollection services, IConfiguration configuration, CourseConfiguration courses)
+    {
+        var botOptions = configuration.GetSection(BotOptions.SectionName).Get<BotOptions>() ?? new BotOptions();
+        if (botOptions.RunJobs)
+        {
+            // Registered first: hosted services start in order, so the sweep ends before the Hangfire server takes a job.
+            services.AddHostedService<RunnerStartupSweep>();
+        }
+
+        services.AddGraderBot(configuration, courses);
+        services.AddGraderBotIntegrations(configuration, botOptions.RunJobs);
+        return services;
     }
 }

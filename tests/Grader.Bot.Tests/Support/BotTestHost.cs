@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Grader.Bot.Configuration;
 using Grader.Bot.Hosting;
-using Grader.Bot.Integration;
 using Grader.GitHub.Http;
 using Grader.Testing.GitHub;
 using Grader.Bot.Storage;
@@ -49,8 +48,7 @@ internal sealed class BotTestHost : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddGraderBot(builder.Configuration, courses);
-        builder.Services.AddGraderBotIntegrations(builder.Configuration, runJobs: true);
+        GraderBotHost.AddServices(builder.Services, builder.Configuration, courses);
         // Prism's detailed violation reports reach the test failure (PrismValidatedTest).
         builder.Services.Configure<GitHubHttpOptions>(o => o.Handlers.Add(gitHub.CreateViolationRecorder));
         var app = builder.Build();
