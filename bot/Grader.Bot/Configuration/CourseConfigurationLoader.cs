@@ -7,10 +7,9 @@ namespace Grader.Bot.Configuration;
 /// <summary>Reads the bot config file and <c>.grader.yml</c> files (snake_case YAML).</summary>
 public static class CourseConfigurationLoader
 {
-    // The bot config file also holds the settings sections (bot, github, runner): those are read by YamlSettings.
+    // Strict: a misspelt key (e.g. `hiden_tests`) is an error at its line, never silently dropped.
     private static readonly IDeserializer Deserializer = new DeserializerBuilder()
         .WithNamingConvention(UnderscoredNamingConvention.Instance)
-        .IgnoreUnmatchedProperties()
         .Build();
 
     /// <summary>Loads the bot config; relative rubric and hidden-test paths resolve against the file's folder.</summary>
@@ -35,11 +34,13 @@ public static class CourseConfigurationLoader
         CourseConfiguration config;
         try
         {
-            config = Deserializer.Deserialize<CourseConfiguration?>(yaml) ?? new CourseConfiguration();
+            var file = Deserializer.Deserialize<BotConfigFile?>(yaml) ?? new BotConfigFile();
+            config = new CourseConfiguration { Rubrics = file.Rubrics, Repositories = file.Repositories };
         }
         catch (YamlException ex)
         {
-            throw new InvalidDataException($"{source}: {ex.Message}", ex);
+            var reason = (ex.InnerException as YamlException)?.Message ?? ex.InnerException?.Message ?? ex.Message;
+            throw new InvalidDataException($"{source}:{ex.Start.Line}:{ex.Start.Column}: {Unlocated(reason)}", ex);
         }
 
         foreach (var rule in config.Repositories)
@@ -59,6 +60,25 @@ public static class CourseConfigurationLoader
         }
 
         return config;
+    }
+
+    /// <summary>YamlDotNet prefixes messages with "(Line: 3, Col: 5, Idx: 40) - (Line: ...): "; the location is given once already.</summary>
+    private static string Unlocated(string message)
+    {
+        var marker = message.IndexOf("): ", StringComparison.Ordinal);
+        return message.StartsWith("(Line:", StringComparison.Ordinal) && marker > 0 ? message[(marker + 3)..] : message;
+    }
+
+    /// <summary>The bot config file: the course mapping, and the settings sections <see cref="Hosting.YamlSettings"/> reads.</summary>
+    private sealed class BotConfigFile
+    {
+        public Dictionary<string, CourseRubric> Rubrics { get; set; } = new(StringComparer.Ordinal);
+        public List<RepositoryRule> Repositories { get; set; } = [];
+        public object? Bot { get; set; }
+        public object? Github { get; set; }
+        public object? Runner { get; set; }
+        public object? Docker { get; set; }
+        public object? Sandbox { get; set; }
     }
 
     /// <summary>Parses a repository's <c>.grader.yml</c>; null when it is not valid YAML of that shape.</summary>

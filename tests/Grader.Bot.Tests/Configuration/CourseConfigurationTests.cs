@@ -68,4 +68,20 @@ internal sealed class CourseConfigurationTests
             Assert.That(Path.IsPathRooted(courses.Rubrics["mod-101-lab2"].Rubric), Is.True);
         });
     }
+
+    [Test]
+    public void Parse_MisspeltKey_ErrorAtItsLineNamingTheKey()
+    {
+        var error = Assert.Throws<InvalidDataException>(() => CourseConfigurationLoader.Parse("""
+            bot: { app_slug: grader }
+            rubrics:
+              lab:
+                rubric: lab.yaml
+                hiden_tests: hidden/lab
+            repositories:
+              - { pattern: "x/*", rubric: lab }
+            """, "bot.yaml"));
+
+        Assert.That(error!.Message, Does.StartWith("bot.yaml:5:").And.Contain("hiden_tests"));
+    }
 }
