@@ -44,6 +44,10 @@ public class WebhookIntakeBenchmarks
     [Params(1, 16)]
     public int Concurrency { get; set; }
 
+    /// <summary>bot.sqlite_full_sync: an fsync per acknowledged delivery (survives power loss) or not (survives a kill).</summary>
+    [Params(false, true)]
+    public bool FullSync { get; set; }
+
     [GlobalSetup]
     public async Task SetupAsync()
     {
@@ -65,6 +69,7 @@ public class WebhookIntakeBenchmarks
             ["Bot:DatabasePath"] = Path.Combine(_stateDirectory, "bot.db"),
             ["Bot:RunJobs"] = "false",
             ["Bot:RunIntake"] = "false",
+            ["Bot:SqliteFullSync"] = FullSync ? "true" : "false",
         });
         bot.Services.AddGraderBot(bot.Configuration, new CourseConfiguration());
         _bot = bot.Build();

@@ -15,6 +15,7 @@ internal sealed partial class CheckRunProgress(GraderStore store, IResultPublish
     private readonly Lock _gate = new();
     private string? _pending;
     private bool _active;
+    private bool _closed;
     private Task _sending = Task.CompletedTask;
 
     public void Report(string value)
@@ -26,6 +27,11 @@ internal sealed partial class CheckRunProgress(GraderStore store, IResultPublish
 
         lock (_gate)
         {
+            if (_closed)
+            {
+                return;
+            }
+
             _pending = value;
             if (!_active)
             {
@@ -82,6 +88,7 @@ internal sealed partial class CheckRunProgress(GraderStore store, IResultPublish
         Task sending;
         lock (_gate)
         {
+            _closed = true;
             _pending = null;
             sending = _sending;
         }

@@ -38,6 +38,8 @@ public sealed partial class GradingJob(
         {
             var assignment = new GradingAssignment(jobKey, job.PullRequest, job.HeadSha, job.RubricPath, job.HiddenTestsPath);
             var graded = await grader.GradeAsync(assignment, progress, registration.Token).ConfigureAwait(false);
+            // A progress update still in flight must land before the outbox completes the check run.
+            await progress.DisposeAsync().ConfigureAwait(false);
             var result = new OutboxResult(graded, PostReview: true).Serialize();
             if (await store.CompleteJobWithResultAsync(jobKey, result, CancellationToken.None).ConfigureAwait(false))
             {
@@ -66,6 +68,7 @@ public sealed partial class GradingJob(
             }
 
             LogGaveUp(logger, jobKey, retries + 1, ex);
+            await progress.DisposeAsync().ConfigureAwait(false);
             var given = ex is IncompleteGradingException incomplete
                 ? GradingOutcomes.Incomplete(incomplete, retries + 1)
                 : GradingOutcomes.GraderError(ex.Message, retries + 1);

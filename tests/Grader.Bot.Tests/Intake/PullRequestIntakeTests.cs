@@ -18,8 +18,15 @@ internal sealed class PullRequestIntakeTests : BotTestBase
         var checkRun = await WaitForCompletedCheckRunAsync(HeadSha);
         await WaitForReviewAsync();
         var review = Reviews().Single();
+        var tokens = Emulator.IssuedTokens(Installation);
+        var mirrorFiles = Directory.EnumerateFiles(Path.Combine(State.Path, "mirrors"), "*", SearchOption.AllDirectories)
+            .Where(f => new FileInfo(f).Length < 1_000_000).Select(File.ReadAllText).ToList();
         Assert.Multiple(() =>
         {
+            Assert.That(tokens, Is.Not.Empty, "the clone used an installation token");
+            Assert.That(tokens.Where(t => review.Body.Contains(t, StringComparison.Ordinal) || (checkRun.Summary + checkRun.Text).Contains(t, StringComparison.Ordinal)
+                                          || mirrorFiles.Any(f => f.Contains(t, StringComparison.Ordinal))), Is.Empty,
+                "no installation token in the review, the check run or the runner's git mirror");
             Assert.That(job!.Queue, Is.EqualTo(JobQueues.Cpu), "the rubric needs no GPU");
             Assert.That(job.HiddenTestsPath, Does.EndWith(Path.Combine("hello", "hidden")));
             Assert.That(checkRun.StatusHistory.First(), Is.EqualTo("queued"));

@@ -55,6 +55,9 @@ public abstract class ServeProcessTest : PrismValidatedTest
     protected EmulatedRepository Repository { get; private set; } = null!;
     protected EmulatedInstallation Installation { get; private set; } = null!;
     protected LearnerRepository Learner { get; private set; } = null!;
+
+    /// <summary>The pull request's head commit.</summary>
+    protected string HeadSha { get; private set; } = null!;
     protected GraderServeProcess? Current { get; private set; }
 
     [SetUp]
@@ -112,9 +115,14 @@ public abstract class ServeProcessTest : PrismValidatedTest
         var suffix = Guid.NewGuid().ToString("N")[..8];
         var app = GitHub.Emulator.CreateApp("grader-serve-" + suffix);
         Installation = GitHub.Emulator.AddInstallation(app, "course-" + suffix);
-        Learner = await LearnerRepository.CreateAsync(Path.Combine(_root, "learner"), PullNumber, testScript, CancellationToken.None);
+        Learner = await LearnerRepository.CreateAsync(Path.Combine(_root, "learner"));
+        HeadSha = await Learner.PushToPullRequestAsync(PullNumber, new Dictionary<string, string>
+        {
+            ["Dockerfile"] = "FROM grader/busybox:1\nCOPY test.sh /app/test.sh\nCMD [\"sh\"]\n",
+            ["test.sh"] = testScript,
+        }, "Lab submission");
         Repository = GitHub.Emulator.AddRepository(Installation, "course-" + suffix, "lab-" + suffix, Learner.GitDirectory);
-        GitHub.Emulator.AddPullRequest(Repository, new EmulatedPullRequest(PullNumber, Learner.HeadSha, "learner-" + suffix));
+        GitHub.Emulator.AddPullRequest(Repository, new EmulatedPullRequest(PullNumber, HeadSha, "learner-" + suffix));
 
         var rubricPath = Path.Combine(_root, "rubric.yaml");
         await File.WriteAllTextAsync(rubricPath, Rubric);
@@ -174,7 +182,7 @@ public abstract class ServeProcessTest : PrismValidatedTest
         payload["repository"]!["full_name"] = Repository.FullName;
         payload["repository"]!["owner"]!["login"] = Repository.Owner;
         payload["pull_request"]!["number"] = PullNumber;
-        payload["pull_request"]!["head"]!["sha"] = Learner.HeadSha;
+        payload["pull_request"]!["head"]!["sha"] = HeadSha;
         return payload.ToJsonString();
     }
 
@@ -193,10 +201,10 @@ public abstract class ServeProcessTest : PrismValidatedTest
     }
 
     protected IReadOnlyList<EmulatedCheckRun> HeadCheckRuns() =>
-        GitHub.Emulator.CheckRuns(Repository).Where(c => c.HeadSha == Learner.HeadSha).ToList();
+        GitHub.Emulator.CheckRuns(Repository).Where(c => c.HeadSha == HeadSha).ToList();
 
     protected IReadOnlyList<EmulatedReview> HeadReviews() =>
-        GitHub.Emulator.Reviews(Repository, PullNumber).Where(r => r.CommitId == Learner.HeadSha).ToList();
+        GitHub.Emulator.Reviews(Repository, PullNumber).Where(r => r.CommitId == HeadSha).ToList();
 
     /// <summary>Polls <paramref name="condition"/> until it holds; fails with the processes' output and the emulator's state when it does not in time.</summary>
     protected async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Grader.Testing.GitHub;
 
 namespace Grader.GitHub.Tests.Support;
 
@@ -34,22 +34,7 @@ public sealed class TemporaryGitRepository : IDisposable
         await GitAsync("-c", "user.name=Grader Test", "-c", "user.email=test@grader.invalid", "commit", "-q", "-m", message);
     }
 
-    public async Task<string> GitAsync(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("git") { WorkingDirectory = WorkTree, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return process.ExitCode == 0
-            ? await output
-            : throw new InvalidOperationException($"git {string.Join(' ', arguments)} failed: {await errors}");
-    }
+    public Task<string> GitAsync(params string[] arguments) => GitCommand.RunAsync(WorkTree, arguments);
 
     public void Dispose() => Directory.Delete(WorkTree, recursive: true);
 }

@@ -1,19 +1,18 @@
-using System.Diagnostics;
-
-namespace Grader.Bot.Tests.Support;
+namespace Grader.Testing.GitHub;
 
 /// <summary>
 /// A learner's repository as a real git repository: course material on the default branch (main), each pull
 /// request's commits on its own branch and at <c>refs/pull/N/head</c>, as GitHub keeps them. The emulator serves
 /// it for contents reads and clones.
 /// </summary>
-internal sealed class LearnerRepository
+public sealed class LearnerRepository
 {
     private LearnerRepository(string workTree) => WorkTree = workTree;
 
     public string WorkTree { get; }
     public string GitDirectory => Path.Combine(WorkTree, ".git");
 
+    /// <summary>A new repository in <paramref name="workTree"/> with the course material committed on main.</summary>
     public static async Task<LearnerRepository> CreateAsync(string workTree)
     {
         Directory.CreateDirectory(workTree);
@@ -53,20 +52,5 @@ internal sealed class LearnerRepository
         return (await GitAsync("rev-parse", "HEAD")).Trim();
     }
 
-    private async Task<string> GitAsync(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("git") { WorkingDirectory = WorkTree, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return process.ExitCode == 0
-            ? await output
-            : throw new InvalidOperationException($"git {string.Join(' ', arguments)} failed: {await errors}");
-    }
+    private Task<string> GitAsync(params string[] arguments) => GitCommand.RunAsync(WorkTree, arguments);
 }
