@@ -22,11 +22,11 @@ public sealed class BotOptions
     public string DatabasePath { get; set; } = "grader-bot.db";
 
     /// <summary>
-    /// SQLite <c>synchronous</c> in WAL mode. False (NORMAL): a commit survives the process being killed, the
-    /// fsync happens at checkpoints. True (FULL): every commit is fsynced, surviving power loss, at the cost of
-    /// an fsync per acknowledged delivery.
+    /// SQLite <c>synchronous</c> in WAL mode. True (FULL, the default): every commit is fsynced before the delivery
+    /// is acknowledged, so it survives power loss. False (NORMAL): a commit survives the process being killed, the
+    /// fsync happens at checkpoints; about twice the intake throughput (see README, measured figures).
     /// </summary>
-    public bool SqliteFullSync { get; set; }
+    public bool SqliteFullSync { get; set; } = true;
 
     /// <summary>The bot config file (YAML): repository patterns to rubrics; see bot/README.md.</summary>
     public string? CourseConfigPath { get; set; }
