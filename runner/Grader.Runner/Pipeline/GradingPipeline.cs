@@ -65,9 +65,13 @@ public sealed partial class GradingPipeline
         _logger = logger;
     }
 
-    /// <summary>Start-up sweep for hosts: removes what jobs of this runner left behind (crash, killed host).</summary>
-    public Task<SweepReport> SweepAsync(CancellationToken cancellationToken) =>
-        _janitor.SweepAsync(_options.RunnerId, includeReusableImages: false, cancellationToken);
+    /// <summary>Start-up sweep for hosts: removes what jobs of this runner left behind (crash, killed host): Docker objects and host firewall rules.</summary>
+    public async Task<SweepReport> SweepAsync(CancellationToken cancellationToken)
+    {
+        var report = await _janitor.SweepAsync(_options.RunnerId, includeReusableImages: false, cancellationToken).ConfigureAwait(false);
+        var rules = _launcher is null ? 0 : await _launcher.SweepAsync(_options.RunnerId, cancellationToken).ConfigureAwait(false);
+        return report with { HostRules = rules };
+    }
 
     /// <summary>Check kinds this runner can execute.</summary>
     public IReadOnlyCollection<string> SupportedKinds => _executors.Keys.ToList();

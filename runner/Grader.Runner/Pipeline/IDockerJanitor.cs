@@ -13,4 +13,8 @@ public interface IDockerJanitor
     Task<SweepReport> SweepAsync(string runnerId, bool includeReusableImages, CancellationToken cancellationToken);
 }
 
-public sealed record SweepReport(int Containers, int Networks, int Images);
+public sealed record SweepReport(int Containers, int Networks, int Images)
+{
+    /// <summary>Host firewall rules of the runner's service networks removed by the sweep.</summary>
+    public int HostRules { get; init; }
+}

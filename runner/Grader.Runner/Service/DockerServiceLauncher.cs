@@ -40,6 +40,9 @@ public sealed partial class DockerServiceLauncher : IServiceLauncher, IDisposabl
         _guard = _options.BlockServiceToHost ? new HostIngressGuard() : null;
     }
 
+    public Task<int> SweepAsync(string runnerId, CancellationToken cancellationToken) =>
+        _guard is null ? Task.FromResult(0) : _guard.SweepAsync(runnerId, cancellationToken);
+
     public async Task<ServiceStartOutcome> StartAsync(ServiceLaunchRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);

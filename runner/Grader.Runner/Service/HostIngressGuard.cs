@@ -43,6 +43,29 @@ internal sealed partial class HostIngressGuard
         if (code != 0) throw new GraderInfrastructureException($"Could not remove the host rule of service network {bridgeInterface} (iptables exit {code}: {error.Trim()}).");
     }
 
+    /// <summary>
+    /// Removes every rule this guard installed for <paramref name="runnerId"/> (a runner that crashed while a service
+    /// ran leaves its rule behind); returns how many were removed. Rules of other runners are left alone.
+    /// </summary>
+    public async Task<int> SweepAsync(string runnerId, CancellationToken cancellationToken)
+    {
+        var comment = CommentPrefix + (SafeToken().IsMatch(runnerId) ? runnerId : "runner");
+        var (code, listing) = await RunAsync(["-w", "5", "-S", "INPUT"], cancellationToken).ConfigureAwait(false);
+        if (code != 0) throw new GraderInfrastructureException($"Could not list the host rules (iptables exit {code}: {listing.Trim()}).");
+        var removed = 0;
+        foreach (var line in listing.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            // Our rules hold only safe tokens (no spaces), so a split by spaces round-trips them; `-S` quotes comments.
+            var tokens = line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(t => t.Trim('"')).ToArray();
+            var at = Array.IndexOf(tokens, "--comment");
+            if (tokens.Length < 3 || tokens[0] != "-A" || at < 0 || at + 1 >= tokens.Length || tokens[at + 1] != comment) continue;
+            var (deleted, error) = await RunAsync(["-w", "5", "-D", .. tokens[1..]], cancellationToken).ConfigureAwait(false);
+            if (deleted != 0) throw new GraderInfrastructureException($"Could not remove the leftover host rule '{line}' (iptables exit {deleted}: {error.Trim()}).");
+            removed++;
+        }
+        return removed;
+    }
+
     private static string[] Rule(string bridgeInterface, string runnerId)
     {
         // Both end up as iptables arguments: keep them to a plain token set.

@@ -30,4 +30,7 @@ public sealed record ServiceStartOutcome(IRunningService? Service, bool Ready, T
 public interface IServiceLauncher
 {
     Task<ServiceStartOutcome> StartAsync(ServiceLaunchRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Removes host-side leftovers (firewall rules) of a runner that crashed while a service ran; returns how many.</summary>
+    Task<int> SweepAsync(string runnerId, CancellationToken cancellationToken);
 }
