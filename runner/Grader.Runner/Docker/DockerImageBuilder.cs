@@ -15,6 +15,8 @@ namespace Grader.Runner.Docker;
 /// </summary>
 public sealed partial class DockerImageBuilder(IDockerClient docker, ILogger<DockerImageBuilder> logger) : IImageBuilder
 {
+    private const long CpuPeriod = 100_000;
+
     /// <summary>How long to wait for the engine to remove a cancelled build's container before removing it ourselves.</summary>
     private static readonly TimeSpan CleanupDeadline = TimeSpan.FromSeconds(30);
 
@@ -65,6 +67,11 @@ public sealed partial class DockerImageBuilder(IDockerClient docker, ILogger<Doc
                 Labels = new Dictionary<string, string>(request.Labels),
                 Remove = true,
                 ForceRemove = true,
+                // RUN steps execute learner commands: bounded like every other learner container.
+                Memory = request.MemoryBytes,
+                MemorySwap = request.MemoryBytes,
+                CPUPeriod = request.Cpus is null ? null : CpuPeriod,
+                CPUQuota = request.Cpus is { } cpus ? (long)(cpus * CpuPeriod) : null,
             };
             await using var body = pipe.Reader.AsStream();
             await docker.Images.BuildImageFromDockerfileAsync(parameters, body, authConfigs: null, headers: null, monitor, timeout.Token).ConfigureAwait(false);
@@ -104,7 +111,7 @@ public sealed partial class DockerImageBuilder(IDockerClient docker, ILogger<Doc
         if (monitor.Error is not null)
         {
             LogBuildFailed(logger, request.Tag, monitor.Error);
-            return Fail(monitor.Error);
+            return Fail(ExplainKilledStep(monitor.Error, request));
         }
 
         ImageInspectResponse image;
@@ -214,6 +221,12 @@ public sealed partial class DockerImageBuilder(IDockerClient docker, ILogger<Doc
     /// <summary>Polling interval while the engine finishes removing a container.</summary>
     private static Task WaitBrieflyAsync(CancellationToken cancellationToken) =>
         Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
+
+    /// <summary>A RUN step killed with SIGKILL (exit 137) almost always met the build's memory limit: say so, with the limit.</summary>
+    private static string ExplainKilledStep(string error, ImageBuildRequest request) =>
+        request.MemoryBytes is { } memory && error.Contains("non-zero code: 137", StringComparison.Ordinal)
+            ? $"{error} (the step was killed: most likely it used more than the build's {Grader.Rubrics.Model.ByteSize.Format(memory)} memory limit)"
+            : error;
 
     private static string? CleanError(string? body)
     {

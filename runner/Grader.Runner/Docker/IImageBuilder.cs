@@ -14,7 +14,14 @@ public sealed record ImageBuildRequest(
     IReadOnlyDictionary<string, string> Labels,
     TimeSpan Timeout,
     long MaxContextBytes = 512L << 20,
-    int MaxLogBytes = 256 << 10);
+    int MaxLogBytes = 256 << 10)
+{
+    /// <summary>Memory (no swap) of the build's RUN steps, which run learner commands; null: the engine's default (none).</summary>
+    public long? MemoryBytes { get; init; }
+
+    /// <summary>CPUs of the build's RUN steps; null: unbounded.</summary>
+    public double? Cpus { get; init; }
+}
 
 /// <summary>How a build ended. Learner failures (bad Dockerfile, timeout, oversized context) are outcomes; infrastructure failures throw <see cref="GraderInfrastructureException"/>.</summary>
 public sealed record ImageBuildOutcome(

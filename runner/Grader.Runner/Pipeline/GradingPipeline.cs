@@ -337,7 +337,11 @@ public sealed partial class GradingPipeline
         }
 
         var request = new ImageBuildRequest(
-            contextDirectory, spec.Dockerfile, jobTag, context.LabelsFor("build"), spec.MaxTime, _options.MaxContextBytes, _options.MaxBuildLogBytes);
+            contextDirectory, spec.Dockerfile, jobTag, context.LabelsFor("build"), spec.MaxTime, _options.MaxContextBytes, _options.MaxBuildLogBytes)
+        {
+            MemoryBytes = _options.BuildMemoryBytes,
+            Cpus = _options.BuildCpus,
+        };
         var outcome = await _builder.BuildAsync(request, job.Steps.MessagesFor(GradingSteps.Build), cancellationToken).ConfigureAwait(false);
         if (outcome.Succeeded && reuseTag is not null)
         {

@@ -17,6 +17,12 @@ public sealed class RunnerOptions
     /// <summary>Build contexts larger than this are refused (the learner's failure).</summary>
     public long MaxContextBytes { get; set; } = 512L << 20;
 
+    /// <summary>Memory of a build's RUN steps (learner commands; no swap): a build that needs more fails as the learner's.</summary>
+    public long BuildMemoryBytes { get; set; } = 4L << 30;
+
+    /// <summary>CPUs of a build's RUN steps.</summary>
+    public double BuildCpus { get; set; } = 2.0;
+
     /// <summary>Build log kept per job.</summary>
     public int MaxBuildLogBytes { get; set; } = 256 << 10;
 

@@ -35,6 +35,30 @@ public class DockerImageBuilderTests : DockerTestBase
         });
     }
 
+    // tail -n 1 holds a line in memory until its end, and /dev/zero has no newline: RUN needs about 200 MB.
+    private const string MemoryHungryDockerfile = "FROM grader/busybox:1\nRUN head -c 200m /dev/zero | tail -n 1 > /dev/null\n";
+
+    [Test]
+    public async Task BuildAsync_RunStepOverBuildMemoryLimit_FailsAndHostKeepsItsMemory()
+    {
+        var submission = Submission("memhog", new Dictionary<string, string> { ["Dockerfile"] = MemoryHungryDockerfile });
+
+        var outcome = await Builder.BuildAsync(BuildRequest(submission) with { MemoryBytes = 48L << 20, Cpus = 1 }, null, CancellationToken.None);
+
+        Assert.That(outcome.Succeeded, Is.False, outcome.Log);
+        Assert.That(outcome.Error, Does.Contain("non-zero code: 137").And.Contain("memory limit"));
+    }
+
+    [Test]
+    public async Task BuildAsync_RunStepWithinBuildMemoryLimit_Succeeds()
+    {
+        var submission = Submission("memok", new Dictionary<string, string> { ["Dockerfile"] = MemoryHungryDockerfile });
+
+        var outcome = await Builder.BuildAsync(BuildRequest(submission) with { MemoryBytes = 1L << 30, Cpus = 1 }, null, CancellationToken.None);
+
+        Assert.That(outcome.Succeeded, Is.True, outcome.Log);
+    }
+
     [Test]
     public async Task BuildAsync_UnknownInstruction_FailsWithParseError()
     {
