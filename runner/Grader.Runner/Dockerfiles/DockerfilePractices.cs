@@ -26,9 +26,6 @@ public static partial class DockerfilePractices
     [GeneratedRegex(@"(ghp_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|AKIA[0-9A-Z]{16}|xox[bp]-[A-Za-z0-9-]{10,}|-----BEGIN [A-Z ]*PRIVATE KEY-----|sk-[A-Za-z0-9]{20,})")]
     private static partial Regex SecretValue();
 
-    [GeneratedRegex(@"\$\{?([A-Za-z_][A-Za-z0-9_]*)(?::?[-+][^}]*)?\}?")]
-    private static partial Regex VariableReference();
-
     /// <summary>Returns the violations of the selected practices; an empty list means all followed.</summary>
     public static IReadOnlyList<PracticeViolation> Evaluate(IReadOnlyList<DockerfileInstruction> instructions, PracticeSelection selection)
     {
@@ -53,27 +50,10 @@ public static partial class DockerfilePractices
 
     private static void CheckPinnedBases(IReadOnlyList<DockerfileInstruction> instructions, List<PracticeViolation> violations)
     {
-        var globalArgs = new Dictionary<string, string>(StringComparer.Ordinal);
-        var stageNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        var seenFrom = false;
-        foreach (var instruction in instructions)
+        foreach (var reference in DockerfileBaseImages.Resolve(instructions))
         {
-            if (instruction.Keyword == "ARG" && !seenFrom)
-            {
-                var (name, value) = SplitAssignment(instruction.Arguments);
-                if (value is not null) globalArgs[name] = value;
-                continue;
-            }
-            if (instruction.Keyword != "FROM") continue;
-            seenFrom = true;
-            var words = instruction.Arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries)
-                .Where(w => !w.StartsWith("--", StringComparison.Ordinal)).ToList();
-            if (words.Count == 0) continue;
-            var image = VariableReference().Replace(words[0], m => globalArgs.TryGetValue(m.Groups[1].Value, out var v) ? v : m.Value);
-            if (words.Count >= 3 && words[1].Equals("AS", StringComparison.OrdinalIgnoreCase)) stageNames.Add(words[2]);
-            if (image.Equals("scratch", StringComparison.OrdinalIgnoreCase) || stageNames.Contains(image) && !image.Contains(':', StringComparison.Ordinal)) continue;
-            var problem = PinProblem(image);
-            if (problem is not null) violations.Add(new PracticeViolation(PinnedBase, instruction.Line, problem));
+            var problem = PinProblem(reference.Image);
+            if (problem is not null) violations.Add(new PracticeViolation(PinnedBase, reference.Line, problem));
         }
     }
 
@@ -143,12 +123,6 @@ public static partial class DockerfilePractices
                 violations.Add(new PracticeViolation(NoSecrets, instruction.Line, "RUN contains what looks like a credential: use a build secret (RUN --mount=type=secret) instead."));
             }
         }
-    }
-
-    private static (string Name, string? Value) SplitAssignment(string text)
-    {
-        var eq = text.IndexOf('=', StringComparison.Ordinal);
-        return eq < 0 ? (text.Trim(), null) : (text[..eq].Trim(), text[(eq + 1)..].Trim().Trim('"', '\''));
     }
 
     /// <summary>ENV/ARG/LABEL accept <c>k=v k2="v 2"</c> and the legacy <c>ENV k v</c> form.</summary>

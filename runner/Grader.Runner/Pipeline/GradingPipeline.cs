@@ -324,6 +324,11 @@ public sealed partial class GradingPipeline
             var digest = await ImageReuse.DigestAsync(contextDirectory, spec.Dockerfile, _options.MaxContextBytes, cancellationToken).ConfigureAwait(false);
             if (digest is not null)
             {
+                digest = await _reuse.WithBaseImagesAsync(digest, Path.Combine(contextDirectory, spec.Dockerfile), cancellationToken).ConfigureAwait(false);
+            }
+
+            if (digest is not null)
+            {
                 reuseTag = ImageReuse.TagFor(_options.RunnerId, digest);
                 var existing = await _reuse.FindAsync(reuseTag, cancellationToken).ConfigureAwait(false);
                 if (existing is not null)

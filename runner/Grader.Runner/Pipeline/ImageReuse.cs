@@ -7,9 +7,11 @@ using Docker.DotNet.Models;
 namespace Grader.Runner.Pipeline;
 
 /// <summary>
-/// Reuse of an image built earlier from an identical build context: the context's digest (every file's path,
-/// mode and content, the Dockerfile path) names a tag <c>grader-reuse/RUNNER:DIGEST</c>. A re-grade of an unchanged
-/// commit finds that tag and skips the build. Only the newest <see cref="MaxKept"/> such images are kept per runner.
+/// Reuse of an image built earlier from an identical build context on identical base images: the digest of the
+/// context (every file's path, mode and content, the Dockerfile path) and of the image ids its FROM lines name
+/// locally (so a base tag re-pointed to a new image builds again) names a tag <c>grader-reuse/RUNNER:DIGEST</c>.
+/// A re-grade of an unchanged commit finds that tag and skips the build. Only the newest <see cref="MaxKept"/>
+/// such images are kept per runner.
 /// </summary>
 public sealed partial class ImageReuse(IDockerClient docker)
 {
@@ -17,7 +19,7 @@ public sealed partial class ImageReuse(IDockerClient docker)
     public const int MaxKept = 10;
 
     /// <summary>Bumped when what goes into the digest changes, so old tags stop matching.</summary>
-    private const string DigestVersion = "ctx-v1";
+    private const string DigestVersion = "ctx-v2";
 
     public static bool IsReusable(IEnumerable<string>? repoTags) =>
         repoTags?.Any(t => t.StartsWith(Repository + "/", StringComparison.Ordinal)) == true;
@@ -54,6 +56,25 @@ public sealed partial class ImageReuse(IDockerClient docker)
             hash.AppendData("\0"u8);
         }
         return Convert.ToHexStringLower(hash.GetHashAndReset())[..32];
+    }
+
+    /// <summary>
+    /// The context digest combined with the local ids of the Dockerfile's base images; null (build, do not reuse) when
+    /// the Dockerfile is missing, a base depends on a build argument, or a base is not present locally (the build pulls it).
+    /// </summary>
+    public async Task<string?> WithBaseImagesAsync(string contextDigest, string dockerfilePath, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(dockerfilePath)) return null;
+        var instructions = Dockerfiles.DockerfileParser.Parse(await File.ReadAllTextAsync(dockerfilePath, cancellationToken).ConfigureAwait(false));
+        var text = new StringBuilder(contextDigest);
+        foreach (var reference in Dockerfiles.DockerfileBaseImages.Resolve(instructions))
+        {
+            if (reference.Image.Contains('$', StringComparison.Ordinal)) return null;
+            var id = await FindAsync(reference.Image, cancellationToken).ConfigureAwait(false);
+            if (id is null) return null;
+            text.Append('\0').Append(reference.Image).Append('=').Append(id);
+        }
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..32];
     }
 
     /// <summary>The image id behind a reuse tag, or null when there is none.</summary>

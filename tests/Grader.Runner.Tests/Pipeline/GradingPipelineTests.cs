@@ -274,6 +274,43 @@ public sealed class GradingPipelineTests
     }
 
     [Test]
+    public async Task RunAsync_BaseTagRepointedToAnotherImage_BuildsAgainInsteadOfReusing()
+    {
+        await using var harness = new PipelineHarness();
+        await harness.EnsureBusyboxAsync();
+        var baseRepository = "grader-test-base/" + harness.RunnerId;
+        await harness.Docker.Images.TagImageAsync(global::Grader.Runner.Images.BaseImages.Busybox, new global::Docker.DotNet.Models.ImageTagParameters { RepositoryName = baseRepository, Tag = "1" });
+        try
+        {
+            var folder = harness.Submission("rebased", ("Dockerfile", $"FROM {baseRepository}:1\nCOPY hello.txt /hello.txt\n"), ("hello.txt", "hi"));
+            var rubric = PipelineHarness.Rubric(SizeCriterion);
+            var first = await harness.Pipeline.RunAsync(harness.Request(rubric, folder), null, CancellationToken.None);
+            var second = await harness.Pipeline.RunAsync(harness.Request(rubric, folder), null, CancellationToken.None);
+
+            // The same tag now names another image (a security fix of the base, say): same context, new base.
+            var labels = global::Grader.Runner.Docker.DockerLabels.For(harness.RunnerId, "base", "test");
+            var container = await harness.Docker.Containers.CreateContainerAsync(new global::Docker.DotNet.Models.CreateContainerParameters { Image = global::Grader.Runner.Images.BaseImages.Busybox, Cmd = ["true"], Labels = labels });
+            await harness.Docker.Images.CommitContainerChangesAsync(new global::Docker.DotNet.Models.CommitContainerChangesParameters
+            {
+                ContainerID = container.ID, RepositoryName = baseRepository, Tag = "1", Config = new global::Docker.DotNet.Models.Config { Labels = labels },
+            });
+            await harness.Docker.Containers.RemoveContainerAsync(container.ID, new global::Docker.DotNet.Models.ContainerRemoveParameters { Force = true });
+            var third = await harness.Pipeline.RunAsync(harness.Request(rubric, folder), null, CancellationToken.None);
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(first.ImageReused, Is.False);
+                Assert.That(second.ImageReused, Is.True, "same context, same base: reused");
+                Assert.That(third.ImageReused, Is.False, "same context on a re-pointed base tag is built again");
+            });
+        }
+        finally
+        {
+            await harness.Docker.Images.DeleteImageAsync(baseRepository + ":1", new global::Docker.DotNet.Models.ImageDeleteParameters { Force = true });
+        }
+    }
+
+    [Test]
     public async Task RunAsync_CancelledDuringBuild_ThrowsAndLeavesNothingBehind()
     {
         await using var harness = new PipelineHarness();
