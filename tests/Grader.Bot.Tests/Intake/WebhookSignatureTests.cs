@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Grader.Bot.Tests.Support;
+using Grader.Testing.GitHub;
 
 namespace Grader.Bot.Tests.Intake;
 
@@ -40,7 +41,7 @@ internal sealed class WebhookSignatureTests : BotTestBase
     public async Task Post_BodyChangedAfterSigning_Returns401()
     {
         var body = Encoding.UTF8.GetBytes(PullRequestEvent("opened").ToJsonString());
-        var signature = WebhookFixtures.Sign(body, BotTestHost.Secret);
+        var signature = GitHubWebhook.Sign(body, BotTestHost.Secret);
         var tampered = Encoding.UTF8.GetBytes(PullRequestEvent("opened", headSha: new string('f', 40)).ToJsonString());
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/github/webhooks") { Content = new ByteArrayContent(tampered) };
         request.Content.Headers.ContentType = new("application/json");

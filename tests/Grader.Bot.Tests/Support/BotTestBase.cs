@@ -117,35 +117,11 @@ internal abstract class BotTestBase : PrismValidatedTest
     }
 
     /// <summary>A real pull_request payload addressed to this test's installation, repository and pull request.</summary>
-    protected JsonObject PullRequestEvent(string action, string? headSha = null, bool draft = false, int number = PullNumber)
-    {
-        var payload = WebhookFixtures.Load("pull_request/opened.payload.json");
-        payload["action"] = action;
-        payload["number"] = number;
-        payload["pull_request"]!["number"] = number;
-        payload["pull_request"]!["head"]!["sha"] = headSha ?? HeadSha;
-        payload["pull_request"]!["draft"] = draft;
-        payload["pull_request"]!["state"] = action == "closed" ? "closed" : "open";
-        return Address(payload);
-    }
+    protected JsonObject PullRequestEvent(string action, string? headSha = null, bool draft = false, int number = PullNumber) =>
+        Address(GitHubWebhook.PullRequest(WebhookFixtures.Load("pull_request/opened.payload.json"), action, number, headSha ?? HeadSha, draft));
 
     /// <summary>Points a fixture at this test's installation and repository.</summary>
-    protected JsonObject Address(JsonObject payload)
-    {
-        payload["installation"] = new JsonObject { ["id"] = Installation.Id, ["node_id"] = "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==" };
-        if (payload["repository"] is JsonObject repository)
-        {
-            repository["name"] = Repository.Name;
-            repository["full_name"] = Repository.FullName;
-            repository["default_branch"] = Repository.DefaultBranch;
-            if (repository["owner"] is JsonObject owner)
-            {
-                owner["login"] = Repository.Owner;
-            }
-        }
-
-        return payload;
-    }
+    protected JsonObject Address(JsonObject payload) => GitHubWebhook.Address(payload, Installation, Repository);
 
     protected Task<GradingJobRecord?> JobAsync(string headSha, int number = PullNumber) =>
         Host.Store.GetJobAsync(GradingJobRecord.KeyFor(Repository.FullName, number, headSha), CancellationToken.None);

@@ -78,7 +78,7 @@ internal sealed class BotTestHost : IAsyncDisposable
 
         if (secret is not null)
         {
-            request.Headers.Add("X-Hub-Signature-256", WebhookFixtures.Sign(body, secret));
+            request.Headers.Add("X-Hub-Signature-256", GitHubWebhook.Sign(body, secret));
         }
 
         return await Client.SendAsync(request).ConfigureAwait(false);

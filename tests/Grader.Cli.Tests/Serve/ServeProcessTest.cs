@@ -175,27 +175,14 @@ public abstract class ServeProcessTest : PrismValidatedTest
     /// <summary>The real opened-PR payload, pointed at this test's installation, repository and head commit.</summary>
     protected async Task<string> OpenedPayloadAsync()
     {
-        var payload = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures", "pull_request", "opened.payload.json")))!;
-        payload["number"] = PullNumber;
-        payload["installation"]!["id"] = Installation.Id;
-        payload["repository"]!["name"] = Repository.Name;
-        payload["repository"]!["full_name"] = Repository.FullName;
-        payload["repository"]!["owner"]!["login"] = Repository.Owner;
-        payload["pull_request"]!["number"] = PullNumber;
-        payload["pull_request"]!["head"]!["sha"] = HeadSha;
-        return payload.ToJsonString();
+        var fixture = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures", "pull_request", "opened.payload.json")))!.AsObject();
+        return GitHubWebhook.Address(GitHubWebhook.PullRequest(fixture, "opened", PullNumber, HeadSha), Installation, Repository).ToJsonString();
     }
 
     /// <summary>Posts a delivery signed as GitHub signs it (HMAC-SHA256 of the raw body with the webhook secret).</summary>
     protected async Task<HttpStatusCode> PostDeliveryAsync(GraderServeProcess process, string deliveryId, string body)
     {
-        var bytes = Encoding.UTF8.GetBytes(body);
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(process.BaseUrl, "api/github/webhooks"));
-        request.Content = new ByteArrayContent(bytes);
-        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-        request.Headers.Add("X-GitHub-Event", "pull_request");
-        request.Headers.Add("X-GitHub-Delivery", deliveryId);
-        request.Headers.Add("X-Hub-Signature-256", "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(_secret), bytes)));
+        using var request = GitHubWebhook.Request(new Uri(process.BaseUrl, "api/github/webhooks"), "pull_request", deliveryId, Encoding.UTF8.GetBytes(body), _secret);
         using var response = await Http.SendAsync(request);
         return response.StatusCode;
     }
