@@ -49,7 +49,7 @@ internal sealed partial class HostIngressGuard
     /// </summary>
     public async Task<int> SweepAsync(string runnerId, CancellationToken cancellationToken)
     {
-        var comment = CommentPrefix + (SafeToken().IsMatch(runnerId) ? runnerId : "runner");
+        var comment = CommentFor(runnerId);
         var (code, listing) = await RunAsync(["-w", "5", "-S", "INPUT"], cancellationToken).ConfigureAwait(false);
         if (code != 0) throw new GraderInfrastructureException($"Could not list the host rules (iptables exit {code}: {listing.Trim()}).");
         var removed = 0;
@@ -70,9 +70,11 @@ internal sealed partial class HostIngressGuard
     {
         // Both end up as iptables arguments: keep them to a plain token set.
         if (!SafeToken().IsMatch(bridgeInterface)) throw new ArgumentException($"Unexpected interface name '{bridgeInterface}'.", nameof(bridgeInterface));
-        var comment = CommentPrefix + (SafeToken().IsMatch(runnerId) ? runnerId : "runner");
-        return ["-i", bridgeInterface, "-m", "conntrack", "--ctstate", "NEW", "-m", "comment", "--comment", comment, "-j", "DROP"];
+        return ["-i", bridgeInterface, "-m", "conntrack", "--ctstate", "NEW", "-m", "comment", "--comment", CommentFor(runnerId), "-j", "DROP"];
     }
+
+    /// <summary>The comment that marks a runner's rules (an unsafe id falls back to a fixed token, never into the arguments).</summary>
+    private static string CommentFor(string runnerId) => CommentPrefix + (SafeToken().IsMatch(runnerId) ? runnerId : "runner");
 
     private static async Task<(int Code, string Error)> RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
