@@ -1,3 +1,4 @@
+using Grader.Rubrics.Results;
 using Grader.Rubrics.Model;
 using Grader.Runner.Checks;
 
@@ -16,6 +17,24 @@ public sealed record ResolvedBaseline(BaselineFile? Baseline, string Description
 /// </summary>
 public sealed class BaselineProvider(IBaselineStore store)
 {
+    /// <summary>
+    /// The baseline of a check that may name one (null spec: none), or the grader error to return when it is
+    /// unusable (a missing or malformed reference file is the rubric's fault, never the learner's).
+    /// </summary>
+    public async Task<(ResolvedBaseline? Baseline, CheckResult? Error)> ResolveForCheckAsync(BaselineSpec? spec, Criterion criterion, GradingContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(criterion);
+        if (spec is null) return (null, null);
+        try
+        {
+            return (await ResolveAsync(spec, criterion, context, cancellationToken).ConfigureAwait(false), null);
+        }
+        catch (InvalidDataException ex)
+        {
+            return (null, CheckResult.GraderError(criterion.Id, $"Baseline unusable: {ex.Message}"));
+        }
+    }
+
     /// <summary>Resolves the baseline; throws <see cref="InvalidDataException"/> when a reference file is missing or malformed (the rubric's fault: a grader error).</summary>
     public async Task<ResolvedBaseline> ResolveAsync(BaselineSpec spec, Criterion criterion, GradingContext context, CancellationToken cancellationToken)
     {

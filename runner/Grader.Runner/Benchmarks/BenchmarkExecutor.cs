@@ -37,18 +37,8 @@ public sealed partial class BenchmarkExecutor(IContainerSandbox sandbox, Baselin
         if (check.Output is { } output && (!output.StartsWith('/') || output.EndsWith('/')))
             return CheckResult.GraderError(criterion.Id, $"The rubric's benchmark output '{output}' must be an absolute file path inside the container.");
 
-        ResolvedBaseline? baseline = null;
-        if (check.Baseline is { } baselineSpec)
-        {
-            try
-            {
-                baseline = await baselines.ResolveAsync(baselineSpec, criterion, context, cancellationToken).ConfigureAwait(false);
-            }
-            catch (InvalidDataException ex)
-            {
-                return CheckResult.GraderError(criterion.Id, $"Baseline unusable: {ex.Message}");
-            }
-        }
+        var (baseline, baselineError) = await baselines.ResolveForCheckAsync(check.Baseline, criterion, context, cancellationToken).ConfigureAwait(false);
+        if (baselineError is not null) return baselineError;
 
         var runs = Math.Clamp(check.Repetitions, 1, MaxRuns);
         var measurements = new List<BenchmarkMeasurement>(runs);

@@ -41,18 +41,8 @@ public sealed partial class LoadExecutor(BaselineProvider baselines, RegressionD
             return CheckResult.GraderError(criterion.Id, $"The rubric's load check cannot run: {ex.Message}");
         }
 
-        ResolvedBaseline? baseline = null;
-        if (check.Baseline is { } baselineSpec)
-        {
-            try
-            {
-                baseline = await baselines.ResolveAsync(baselineSpec, criterion, context, cancellationToken).ConfigureAwait(false);
-            }
-            catch (InvalidDataException ex)
-            {
-                return CheckResult.GraderError(criterion.Id, $"Baseline unusable: {ex.Message}");
-            }
-        }
+        var (baseline, baselineError) = await baselines.ResolveForCheckAsync(check.Baseline, criterion, context, cancellationToken).ConfigureAwait(false);
+        if (baselineError is not null) return baselineError;
 
         LogStarting(logger, criterion.Id, profile.Target, profile.Mode, profile.Repetitions);
         LoadRunResult run;
