@@ -10,13 +10,18 @@ namespace Grader.Runner.Tests.Benchmarks;
 /// <summary>
 /// The MOD-523 examples graded with the shipped rubric through the real pipeline. Benchmark numbers depend on
 /// the machine, so the baseline is produced in the same run, the way an instructor makes one: grade the
-/// reference (passing) submission and take the samples the benchmark check records.
+/// reference (passing) submission and take the samples the benchmark check records. The reference and the
+/// graded run are minutes apart on a shared CI machine whose run-to-run drift reached ±30% (the same code once
+/// measured x1.13 "regressed" at the rubric's 10%, a twice-as-slow variant once only +18%), so these tests
+/// grade with a 50% tolerance and a variant five times as slow; the detector's sensitivity at 10% is proven
+/// on controlled samples in <c>RegressionDetectorTests</c>.
 /// </summary>
 [TestFixture]
 [NonParallelizable]
 public sealed class Mod523ExampleTests
 {
     private static readonly string RepositoryRoot = FindRepositoryRoot();
+    private const double TestTolerance = 0.50;
     private PipelineHarness _harness = null!;
     private Rubric _rubric = null!;
     private string _baseline = null!;
@@ -46,7 +51,7 @@ public sealed class Mod523ExampleTests
         _rubric = shipped with
         {
             Criteria = [.. shipped.Criteria.Select(c => c.Check is BenchmarkCheck { Baseline: { } spec } check
-                ? c with { Check = check with { Baseline = spec with { Path = _baseline } } }
+                ? c with { Check = check with { Baseline = spec with { Path = _baseline, Tolerance = TestTolerance } } }
                 : c)],
         };
     }
@@ -80,11 +85,9 @@ public sealed class Mod523ExampleTests
         var noRegression = review.Criteria.Single(c => c.Criterion.Id == "no-regression");
         Assert.That(noRegression.Outcome, Is.EqualTo(CriterionOutcome.NotMet), Explain(review));
         Assert.That(noRegression.Result.Values["verdict"], Is.EqualTo("regressed"));
-        // The example burns each call's CPU time twice, but the reference baseline is measured minutes earlier on a
-        // shared machine whose run-to-run noise reaches ±30% (a clean-clone CI run measured +18%): only the direction
-        // and the rubric's 10% tolerance, which a "regressed" verdict must exceed, are pinned.
+        // Five times the CPU time per call: well beyond the test's 50% tolerance whatever the machine's drift.
         var change = double.Parse(noRegression.Result.Values["change"].TrimStart('+').TrimEnd('%'), System.Globalization.CultureInfo.InvariantCulture);
-        Assert.That(change, Is.GreaterThan(10), "slower than the baseline by more than the tolerance");
+        Assert.That(change, Is.GreaterThan(TestTolerance * 100), "slower than the baseline by more than the tolerance");
         Assert.That(review.Criteria.Where(c => c.Criterion.Id != "no-regression").Select(c => c.Outcome), Is.All.EqualTo(CriterionOutcome.Met), Explain(review));
         Assert.That(review.Points, Is.EqualTo(70));
     }
