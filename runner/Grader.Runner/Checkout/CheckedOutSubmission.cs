@@ -5,4 +5,8 @@ namespace Grader.Runner.Checkout;
 /// <param name="CommitSha">The full SHA of the commit checked out; null for a plain folder.</param>
 /// <param name="FetchedObjects">Objects received from the remote by this checkout (0 when the mirror had everything).</param>
 /// <param name="Fetched">Whether the remote was contacted at all.</param>
-public sealed record CheckedOutSubmission(string Directory, string? CommitSha, int FetchedObjects, bool Fetched);
+public sealed record CheckedOutSubmission(string Directory, string? CommitSha, int FetchedObjects, bool Fetched)
+{
+    /// <summary>Entries left out of the checkout and why (links leaving the submission or looping, unsafe names).</summary>
+    public IReadOnlyList<string> Dropped { get; init; } = [];
+}

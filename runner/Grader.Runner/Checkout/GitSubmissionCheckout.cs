@@ -1,6 +1,6 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using Grader.Rubrics.Model;
 using Grader.Runner.Pipeline;
 using LibGit2Sharp;
 using Microsoft.Extensions.Logging;
@@ -11,8 +11,11 @@ namespace Grader.Runner.Checkout;
 /// <summary>
 /// Checks submissions out with LibGit2Sharp. Remote repositories are mirrored (bare) under
 /// <see cref="RunnerOptions.MirrorCache"/>, one mirror per clone URL, so a re-grade fetches only new objects,
-/// and nothing is fetched when the requested commit is already there. The commit's tree is written into the
-/// job's folder without a .git folder: no remote URL or credential ever lands next to learner code.
+/// and nothing is fetched when the requested commit is already there. The commit's tree is measured in memory
+/// against <see cref="CheckoutLimits"/> first (a submission over a limit is refused before anything is
+/// written), then written into the job's folder without a .git folder: no remote URL or credential ever lands
+/// next to learner code. A fetch is stopped when it receives more than its limit; mirrors are size-bounded
+/// and pruned least recently used first.
 /// </summary>
 public sealed partial class GitSubmissionCheckout : ISubmissionCheckout
 {
@@ -20,15 +23,16 @@ public sealed partial class GitSubmissionCheckout : ISubmissionCheckout
     public const string TokenUserName = "x-access-token";
 
     private const string RemoteName = "origin";
-    private static readonly ConcurrentDictionary<string, SemaphoreSlim> MirrorLocks = new(StringComparer.Ordinal);
 
     private readonly RunnerOptions _options;
+    private readonly MirrorCache _mirrors;
     private readonly ILogger<GitSubmissionCheckout> _logger;
 
     public GitSubmissionCheckout(IOptions<RunnerOptions> options, ILogger<GitSubmissionCheckout> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
+        _mirrors = new MirrorCache(_options.MirrorCache, _options.Checkout, logger);
         _logger = logger;
     }
 
@@ -37,7 +41,7 @@ public sealed partial class GitSubmissionCheckout : ISubmissionCheckout
         ArgumentNullException.ThrowIfNull(source);
         return source switch
         {
-            LocalFolderSubmission folder => CheckFolder(folder),
+            LocalFolderSubmission folder => await Task.Run(() => CheckFolder(folder, cancellationToken), cancellationToken).ConfigureAwait(false),
             LocalRepositorySubmission local => await Task.Run(() => CheckoutLocal(local, workDirectory, cancellationToken), cancellationToken).ConfigureAwait(false),
             RemoteRepositorySubmission remote => await CheckoutRemoteAsync(remote, workDirectory, cancellationToken).ConfigureAwait(false),
             _ => throw new ArgumentException($"Unknown submission source {source.GetType().Name}.", nameof(source)),
@@ -51,10 +55,16 @@ public sealed partial class GitSubmissionCheckout : ISubmissionCheckout
         return Path.Combine(_options.MirrorCache, key + ".git");
     }
 
-    private static CheckedOutSubmission CheckFolder(LocalFolderSubmission folder)
+    /// <summary>A folder is graded in place, so it is only measured (links are not followed) against the same limits as a commit.</summary>
+    private CheckedOutSubmission CheckFolder(LocalFolderSubmission folder, CancellationToken cancellationToken)
     {
         var path = Path.GetFullPath(folder.Path);
         if (!Directory.Exists(path)) throw new GraderInfrastructureException($"The submission folder {path} does not exist.");
+        var budget = new TreeBudget(_options.Checkout);
+        foreach (var entry in FolderWalk.Enumerate(path, budget, cancellationToken: cancellationToken))
+        {
+            if (entry.Kind == Docker.UnixFileKind.Regular) budget.File(entry.RelativePath, new FileInfo(entry.FullPath).Length);
+        }
         return new CheckedOutSubmission(path, null, 0, Fetched: false);
     }
 
@@ -64,21 +74,31 @@ public sealed partial class GitSubmissionCheckout : ISubmissionCheckout
         if (!Repository.IsValid(path)) throw new GraderInfrastructureException($"{path} is not a git repository.");
         using var repo = new Repository(path);
         var commit = Resolve(repo, local.Revision ?? "HEAD", path);
-        var target = Path.Combine(workDirectory, "submission");
-        TreeExporter.Export(commit.Tree, target, cancellationToken);
+        var (target, dropped) = Export(repo, commit, workDirectory, cancellationToken);
         LogCheckedOut(_logger, path, commit.Sha, 0);
-        return new CheckedOutSubmission(target, commit.Sha, 0, Fetched: false);
+        return new CheckedOutSubmission(target, commit.Sha, 0, Fetched: false) { Dropped = dropped };
+    }
+
+    /// <summary>Plans the commit's tree in memory (refusing it over a limit), then writes it.</summary>
+    private (string Directory, IReadOnlyList<string> Dropped) Export(Repository repo, Commit commit, string workDirectory, CancellationToken cancellationToken)
+    {
+        var plan = TreePlanner.Plan(repo, commit.Tree, _options.Checkout, cancellationToken);
+        var target = Path.Combine(workDirectory, "submission");
+        TreeExporter.Export(repo, plan, target, cancellationToken);
+        if (plan.Dropped.Count > 0) LogDropped(_logger, commit.Sha, plan.Dropped.Count, string.Join("; ", plan.Dropped.Take(5)));
+        return (target, plan.Dropped);
     }
 
     private async Task<CheckedOutSubmission> CheckoutRemoteAsync(RemoteRepositorySubmission remote, string workDirectory, CancellationToken cancellationToken)
     {
         var (url, token) = SplitCredentials(remote);
         var mirror = MirrorPathFor(remote.CloneUrl);
-        var gate = MirrorLocks.GetOrAdd(mirror, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await Task.Run(() => CheckoutFromMirror(remote, url, token, mirror, workDirectory, cancellationToken), cancellationToken).ConfigureAwait(false);
+            using (await _mirrors.AcquireAsync(mirror, cancellationToken).ConfigureAwait(false))
+            {
+                return await Task.Run(() => CheckoutFromMirror(remote, url, token, mirror, workDirectory, cancellationToken), cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (LibGit2SharpException ex)
         {
@@ -86,11 +106,31 @@ public sealed partial class GitSubmissionCheckout : ISubmissionCheckout
         }
         finally
         {
-            gate.Release();
+            // After every checkout, also a failed one: the cache stays within its bound whatever happened.
+            _mirrors.Prune(inUse: mirror);
         }
     }
 
+    /// <summary>Checks out under the mirror's lease; the mirror's size and last use are recorded after the export, and a refused fetch deletes it.</summary>
     private CheckedOutSubmission CheckoutFromMirror(RemoteRepositorySubmission remote, string url, string? token, string mirror, string workDirectory, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return CheckoutFromMirrorCore(remote, url, token, mirror, workDirectory, cancellationToken);
+        }
+        catch (SubmissionRefusedException ex) when (ex.InnerException is UserCancelledException)
+        {
+            // The refused fetch's partial pack must not stay behind; the mirror is rebuilt by the next fetch.
+            MirrorCache.Delete(mirror);
+            throw;
+        }
+        finally
+        {
+            _mirrors.RecordUse(mirror);
+        }
+    }
+
+    private CheckedOutSubmission CheckoutFromMirrorCore(RemoteRepositorySubmission remote, string url, string? token, string mirror, string workDirectory, CancellationToken cancellationToken)
     {
         if (!Repository.IsValid(mirror))
         {
@@ -110,7 +150,7 @@ public sealed partial class GitSubmissionCheckout : ISubmissionCheckout
             var refspecs = remote.Ref is null
                 ? new[] { "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*" }
                 : [RefspecFor(remote.Ref)];
-            received += Fetch(repo, refspecs, token, cancellationToken);
+            received += Fetch(repo, refspecs, token, _options.Checkout.MaxFetchBytes, cancellationToken);
             fetched = true;
             commit = remote.CommitSha is not null
                 ? repo.Lookup<Commit>(remote.CommitSha)
@@ -120,7 +160,7 @@ public sealed partial class GitSubmissionCheckout : ISubmissionCheckout
                 // Hosts such as GitHub serve a commit by SHA even when no fetched ref points at it (force-pushed PRs).
                 try
                 {
-                    received += Fetch(repo, [remote.CommitSha], token, cancellationToken);
+                    received += Fetch(repo, [remote.CommitSha], token, _options.Checkout.MaxFetchBytes, cancellationToken);
                 }
                 catch (LibGit2SharpException ex)
                 {
@@ -134,15 +174,16 @@ public sealed partial class GitSubmissionCheckout : ISubmissionCheckout
             throw new GraderInfrastructureException($"Commit {remote.CommitSha} is not in {remote.Describe()} (fetched {remote.Ref ?? "all branches and tags"}).");
         }
         Verify(commit, remote.CommitSha);
-        var target = Path.Combine(workDirectory, "submission");
-        TreeExporter.Export(commit.Tree, target, cancellationToken);
+        var (target, dropped) = Export(repo, commit, workDirectory, cancellationToken);
         LogCheckedOut(_logger, remote.Describe(), commit.Sha, received);
-        return new CheckedOutSubmission(target, commit.Sha, received, fetched);
+        return new CheckedOutSubmission(target, commit.Sha, received, fetched) { Dropped = dropped };
     }
 
-    private static int Fetch(Repository repo, IEnumerable<string> refspecs, string? token, CancellationToken cancellationToken)
+    /// <summary>Fetches into the mirror; a fetch that receives more than <paramref name="maxBytes"/> is stopped and the submission refused.</summary>
+    private static int Fetch(Repository repo, IEnumerable<string> refspecs, string? token, long maxBytes, CancellationToken cancellationToken)
     {
         var received = 0;
+        long receivedBytes = 0;
         var options = new FetchOptions
         {
             TagFetchMode = TagFetchMode.None,
@@ -150,7 +191,8 @@ public sealed partial class GitSubmissionCheckout : ISubmissionCheckout
             OnTransferProgress = p =>
             {
                 received = p.ReceivedObjects;
-                return !cancellationToken.IsCancellationRequested;
+                receivedBytes = p.ReceivedBytes;
+                return receivedBytes <= maxBytes && !cancellationToken.IsCancellationRequested;
             },
             OnProgress = _ => !cancellationToken.IsCancellationRequested,
         };
@@ -165,6 +207,12 @@ public sealed partial class GitSubmissionCheckout : ISubmissionCheckout
         catch (UserCancelledException) when (cancellationToken.IsCancellationRequested)
         {
             cancellationToken.ThrowIfCancellationRequested();
+        }
+        catch (UserCancelledException ex) when (receivedBytes > maxBytes)
+        {
+            throw new SubmissionRefusedException(
+                $"The repository is larger than {ByteSize.Format(maxBytes)}, the most the grader downloads: the fetch was stopped after {ByteSize.Format(receivedBytes)}. " +
+                "Remove large files from the repository and its history (for example with git filter-repo) and keep data sets and model weights out of it.", ex);
         }
         return received;
     }
@@ -210,6 +258,9 @@ public sealed partial class GitSubmissionCheckout : ISubmissionCheckout
 
     [LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Information, Message = "Checked out {Source} at {Commit} ({Objects} objects fetched)")]
     private static partial void LogCheckedOut(ILogger logger, string source, string commit, int objects);
+
+    [LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Information, Message = "Commit {Commit}: {Count} entries left out of the checkout: {Examples}")]
+    private static partial void LogDropped(ILogger logger, string commit, int count, string examples);
 
     [LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Debug, Message = "{Source} refused a fetch by commit SHA: {Reason}")]
     private static partial void LogShaFetchRefused(ILogger logger, string source, string reason);

@@ -1,51 +1,47 @@
+using Grader.Runner.Docker;
 using LibGit2Sharp;
 
 namespace Grader.Runner.Checkout;
 
-/// <summary>Writes a commit's tree into a folder (files, executable bits, symlinks that stay inside the folder).</summary>
+/// <summary>
+/// Writes a <see cref="TreePlan"/> into a folder (files, executable bits, the links the plan kept). The plan was
+/// bounded and its links resolved before this runs, so a refused submission never reaches the disk.
+/// </summary>
 internal static class TreeExporter
 {
-    public static void Export(Tree tree, string destination, CancellationToken cancellationToken)
+    public static void Export(Repository repository, TreePlan plan, string destination, CancellationToken cancellationToken)
     {
         if (Directory.Exists(destination)) Directory.Delete(destination, recursive: true);
         Directory.CreateDirectory(destination);
         var root = Path.GetFullPath(destination);
-        Write(tree, root, root, cancellationToken);
-    }
-
-    private static void Write(Tree tree, string folder, string root, CancellationToken cancellationToken)
-    {
-        foreach (var entry in tree)
+        foreach (var entry in plan.Entries)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var path = Path.GetFullPath(Path.Combine(folder, entry.Name));
+            var path = Path.GetFullPath(Path.Combine(root, entry.Path));
+            // The plan refused unsafe names already; this keeps the guarantee local to the writer.
             if (!path.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal)) continue;
-            switch (entry.Mode)
+            switch (entry.Kind)
             {
-                case Mode.Directory:
+                case PlannedKind.Directory:
                     Directory.CreateDirectory(path);
-                    Write((Tree)entry.Target, path, root, cancellationToken);
                     break;
-                case Mode.NonExecutableFile:
-                case Mode.ExecutableFile:
-                    WriteBlob((Blob)entry.Target, path, entry.Mode == Mode.ExecutableFile);
+                case PlannedKind.File or PlannedKind.ExecutableFile:
+                    WriteBlob(repository.Lookup<Blob>(entry.Id), path, entry.Size, entry.Kind == PlannedKind.ExecutableFile);
                     break;
-                case Mode.SymbolicLink:
-                    WriteLink((Blob)entry.Target, path, root);
-                    break;
-                default:
-                    // Submodules (gitlinks) are not part of a submission's own content.
+                case PlannedKind.Link:
+                    File.CreateSymbolicLink(path, entry.LinkTarget!);
                     break;
             }
         }
     }
 
-    private static void WriteBlob(Blob blob, string path, bool executable)
+    private static void WriteBlob(Blob blob, string path, long size, bool executable)
     {
         using (var content = blob.GetContentStream())
         using (var file = File.Create(path))
         {
-            content.CopyTo(file);
+            // Exactly the planned size: the budget counted this number of bytes.
+            new LengthLimitedStream(content, size).CopyTo(file);
         }
         if (!OperatingSystem.IsWindows())
         {
@@ -53,14 +49,5 @@ internal static class TreeExporter
             if (executable) mode |= UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
             File.SetUnixFileMode(path, mode);
         }
-    }
-
-    /// <summary>A link pointing outside the submission would let runner-side checks read host files: such links are dropped.</summary>
-    private static void WriteLink(Blob blob, string path, string root)
-    {
-        var target = blob.GetContentText();
-        var resolved = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path)!, target));
-        if (Path.IsPathRooted(target) || !(resolved == root || resolved.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))) return;
-        File.CreateSymbolicLink(path, target);
     }
 }

@@ -234,8 +234,16 @@ public sealed partial class GradingPipeline
         {
             var submission = await _checkout.CheckoutAsync(job.Request.Submission, workDirectory, cancellationToken).ConfigureAwait(false);
             job.CommitSha = submission.CommitSha;
-            step.End(StepStatus.Succeeded, submission.CommitSha is null ? null : $"commit {submission.CommitSha[..Math.Min(12, submission.CommitSha.Length)]}");
+            step.End(StepStatus.Succeeded, CheckoutDetails(submission));
             return submission;
+        }
+        catch (SubmissionRefusedException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The learner's repository is over a limit: nothing was written, every criterion is not met.
+            var message = "the submission was refused: " + ex.Message;
+            step.End(StepStatus.Failed, message);
+            foreach (var c in job.Request.Rubric.Criteria) job.Results[c.Id] = CheckResult.NotRunBecause(c.Id, message);
+            return null;
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not OperationCanceledException)
         {
@@ -250,6 +258,17 @@ public sealed partial class GradingPipeline
             step.End(StepStatus.Cancelled);
             throw;
         }
+    }
+
+    /// <summary>The checkout step's details: the commit, and what was left out (the learner must know a link was dropped).</summary>
+    private static string? CheckoutDetails(CheckedOutSubmission submission)
+    {
+        var commit = submission.CommitSha is null ? null : $"commit {submission.CommitSha[..Math.Min(12, submission.CommitSha.Length)]}";
+        if (submission.Dropped.Count == 0) return commit;
+        const int Shown = 10;
+        var dropped = string.Join("; ", submission.Dropped.Take(Shown))
+            + (submission.Dropped.Count > Shown ? $"; and {submission.Dropped.Count - Shown} more" : "");
+        return (commit is null ? "" : commit + "; ") + dropped;
     }
 
     private async Task<Blocker?> BuildAndInspectAsync(JobState job, GradingContext context, CancellationToken cancellationToken)

@@ -14,6 +14,9 @@ public sealed class RunnerOptions
     /// <summary>Bare mirrors of submission repositories, one per clone URL, so a re-grade fetches only what is new.</summary>
     public string MirrorCache { get; set; } = Path.Combine(Path.GetTempPath(), "grader", "mirrors");
 
+    /// <summary>Bounds of a learner's repository (entries, depth, bytes, links, fetch) and of the mirror cache.</summary>
+    public Checkout.CheckoutLimits Checkout { get; set; } = new();
+
     /// <summary>Build contexts larger than this are refused (the learner's failure).</summary>
     public long MaxContextBytes { get; set; } = 512L << 20;
 
