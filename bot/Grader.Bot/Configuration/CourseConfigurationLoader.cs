@@ -1,3 +1,4 @@
+using Grader.Runner.Documents;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
@@ -39,8 +40,7 @@ public static class CourseConfigurationLoader
         }
         catch (YamlException ex)
         {
-            var reason = (ex.InnerException as YamlException)?.Message ?? ex.InnerException?.Message ?? ex.Message;
-            throw new InvalidDataException($"{source}:{ex.Start.Line}:{ex.Start.Column}: {Unlocated(reason)}", ex);
+            throw new InvalidDataException(LearnerYaml.FromYamlException(ex).In(source), ex);
         }
 
         foreach (var rule in config.Repositories)
@@ -62,13 +62,6 @@ public static class CourseConfigurationLoader
         return config;
     }
 
-    /// <summary>YamlDotNet prefixes messages with "(Line: 3, Col: 5, Idx: 40) - (Line: ...): "; the location is given once already.</summary>
-    private static string Unlocated(string message)
-    {
-        var marker = message.IndexOf("): ", StringComparison.Ordinal);
-        return message.StartsWith("(Line:", StringComparison.Ordinal) && marker > 0 ? message[(marker + 3)..] : message;
-    }
-
     /// <summary>The bot config file: the course mapping, and the settings sections <see cref="Hosting.YamlSettings"/> reads.</summary>
     private sealed class BotConfigFile
     {
@@ -81,16 +74,39 @@ public static class CourseConfigurationLoader
         public object? Sandbox { get; set; }
     }
 
+    /// <summary>
+    /// A <c>.grader.yml</c> is a handful of keys; learners control it, so anything larger or deeper is refused
+    /// before the deserializer (which recurses per nesting level) sees it.
+    /// </summary>
+    public static readonly YamlBounds RepositoryFileBounds = new(MaxChars: 16 * 1024, MaxDepth: 4, MaxNodes: 64);
+
     /// <summary>Parses a repository's <c>.grader.yml</c>; null when it is not valid YAML of that shape.</summary>
-    public static RepositoryGraderFile? ParseRepositoryFile(string yaml)
+    public static RepositoryGraderFile? ParseRepositoryFile(string yaml) => ParseRepositoryFile(yaml, out _);
+
+    /// <summary>
+    /// Parses a repository's <c>.grader.yml</c>; null when it is not valid YAML of that shape or passes
+    /// <see cref="RepositoryFileBounds"/>, with <paramref name="error"/> saying why at <c>.grader.yml:line:column</c>.
+    /// </summary>
+    public static RepositoryGraderFile? ParseRepositoryFile(string yaml, out string? error)
     {
+        ArgumentNullException.ThrowIfNull(yaml);
+        error = null;
         try
         {
+            LearnerYaml.Check(yaml, RepositoryFileBounds);
             return Deserializer.Deserialize<RepositoryGraderFile?>(yaml) ?? new RepositoryGraderFile();
         }
-        catch (YamlException)
+        catch (YamlFileException ex)
         {
+            error = ex.In(RepositoryFileName);
+            return null;
+        }
+        catch (YamlException ex)
+        {
+            error = LearnerYaml.FromYamlException(ex).In(RepositoryFileName);
             return null;
         }
     }
+
+    private const string RepositoryFileName = ".grader.yml";
 }

@@ -1,4 +1,5 @@
 using System.Formats.Tar;
+using Grader.Runner.Checkout;
 
 namespace Grader.Runner.Docker;
 
@@ -33,41 +34,39 @@ public static class BuildContextArchive
     {
         var entries = new List<ContextEntry>();
         long total = 0;
-        Walk(root, "");
-        return entries;
-
-        void Walk(string directory, string prefix)
+        // An excluded folder is still walked when a "!" pattern might re-include something in it.
+        bool Descend(FolderEntry folder) =>
+            !IsExcluded(folder.RelativePath) || ignore.HasExceptions || alwaysSent.Any(a => a.StartsWith(folder.RelativePath + "/", StringComparison.Ordinal));
+        bool IsExcluded(string relative) => !alwaysSent.Contains(relative) && ignore.IsExcluded(relative);
+        try
         {
-            var names = Directory.EnumerateFileSystemEntries(directory).Select(Path.GetFileName).OfType<string>().ToList();
-            names.Sort(StringComparer.Ordinal);
-            foreach (var name in names)
+            // The shared walk: links are archived as links and never followed, entries and depth are bounded.
+            foreach (var entry in FolderWalk.Enumerate(root, TreeBudget.Backstop(), Descend))
             {
-                var full = Path.Combine(directory, name);
-                var relative = prefix.Length == 0 ? name : prefix + "/" + name;
-                var kind = UnixFileType.Of(full);
-                var excluded = !alwaysSent.Contains(relative) && ignore.IsExcluded(relative);
-                switch (kind)
+                if (IsExcluded(entry.RelativePath)) continue;
+                switch (entry.Kind)
                 {
                     case UnixFileKind.Directory:
-                        if (!excluded) entries.Add(new ContextEntry(full, relative, kind, 0));
-                        // An excluded folder is still walked when a "!" pattern might re-include something in it.
-                        if (!excluded || ignore.HasExceptions || alwaysSent.Any(a => a.StartsWith(relative + "/", StringComparison.Ordinal))) Walk(full, relative);
+                    case UnixFileKind.SymbolicLink:
+                        entries.Add(new ContextEntry(entry.FullPath, entry.RelativePath, entry.Kind, 0));
                         break;
-                    case UnixFileKind.Regular when !excluded:
-                        var size = new FileInfo(full).Length;
+                    case UnixFileKind.Regular:
+                        var size = new FileInfo(entry.FullPath).Length;
                         total += size;
                         if (total > maxBytes) throw TooLarge(maxBytes);
-                        entries.Add(new ContextEntry(full, relative, kind, size));
-                        break;
-                    case UnixFileKind.SymbolicLink when !excluded:
-                        entries.Add(new ContextEntry(full, relative, kind, 0));
+                        entries.Add(new ContextEntry(entry.FullPath, entry.RelativePath, entry.Kind, size));
                         break;
                     default:
-                        // Excluded, special (device, socket, fifo) or vanished: not sent.
+                        // Special (device, socket, fifo) or vanished: not sent.
                         break;
                 }
             }
         }
+        catch (SubmissionRefusedException e)
+        {
+            throw new BuildContextTooLargeException("The build context is too large: " + e.Message);
+        }
+        return entries;
     }
 
     /// <summary>Writes the planned entries as a tar stream to <paramref name="destination"/>, counting file bytes as they are read.</summary>

@@ -8,9 +8,6 @@ public sealed record MarkdownHeading(int Level, string Text, int Line);
 /// <summary>Headings (ATX <c>## x</c> and setext) and prose word count of a Markdown document; fenced code is ignored.</summary>
 public static partial class MarkdownOutline
 {
-    [GeneratedRegex(@"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")]
-    private static partial Regex Atx();
-
     [GeneratedRegex(@"^ {0,3}(=+|-+)[ \t]*$")]
     private static partial Regex SetextUnderline();
 
@@ -38,10 +35,9 @@ public static partial class MarkdownOutline
                 fence = trimmed[..3];
                 continue;
             }
-            var atx = Atx().Match(line);
-            if (atx.Success)
+            if (Atx(line) is { } atx)
             {
-                headings.Add(new MarkdownHeading(atx.Groups[1].Length, atx.Groups[2].Value.Trim(), i + 1));
+                headings.Add(new MarkdownHeading(atx.Level, atx.Text, i + 1));
                 continue;
             }
             if (i + 1 < lines.Length && trimmed.Length > 0 && SetextUnderline().IsMatch(lines[i + 1]) && !trimmed.StartsWith('-'))
@@ -53,6 +49,22 @@ public static partial class MarkdownOutline
             words += Word().Matches(line).Count;
         }
         return (headings, words);
+    }
+
+    /// <summary>
+    /// An ATX heading (<c>## Text ##</c>: up to 3 spaces, 1 to 6 '#', a blank, the text without trailing blanks and
+    /// '#'). Read by hand in one pass: the equivalent regex (<c>(.*?)[ \t#]*$</c>) backtracks quadratically on a
+    /// learner's long line of '#' or blanks.
+    /// </summary>
+    private static (int Level, string Text)? Atx(string line)
+    {
+        var i = 0;
+        while (i < 3 && i < line.Length && line[i] == ' ') i++;
+        var hashes = i;
+        while (i < line.Length && line[i] == '#') i++;
+        var level = i - hashes;
+        if (level is < 1 or > 6 || i == line.Length || line[i] is not (' ' or '\t')) return null;
+        return (level, line[i..].Trim(' ', '\t').TrimEnd(' ', '\t', '#').Trim());
     }
 
     /// <summary>

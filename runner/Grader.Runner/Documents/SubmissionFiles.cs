@@ -1,4 +1,6 @@
 using System.Text;
+using Grader.Runner.Checkout;
+using Grader.Runner.Docker;
 
 namespace Grader.Runner.Documents;
 
@@ -10,6 +12,9 @@ namespace Grader.Runner.Documents;
 public static class SubmissionFiles
 {
     public const int DefaultMaxBytes = 1 << 20;
+
+    /// <summary>How deep a glob search goes: a file 17 folders down is not a document anyone is asked for.</summary>
+    private const int MaxSearchDepth = 17;
 
     /// <summary>Resolves a relative path inside <paramref name="root"/>; null with an error when it escapes or crosses a link.</summary>
     public static string? Resolve(string root, string relativePath, out string? error)
@@ -48,10 +53,17 @@ public static class SubmissionFiles
         text = "";
         var path = Resolve(root, relativePath, out error);
         if (path is null) return false;
-        if (!File.Exists(path))
+        switch (UnixFileType.Of(path))
         {
-            error = $"'{relativePath}' does not exist.";
-            return false;
+            case UnixFileKind.Missing:
+                error = $"'{relativePath}' does not exist.";
+                return false;
+            case UnixFileKind.Regular:
+                break;
+            default:
+                // A folder, fifo, socket or device: opening a fifo would block the grader.
+                error = $"'{relativePath}' is not a regular file.";
+                return false;
         }
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         if (stream.Length > maxBytes)
@@ -78,11 +90,19 @@ public static class SubmissionFiles
                 .Replace(@"\?", "[^/]", StringComparison.Ordinal) + "$",
             System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant,
             TimeSpan.FromSeconds(1));
-        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint, MaxRecursionDepth = 16 };
-        return Directory.EnumerateFiles(root, "*", options)
-            .Select(f => Path.GetRelativePath(root, f).Replace('\\', '/'))
-            .Where(f => !f.StartsWith(".git/", StringComparison.Ordinal) && regex.IsMatch(f))
-            .Order(StringComparer.Ordinal)
-            .FirstOrDefault();
+        try
+        {
+            // The shared bounded walk (links never followed); the search itself goes at most MaxSearchDepth folders down.
+            return FolderWalk.Enumerate(root, TreeBudget.Backstop(), descend: e => e.Depth < MaxSearchDepth && e.RelativePath != ".git")
+                .Where(e => e.Kind == UnixFileKind.Regular && regex.IsMatch(e.RelativePath))
+                .Select(e => e.RelativePath)
+                .Order(StringComparer.Ordinal)
+                .FirstOrDefault();
+        }
+        catch (SubmissionRefusedException)
+        {
+            // Past the walk's backstop: the checkout's own limits refuse such trees first; here nothing matches.
+            return null;
+        }
     }
 }

@@ -3,6 +3,8 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using Grader.Runner.Checkout;
+using Grader.Runner.Docker;
 
 namespace Grader.Runner.Pipeline;
 
@@ -19,7 +21,7 @@ public sealed partial class ImageReuse(IDockerClient docker)
     public const int MaxKept = 10;
 
     /// <summary>Bumped when what goes into the digest changes, so old tags stop matching.</summary>
-    private const string DigestVersion = "ctx-v2";
+    private const string DigestVersion = "ctx-v3";
 
     public static bool IsReusable(IEnumerable<string>? repoTags) =>
         repoTags?.Any(t => t.StartsWith(Repository + "/", StringComparison.Ordinal)) == true;
@@ -27,33 +29,41 @@ public sealed partial class ImageReuse(IDockerClient docker)
     /// <summary>The tag for a context digest on a runner (Docker names are lowercase and limited in characters).</summary>
     public static string TagFor(string runnerId, string digest) => $"{Repository}/{SafeName(runnerId)}:{digest}";
 
-    /// <summary>A digest of the build context, or null when it is larger than <paramref name="maxBytes"/> (then nothing is reused).</summary>
+    /// <summary>
+    /// A digest of the build context, or null when it is larger than <paramref name="maxBytes"/> or past the walk's
+    /// entry and depth limits (then nothing is reused, and the build's own plan refuses or bounds it). The walk is
+    /// <see cref="FolderWalk"/>'s: links are hashed as their text and never followed, special files by kind only
+    /// (reading a fifo would block), contents are streamed through the hash.
+    /// </summary>
     public static async Task<string?> DigestAsync(string contextDirectory, string dockerfile, long maxBytes, CancellationToken cancellationToken)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(Encoding.UTF8.GetBytes(DigestVersion + "\0" + dockerfile + "\0"));
-        var root = Path.GetFullPath(contextDirectory);
         long total = 0;
-        var files = Directory.EnumerateFileSystemEntries(root, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, ReturnSpecialDirectories = false })
-            .Order(StringComparer.Ordinal);
         var buffer = new byte[81920];
-        foreach (var path in files)
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var info = new FileInfo(path);
-            var relative = Path.GetRelativePath(root, path).Replace('\\', '/');
-            var mode = OperatingSystem.IsWindows() ? 0 : (int)info.UnixFileMode;
-            hash.AppendData(Encoding.UTF8.GetBytes($"{relative}\0{mode}\0{info.LinkTarget}\0"));
-            if (info.LinkTarget is not null || info.Attributes.HasFlag(FileAttributes.Directory)) continue;
-            total += info.Length;
-            if (total > maxBytes) return null;
-            var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, useAsync: true);
-            await using (stream.ConfigureAwait(false))
+            foreach (var entry in FolderWalk.Enumerate(contextDirectory, TreeBudget.Backstop(), cancellationToken: cancellationToken))
             {
-                int read;
-                while ((read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0) hash.AppendData(buffer, 0, read);
+                var info = new FileInfo(entry.FullPath);
+                var link = entry.Kind == UnixFileKind.SymbolicLink ? info.LinkTarget : null;
+                var mode = OperatingSystem.IsWindows() || link is not null ? 0 : (int)info.UnixFileMode;
+                hash.AppendData(Encoding.UTF8.GetBytes($"{entry.RelativePath}\0{(int)entry.Kind}\0{mode}\0{link}\0"));
+                if (entry.Kind != UnixFileKind.Regular) continue;
+                total += info.Length;
+                if (total > maxBytes) return null;
+                var stream = new FileStream(entry.FullPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, useAsync: true);
+                await using (stream.ConfigureAwait(false))
+                {
+                    int read;
+                    while ((read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0) hash.AppendData(buffer, 0, read);
+                }
+                hash.AppendData("\0"u8);
             }
-            hash.AppendData("\0"u8);
+        }
+        catch (SubmissionRefusedException)
+        {
+            return null;
         }
         return Convert.ToHexStringLower(hash.GetHashAndReset())[..32];
     }

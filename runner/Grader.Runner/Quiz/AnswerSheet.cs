@@ -1,3 +1,4 @@
+using Grader.Runner.Documents;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -11,10 +12,15 @@ public sealed record ExpectedAnswer(IReadOnlyList<string> Accepted, IReadOnlyLis
 /// <summary>
 /// Reads quiz answer files and answer keys: YAML maps of question id to answer. A key's answer is a
 /// string, a list of accepted alternatives, or <c>{ all: [a, c] }</c> for a multiple-select question.
+/// Both are checked against <see cref="Bounds"/> before they are loaded (answer files are the learner's); every
+/// error is a <see cref="YamlFileException"/> at the line and column it is about.
 /// </summary>
 public static class AnswerSheet
 {
     public const int MaxBytes = 256 * 1024;
+
+    /// <summary>An answers file is two levels deep (a key's <c>{ all: [...] }</c> three); anything deeper is refused before loading.</summary>
+    public static readonly YamlBounds Bounds = new(MaxChars: MaxBytes, MaxDepth: 8, MaxNodes: 10_000);
 
     public static IReadOnlyDictionary<string, IReadOnlyList<string>> ReadAnswers(string yaml)
     {
@@ -26,7 +32,7 @@ public static class AnswerSheet
             {
                 YamlScalarNode s => [s.Value ?? ""],
                 YamlSequenceNode seq => seq.Children.OfType<YamlScalarNode>().Select(c => c.Value ?? "").ToList(),
-                _ => throw new FormatException($"answer to '{key}' must be a value or a list of values"),
+                _ => throw At(node, $"the answer to '{key}' must be a value or a list of values"),
             };
         }
         return answers;
@@ -44,7 +50,7 @@ public static class AnswerSheet
                 YamlSequenceNode seq => new ExpectedAnswer(seq.Children.OfType<YamlScalarNode>().Select(c => c.Value ?? "").ToList(), null),
                 YamlMappingNode m when m.Children.TryGetValue(new YamlScalarNode("all"), out var all) && all is YamlSequenceNode allSeq =>
                     new ExpectedAnswer([], allSeq.Children.OfType<YamlScalarNode>().Select(c => c.Value ?? "").ToList()),
-                _ => throw new FormatException($"key for '{question}' must be a value, a list of accepted values, or {{ all: [...] }}"),
+                _ => throw At(node, $"the key for '{question}' must be a value, a list of accepted values, or {{ all: [...] }}"),
             };
         }
         return key;
@@ -70,6 +76,8 @@ public static class AnswerSheet
     private static List<(string Key, YamlNode Value)> ReadMap(string yaml)
     {
         ArgumentNullException.ThrowIfNull(yaml);
+        // Bounded first: the node model below recurses once per nesting level.
+        LearnerYaml.Check(yaml, Bounds);
         var stream = new YamlStream();
         try
         {
@@ -77,15 +85,17 @@ public static class AnswerSheet
         }
         catch (YamlException e)
         {
-            throw new FormatException($"not valid YAML at line {e.Start.Line}, column {e.Start.Column}: {e.Message}", e);
+            throw LearnerYaml.FromYamlException(e);
         }
         if (stream.Documents.Count == 0) return [];
         if (stream.Documents[0].RootNode is not YamlMappingNode root)
         {
-            throw new FormatException("expected a map of question id to answer");
+            throw At(stream.Documents[0].RootNode, "expected a map of question id to answer");
         }
         return root.Children
-            .Select(pair => ((pair.Key as YamlScalarNode)?.Value ?? throw new FormatException("question ids must be plain values"), pair.Value))
+            .Select(pair => ((pair.Key as YamlScalarNode)?.Value ?? throw At(pair.Key, "question ids must be plain values"), pair.Value))
             .ToList();
     }
+
+    private static YamlFileException At(YamlNode node, string reason) => new(node.Start.Line, node.Start.Column, reason);
 }

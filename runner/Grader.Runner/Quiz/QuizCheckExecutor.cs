@@ -43,9 +43,10 @@ public sealed class QuizCheckExecutor : ICheckExecutor
         {
             answers = AnswerSheet.ReadAnswers(text);
         }
-        catch (FormatException e)
+        catch (YamlFileException e)
         {
-            return Failed(criterion.Id, spec, key.Count, $"{spec.Answers} is not a valid answers file: {e.Message}");
+            // The learner's file: a located, not-met result whatever it holds (a deeply nested file included).
+            return Failed(criterion.Id, spec, key.Count, $"{e.In(spec.Answers)} (not a valid answers file)");
         }
 
         var missed = new List<string>();

@@ -369,6 +369,60 @@ public sealed class GradingPipelineTests
         });
     }
 
+    private const string DocsCriteria = """
+          - id: readme
+            title: README
+            points: 5
+            check: { files: { require: [README.md] } }
+          - id: notes
+            title: Notes
+            points: 5
+            check: { files: { require: [notes.md] } }
+        """;
+
+    [Test]
+    public async Task RunAsync_RepositoryOverACheckoutLimit_EveryCriterionNotMetWithTheRefusalNotAGraderError()
+    {
+        await using var harness = new PipelineHarness(settings: new Dictionary<string, string?> { ["Grader:Runner:Checkout:MaxTotalBytes"] = "1000" });
+        var repo = new Checkout.TestGitRepository(Path.Combine(harness.Root, "repo"));
+        repo.Commit("big", ("README.md", "# Readme\n"), ("notes.md", new string('x', 2000)));
+        var request = new GradingRequest { Rubric = PipelineHarness.Rubric(DocsCriteria), Submission = new LocalRepositorySubmission(repo.Path) };
+
+        var run = await harness.Pipeline.RunAsync(request, null, CancellationToken.None);
+
+        var checkout = run.Steps.Single(s => s.Step == GradingSteps.Checkout);
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Results.Select(r => r.Status), Is.All.EqualTo(CheckStatus.NotRun));
+            Assert.That(run.Results.Select(r => r.Message), Is.All.StartWith("the submission was refused: The submission's files add up to more than 1 kB"));
+            Assert.That(run.Review.Criteria.Select(c => c.Outcome), Is.All.EqualTo(CriterionOutcome.NotMet));
+            Assert.That(run.Review.Incomplete, Is.False, "a refused submission is the learner's, not the grader's");
+            Assert.That(run.GraderErrors, Is.Empty);
+            Assert.That(checkout.Status, Is.EqualTo(StepStatus.Failed));
+            Assert.That(checkout.Message, Does.Contain("add up to more than 1 kB"));
+        });
+    }
+
+    [Test]
+    public async Task RunAsync_RepositoryWithLinkLeavingTheSubmission_GradesAndNamesTheDroppedLinkInTheCheckoutStep()
+    {
+        await using var harness = new PipelineHarness();
+        var repo = new Checkout.TestGitRepository(Path.Combine(harness.Root, "repo"));
+        File.CreateSymbolicLink(Path.Combine(repo.Path, "notes.md"), "/etc/passwd");
+        repo.Commit("links", ("README.md", "# Readme\n"));
+        var request = new GradingRequest { Rubric = PipelineHarness.Rubric(DocsCriteria), Submission = new LocalRepositorySubmission(repo.Path) };
+
+        var run = await harness.Pipeline.RunAsync(request, null, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Results.Single(r => r.CriterionId == "readme").Status, Is.EqualTo(CheckStatus.Passed));
+            Assert.That(run.Results.Single(r => r.CriterionId == "notes").Status, Is.EqualTo(CheckStatus.Failed), "the dropped link is not there to read");
+            Assert.That(run.Steps.Single(s => s.Step == GradingSteps.Checkout).Status, Is.EqualTo(StepStatus.Succeeded));
+            Assert.That(run.Steps.Single(s => s.Step == GradingSteps.Checkout).Message, Does.Contain("link 'notes.md' -> '/etc/passwd' left out: it is an absolute path"));
+        });
+    }
+
     private sealed class ListProgress(List<GradingProgress> events) : IProgress<GradingProgress>
     {
         public void Report(GradingProgress value)

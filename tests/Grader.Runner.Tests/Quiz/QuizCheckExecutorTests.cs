@@ -79,10 +79,13 @@ public sealed class QuizCheckExecutorTests
         });
     }
 
-    [TestCase("q1: [unclosed")]
-    [TestCase("- just\n- a list\n")]
-    [TestCase("q1: { nested: map }")]
-    public async Task ExecuteAsync_MalformedAnswers_FailsWithClearMessage(string answers)
+    [TestCase("q1: [unclosed", "quiz/answers.yaml:2:1: While parsing a flow sequence")]
+    [TestCase("q1: [a, b\nq2: c\n", "quiz/answers.yaml:")]
+    [TestCase("- just\n- a list\n", "quiz/answers.yaml:1:1: expected a map of question id to answer")]
+    [TestCase("q1: a\nq2: { nested: map }", "quiz/answers.yaml:2:5: the answer to 'q2' must be a value or a list of values")]
+    [TestCase("q1: &a [x]\nq2: *a", "quiz/answers.yaml:2:5: aliases (*a) are not accepted in this file")]
+    [TestCase("q1: [[[[[[[[[x]]]]]]]]]", "quiz/answers.yaml:1:12: nested deeper than 8 levels")]
+    public async Task ExecuteAsync_MalformedAnswers_FailsWithLocatedMessage(string answers, string expected)
     {
         using var submission = new SubmissionFolder().With("quiz/answers.yaml", answers);
 
@@ -91,7 +94,7 @@ public sealed class QuizCheckExecutorTests
         Assert.Multiple(() =>
         {
             Assert.That(result.Status, Is.EqualTo(CheckStatus.Failed));
-            Assert.That(result.Message, Does.StartWith("quiz/answers.yaml is not a valid answers file"));
+            Assert.That(result.Message, Does.StartWith(expected).And.EndWith("(not a valid answers file)"));
         });
     }
 
