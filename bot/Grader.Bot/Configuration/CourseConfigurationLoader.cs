@@ -96,7 +96,7 @@ public static class CourseConfigurationLoader
             LearnerYaml.Check(yaml, RepositoryFileBounds);
             return Deserializer.Deserialize<RepositoryGraderFile?>(yaml) ?? new RepositoryGraderFile();
         }
-        catch (YamlFileException ex)
+        catch (LearnerFileException ex)
         {
             error = ex.In(RepositoryFileName);
             return null;

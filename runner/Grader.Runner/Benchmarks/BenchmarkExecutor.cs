@@ -153,6 +153,8 @@ public sealed partial class BenchmarkExecutor(IContainerSandbox sandbox, Baselin
     {
         if (Directory.Exists(copiedOut)) throw new BenchmarkOutputException("the benchmark's output path is a folder, not a JSON file");
         if (!File.Exists(copiedOut)) throw new BenchmarkOutputException("the benchmark's output file was not found after the run");
+        // The copy-out is bounded already; this keeps the read bounded whatever copied the file.
+        if (new FileInfo(copiedOut).Length > MaxOutputFileBytes) throw new BenchmarkOutputException(string.Create(CultureInfo.InvariantCulture, $"the benchmark's output file is larger than {MaxOutputFileBytes:N0} bytes"));
         return await File.ReadAllTextAsync(copiedOut, cancellationToken).ConfigureAwait(false);
     }
 

@@ -1,5 +1,7 @@
 using System.Text;
+using System.Globalization;
 using System.Text.Json;
+using Grader.Runner.Documents;
 using Grader.Rubrics.Model;
 
 namespace Grader.Runner.Benchmarks;
@@ -11,6 +13,12 @@ namespace Grader.Runner.Benchmarks;
 public static class BenchmarkOutputParser
 {
     private const int ExcerptChars = 400;
+
+    /// <summary>A benchmark's report or output larger than this is not parsed (the sandbox bounds output and copied files too).</summary>
+    public const int MaxChars = 16 << 20;
+
+    /// <summary>Lines starting with '{' that turned out not to start the report: each such try may read to the end of the output.</summary>
+    private const int MaxFailedCandidates = 256;
 
     public static IReadOnlyList<BenchmarkMeasurement> Parse(BenchmarkFormat format, string json)
     {
@@ -48,10 +56,14 @@ public static class BenchmarkOutputParser
     public static string ExtractJsonFromOutput(string output)
     {
         ArgumentNullException.ThrowIfNull(output);
+        if (output.Length > MaxChars) throw Error(string.Create(CultureInfo.InvariantCulture, $"the benchmark output is larger than {MaxChars:N0} characters"), output);
         var bytes = Encoding.UTF8.GetBytes(output);
+        var failed = 0;
         for (var i = 0; i < bytes.Length; i++)
         {
             if (bytes[i] != (byte)'{' || (i > 0 && bytes[i - 1] != (byte)'\n')) continue;
+            // Output full of lines that start an object and never end one would cost a read to the end per line.
+            if (failed > MaxFailedCandidates) break;
             var reader = new Utf8JsonReader(bytes.AsSpan(i), new JsonReaderOptions { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow });
             try
             {
@@ -66,7 +78,7 @@ public static class BenchmarkOutputParser
             catch (JsonException)
             {
                 // Not a complete JSON object from here (a log line starting with '{'): try the next line.
-                continue;
+                failed++;
             }
         }
 
@@ -85,12 +97,15 @@ public static class BenchmarkOutputParser
     {
         try
         {
-            return JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 64 });
+            return LearnerJson.Parse(json, MaxChars);
         }
-        catch (JsonException ex)
+        catch (LearnerFileException ex) when (ex.Line is null)
         {
-            var where = ex.LineNumber is { } line ? $" at line {line + 1}, column {(ex.BytePositionInLine ?? 0) + 1}" : "";
-            throw Error($"the benchmark output is not valid JSON{where}", json, ex);
+            throw Error($"the benchmark output is too large: {ex.Reason}", json, ex);
+        }
+        catch (LearnerFileException ex)
+        {
+            throw Error(string.Create(CultureInfo.InvariantCulture, $"the benchmark output is not valid JSON at line {ex.Line}, column {ex.Column}"), json, ex);
         }
     }
 

@@ -10,33 +10,6 @@ namespace Grader.Runner.Documents;
 /// <param name="MaxNodes">Keys and values together.</param>
 public sealed record YamlBounds(int MaxChars, int MaxDepth, int MaxNodes);
 
-/// <summary>A learner's YAML file refused, located at a line and column where there is one.</summary>
-public sealed class YamlFileException : FormatException
-{
-    public YamlFileException(long? line, long? column, string reason)
-        : base(line is null ? reason : string.Create(CultureInfo.InvariantCulture, $"{line}:{column}: {reason}"))
-    {
-        Line = line;
-        Column = column;
-        Reason = reason;
-    }
-
-    public YamlFileException() : this(null, null, "not a valid YAML file") { }
-
-    public YamlFileException(string message) : this(null, null, message) { }
-
-    public YamlFileException(string message, Exception innerException) : base(message, innerException) => Reason = message;
-
-    public long? Line { get; }
-
-    public long? Column { get; }
-
-    public string Reason { get; } = "";
-
-    /// <summary>The error as <c>file:line:column: reason</c> (or <c>file: reason</c> without a location).</summary>
-    public string In(string file) => Line is null ? $"{file}: {Reason}" : string.Create(CultureInfo.InvariantCulture, $"{file}:{Line}:{Column}: {Reason}");
-}
-
 /// <summary>
 /// Checks a YAML file a learner controls before anything builds a model of it: YamlDotNet's node model and its
 /// deserializer recurse once per nesting level, so a 240 KB file of nested brackets overflowed the grader's stack
@@ -45,14 +18,14 @@ public sealed class YamlFileException : FormatException
 /// </summary>
 public static class LearnerYaml
 {
-    /// <summary>Throws <see cref="YamlFileException"/> at the first bound passed or syntax error; returns when the file may be loaded.</summary>
+    /// <summary>Throws <see cref="LearnerFileException"/> at the first bound passed or syntax error; returns when the file may be loaded.</summary>
     public static void Check(string text, YamlBounds bounds)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(bounds);
         if (text.Length > bounds.MaxChars)
         {
-            throw new YamlFileException(null, null, string.Create(CultureInfo.InvariantCulture, $"the file is {text.Length:N0} characters; at most {bounds.MaxChars:N0} are read"));
+            throw new LearnerFileException(null, null, string.Create(CultureInfo.InvariantCulture, $"the file is {text.Length:N0} characters; at most {bounds.MaxChars:N0} are read"));
         }
         var parser = new Parser(new StringReader(text));
         var depth = 0;
@@ -92,15 +65,15 @@ public static class LearnerYaml
         }
     }
 
-    /// <summary>The location of a YamlDotNet syntax error, as <see cref="YamlFileException"/> carries it.</summary>
-    public static YamlFileException FromYamlException(YamlException exception)
+    /// <summary>The location of a YamlDotNet syntax error, as <see cref="LearnerFileException"/> carries it.</summary>
+    public static LearnerFileException FromYamlException(YamlException exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
         var reason = (exception.InnerException as YamlException)?.Message ?? exception.InnerException?.Message ?? exception.Message;
         return At(exception.Start, Unlocated(reason));
     }
 
-    private static YamlFileException At(Mark mark, string reason) => new(mark.Line, mark.Column, reason);
+    private static LearnerFileException At(Mark mark, string reason) => new(mark.Line, mark.Column, reason);
 
     /// <summary>YamlDotNet prefixes messages with "(Line: 3, Col: 5, Idx: 40) - (Line: ...): "; the location is given once already.</summary>
     private static string Unlocated(string message)

@@ -72,3 +72,23 @@ public sealed class PrometheusFormatException : FormatException
 
     public string? Reason { get; }
 }
+
+/// <summary>
+/// Bounds of a metrics page (a learner's service writes it): characters, lines, one line's length, labels of a
+/// series, series (samples) and metric families. Prometheus itself bounds scrapes similarly (body size, sample
+/// and label limits per scrape config).
+/// </summary>
+public sealed record PrometheusLimits
+{
+    public static readonly PrometheusLimits Default = new();
+
+    public int MaxChars { get; init; } = 16 << 20;
+
+    public int MaxLines { get; init; } = 500_000;
+
+    public int MaxLineLength { get; init; } = 64 << 10;
+
+    public int MaxLabelsPerSeries { get; init; } = 64;
+
+    public int MaxSeries { get; init; } = 100_000;
+}

@@ -14,7 +14,9 @@ namespace Grader.Runner.Metrics;
 /// take <c>NaN</c>, <c>+Inf</c>, <c>-Inf</c> and exponents; an optional integer timestamp (ms) follows.
 /// Samples named <c>x_bucket</c>/<c>x_sum</c>/<c>x_count</c> join histogram <c>x</c>, <c>x_sum</c>/<c>x_count</c>
 /// join summary <c>x</c>; samples without a TYPE form untyped families. Lenient where Prometheus is: a
-/// trailing comma in a label set, CRLF line ends, blanks and tabs between tokens.
+/// trailing comma in a label set, CRLF line ends, blanks and tabs between tokens. A page is bounded by
+/// <see cref="PrometheusLimits"/> (size, lines, line length, labels per series, series and families): a page past
+/// a bound is a format error at the line that passed it, checked before the line is parsed.
 /// </remarks>
 public static class PrometheusTextParser
 {
@@ -27,26 +29,45 @@ public static class PrometheusTextParser
         public List<MetricSample> Samples { get; } = [];
     }
 
-    public static MetricsExposition Parse(string text)
+    public static MetricsExposition Parse(string text) => Parse(text, PrometheusLimits.Default);
+
+    public static MetricsExposition Parse(string text, PrometheusLimits limits)
     {
         ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(limits);
+        if (text.Length > limits.MaxChars)
+        {
+            throw new PrometheusFormatException(1, Invariant($"the page is {text.Length:N0} characters; at most {limits.MaxChars:N0} are read"));
+        }
         var families = new Dictionary<string, FamilyBuilder>(StringComparer.Ordinal);
         var order = new List<FamilyBuilder>();
         var lineNumber = 0;
-        foreach (var rawLine in text.Split('\n'))
+        var series = 0;
+        // Lines are cut one at a time (no Split of the whole page) and measured before they are copied.
+        for (var start = 0; start <= text.Length; start++)
         {
+            var end = text.IndexOf('\n', start);
+            if (end < 0) end = text.Length;
             lineNumber++;
-            var line = rawLine.EndsWith('\r') ? rawLine[..^1] : rawLine;
-            var start = SkipBlanks(line, 0);
-            if (start == line.Length) continue;
-            if (line[start] == '#')
+            if (lineNumber > limits.MaxLines) throw new PrometheusFormatException(lineNumber, Invariant($"the page has more than {limits.MaxLines:N0} lines"));
+            var length = end > start && text[end - 1] == '\r' ? end - start - 1 : end - start;
+            if (length > limits.MaxLineLength)
             {
-                ParseComment(line, start + 1, lineNumber, families, order);
+                throw new PrometheusFormatException(lineNumber, Invariant($"the line is {length:N0} characters long; at most {limits.MaxLineLength:N0} are accepted"));
+            }
+            var line = text.Substring(start, length);
+            start = end;
+            var first = SkipBlanks(line, 0);
+            if (first == line.Length) continue;
+            if (line[first] == '#')
+            {
+                ParseComment(line, first + 1, lineNumber, families, order, limits);
             }
             else
             {
-                var sample = ParseSample(line, start, lineNumber);
-                var family = FamilyFor(sample.Name, families, order);
+                if (++series > limits.MaxSeries) throw new PrometheusFormatException(lineNumber, Invariant($"the page has more than {limits.MaxSeries:N0} series"));
+                var sample = ParseSample(line, first, lineNumber, limits);
+                var family = FamilyFor(sample.Name, families, order, limits, lineNumber);
                 Validate(family, sample, lineNumber);
                 family.Samples.Add(sample);
             }
@@ -54,7 +75,9 @@ public static class PrometheusTextParser
         return new MetricsExposition([.. order.Select(f => new MetricFamily(f.Name, f.Type, f.Help, f.Samples))]);
     }
 
-    private static void ParseComment(string line, int i, int lineNumber, Dictionary<string, FamilyBuilder> families, List<FamilyBuilder> order)
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    private static void ParseComment(string line, int i, int lineNumber, Dictionary<string, FamilyBuilder> families, List<FamilyBuilder> order, PrometheusLimits limits)
     {
         i = SkipBlanks(line, i);
         var keywordEnd = ReadUntilBlank(line, i);
@@ -66,7 +89,7 @@ public static class PrometheusTextParser
         if (nameEnd == i || (nameEnd < line.Length && !IsBlank(line[nameEnd])))
             throw new PrometheusFormatException(lineNumber, $"# {keyword} needs a valid metric name");
         var name = line[i..nameEnd];
-        var family = GetOrAdd(name, families, order);
+        var family = GetOrAdd(name, families, order, limits, lineNumber);
         var rest = line[SkipBlanks(line, nameEnd)..];
         if (keyword == "HELP")
         {
@@ -88,7 +111,7 @@ public static class PrometheusTextParser
         family.TypeDeclared = true;
     }
 
-    private static MetricSample ParseSample(string line, int i, int lineNumber)
+    private static MetricSample ParseSample(string line, int i, int lineNumber, PrometheusLimits limits)
     {
         var nameEnd = ReadMetricName(line, i);
         if (nameEnd == i) throw new PrometheusFormatException(lineNumber, $"expected a metric name, found '{Excerpt(line[i..])}'");
@@ -97,7 +120,7 @@ public static class PrometheusTextParser
         var labels = new Dictionary<string, string>(StringComparer.Ordinal);
         if (i < line.Length && line[i] == '{')
         {
-            i = ParseLabels(line, i + 1, lineNumber, labels);
+            i = ParseLabels(line, i + 1, lineNumber, labels, limits.MaxLabelsPerSeries);
             i = SkipBlanks(line, i);
         }
         else if (i == nameEnd && i < line.Length)
@@ -122,7 +145,7 @@ public static class PrometheusTextParser
     }
 
     /// <summary>Reads <c>name="value", ...}</c> from just after the opening brace; returns the index after the closing brace.</summary>
-    private static int ParseLabels(string line, int i, int lineNumber, Dictionary<string, string> labels)
+    private static int ParseLabels(string line, int i, int lineNumber, Dictionary<string, string> labels, int maxLabels)
     {
         while (true)
         {
@@ -138,6 +161,7 @@ public static class PrometheusTextParser
             if (i == line.Length || line[i] != '"') throw new PrometheusFormatException(lineNumber, $"value of label {label} must be in double quotes");
             var (value, next) = ReadQuoted(line, i + 1, lineNumber, label);
             if (!labels.TryAdd(label, value)) throw new PrometheusFormatException(lineNumber, $"label {label} appears twice");
+            if (labels.Count > maxLabels) throw new PrometheusFormatException(lineNumber, $"the series has more than {maxLabels} labels");
             i = SkipBlanks(line, next);
             if (i == line.Length) throw new PrometheusFormatException(lineNumber, "label set is not closed with '}'");
             if (line[i] == ',') { i++; continue; }
@@ -208,7 +232,7 @@ public static class PrometheusTextParser
     }
 
     /// <summary>The declared family a sample belongs to (by name, or by histogram/summary suffix), else an untyped one of its own.</summary>
-    private static FamilyBuilder FamilyFor(string sampleName, Dictionary<string, FamilyBuilder> families, List<FamilyBuilder> order)
+    private static FamilyBuilder FamilyFor(string sampleName, Dictionary<string, FamilyBuilder> families, List<FamilyBuilder> order, PrometheusLimits limits, int lineNumber)
     {
         if (families.TryGetValue(sampleName, out var exact)) return exact;
         foreach (var (suffix, types) in Suffixes)
@@ -216,7 +240,7 @@ public static class PrometheusTextParser
             if (!sampleName.EndsWith(suffix, StringComparison.Ordinal)) continue;
             if (families.TryGetValue(sampleName[..^suffix.Length], out var parent) && types.Contains(parent.Type)) return parent;
         }
-        return GetOrAdd(sampleName, families, order);
+        return GetOrAdd(sampleName, families, order, limits, lineNumber);
     }
 
     private static readonly (string Suffix, MetricType[] Types)[] Suffixes =
@@ -246,9 +270,10 @@ public static class PrometheusTextParser
         }
     }
 
-    private static FamilyBuilder GetOrAdd(string name, Dictionary<string, FamilyBuilder> families, List<FamilyBuilder> order)
+    private static FamilyBuilder GetOrAdd(string name, Dictionary<string, FamilyBuilder> families, List<FamilyBuilder> order, PrometheusLimits limits, int lineNumber)
     {
         if (families.TryGetValue(name, out var family)) return family;
+        if (families.Count >= limits.MaxSeries) throw new PrometheusFormatException(lineNumber, Invariant($"the page has more than {limits.MaxSeries:N0} metric families"));
         family = new FamilyBuilder(name);
         families.Add(name, family);
         order.Add(family);

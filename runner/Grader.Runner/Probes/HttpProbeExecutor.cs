@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Grader.Runner.Documents;
 using Grader.Rubrics.Model;
 using Grader.Rubrics.Results;
 using Grader.Runner.Checks;
@@ -98,9 +99,9 @@ public sealed class HttpProbeExecutor(ServiceHttpClient http, IOptions<HttpProbe
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(response.Body, new JsonDocumentOptions { MaxDepth = 64 });
+            document = JsonFieldMatcher.Parse(response.Body);
         }
-        catch (JsonException e)
+        catch (LearnerFileException e)
         {
             return [$"the body is not JSON ({e.Message})"];
         }

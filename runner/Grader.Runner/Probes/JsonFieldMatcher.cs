@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Grader.Runner.Documents;
 
 namespace Grader.Runner.Probes;
 
@@ -7,6 +8,12 @@ namespace Grader.Runner.Probes;
 public static class JsonFieldMatcher
 {
     public const string AnyValue = "*";
+
+    /// <summary>A body larger than this is not parsed (the probe's HTTP read is bounded too).</summary>
+    public const int MaxBodyBytes = 4 << 20;
+
+    /// <summary>A response body to check fields in; a <see cref="LearnerFileException"/> (located) when it is too large, too deep or not JSON.</summary>
+    public static JsonDocument Parse(ReadOnlyMemory<byte> body) => LearnerJson.Parse(body, MaxBodyBytes);
 
     /// <summary>The element at <paramref name="path"/>, or null when a step is missing (an array step is a 0-based index).</summary>
     public static JsonElement? Find(JsonElement root, string path)

@@ -13,7 +13,7 @@ public sealed record ExpectedAnswer(IReadOnlyList<string> Accepted, IReadOnlyLis
 /// Reads quiz answer files and answer keys: YAML maps of question id to answer. A key's answer is a
 /// string, a list of accepted alternatives, or <c>{ all: [a, c] }</c> for a multiple-select question.
 /// Both are checked against <see cref="Bounds"/> before they are loaded (answer files are the learner's); every
-/// error is a <see cref="YamlFileException"/> at the line and column it is about.
+/// error is a <see cref="LearnerFileException"/> at the line and column it is about.
 /// </summary>
 public static class AnswerSheet
 {
@@ -97,5 +97,5 @@ public static class AnswerSheet
             .ToList();
     }
 
-    private static YamlFileException At(YamlNode node, string reason) => new(node.Start.Line, node.Start.Column, reason);
+    private static LearnerFileException At(YamlNode node, string reason) => new(node.Start.Line, node.Start.Column, reason);
 }

@@ -43,7 +43,7 @@ public sealed class QuizCheckExecutor : ICheckExecutor
         {
             answers = AnswerSheet.ReadAnswers(text);
         }
-        catch (YamlFileException e)
+        catch (LearnerFileException e)
         {
             // The learner's file: a located, not-met result whatever it holds (a deeply nested file included).
             return Failed(criterion.Id, spec, key.Count, $"{e.In(spec.Answers)} (not a valid answers file)");

@@ -7,7 +7,7 @@ public sealed class LearnerYamlTests
 {
     private static readonly YamlBounds Bounds = new(MaxChars: 10_000, MaxDepth: 3, MaxNodes: 20);
 
-    private static YamlFileException Refused(string yaml) => Assert.Throws<YamlFileException>(() => LearnerYaml.Check(yaml, Bounds))!;
+    private static LearnerFileException Refused(string yaml) => Assert.Throws<LearnerFileException>(() => LearnerYaml.Check(yaml, Bounds))!;
 
     [Test]
     public void Check_WithinBounds_Returns()
