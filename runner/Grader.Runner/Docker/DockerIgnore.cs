@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using Grader.Rubrics.Model;
 
 namespace Grader.Runner.Docker;
 
@@ -22,12 +23,20 @@ public sealed class DockerIgnore
     public bool HasExceptions => _patterns.Exists(p => p.Exclusion);
 
     /// <summary>Reads <c>.dockerignore</c> from the context folder, or <see cref="Empty"/> when there is none.</summary>
+    /// <summary>A .dockerignore larger than this is refused (the learner's failure, like a context over its size).</summary>
+    public const long MaxBytes = 1_000_000;
+
     public static DockerIgnore Load(string contextDirectory)
     {
         var path = Path.Combine(contextDirectory, ".dockerignore");
-        var info = new FileInfo(path);
-        // A .dockerignore that is a symlink is not followed: the host file it points at is never read.
-        if (!info.Exists || info.LinkTarget is not null) return Empty;
+        // A .dockerignore that is a symlink is not followed (the host file it points at is never read), nor is a
+        // fifo or device opened (reading one would block the grader).
+        if (UnixFileType.Of(path) != UnixFileKind.Regular) return Empty;
+        var length = new FileInfo(path).Length;
+        if (length > MaxBytes)
+        {
+            throw new BuildContextTooLargeException($"The .dockerignore is {ByteSize.Format(length)}; at most {ByteSize.Format(MaxBytes)} is read. List folders and patterns, not every file.");
+        }
         return Parse(File.ReadAllText(path));
     }
 

@@ -152,6 +152,32 @@ public sealed class HostileCheckoutTests
     }
 
     [Test]
+    public async Task CheckoutAsync_FolderWithMoreEntriesThanTheLimit_RefusedAsTheLearnersFailure()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(_root, "folder")).FullName;
+        for (var i = 0; i < 150; i++) File.WriteAllText(Path.Combine(folder, $"f{i:D3}.txt"), "x");
+
+        var refused = Assert.ThrowsAsync<SubmissionRefusedException>(() =>
+            Checkout(new CheckoutLimits { MaxEntries = 100 }).CheckoutAsync(new LocalFolderSubmission(folder), Work("folder"), CancellationToken.None));
+
+        Assert.That(refused!.Message, Does.StartWith("The submission has more than 100 files and folders"));
+        await AssertHealthyAsync();
+    }
+
+    [Test]
+    public async Task CheckoutAsync_FolderWithLinksToItself_MeasuredWithoutFollowingThem()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(_root, "loops")).FullName;
+        File.WriteAllText(Path.Combine(folder, "a.txt"), "a");
+        foreach (var name in new[] { "a", "b", "c", "d" }) Directory.CreateSymbolicLink(Path.Combine(folder, name), ".");
+
+        var result = await Checkout(new CheckoutLimits { MaxEntries = 10 }).CheckoutAsync(new LocalFolderSubmission(folder), Work("loops"), CancellationToken.None);
+
+        Assert.That(result.Directory, Is.EqualTo(folder), "a folder is graded in place");
+        await AssertHealthyAsync();
+    }
+
+    [Test]
     public async Task CheckoutAsync_FetchOverItsLimit_RefusedWhileDownloadingAndMirrorRemoved()
     {
         const string Token = "ghs_hostilefetch0123456789";

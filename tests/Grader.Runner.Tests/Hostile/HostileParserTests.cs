@@ -273,6 +273,26 @@ public sealed class HostileParserTests
         });
     }
 
+    [Test]
+    public async Task DockerIgnore_FifoOrHugeFile_NeverBlocksAndIsBounded()
+    {
+        using var context = new SubmissionFolder().With("Dockerfile", "FROM grader/busybox:1\n").With("secret.txt", "s");
+        MakeFifo(Path.Combine(context.Root, ".dockerignore"));
+
+        var withFifo = await Task.Run(() => DockerIgnore.Load(context.Root)).WaitAsync(SafetyTimeout);
+        File.Delete(Path.Combine(context.Root, ".dockerignore"));
+        context.With(".dockerignore", "secret.txt\n" + new string('#', 2_000_000));
+        var huge = Assert.Throws<BuildContextTooLargeException>(() => BuildContextArchive.Plan(context.Root, "Dockerfile", 1 << 30));
+        context.With(".dockerignore", "secret.txt\n");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(withFifo.IsExcluded("secret.txt"), Is.False, "a fifo is not read: no patterns");
+            Assert.That(huge!.Message, Does.StartWith("The .dockerignore is 2 MB; at most 1 MB is read"));
+            Assert.That(DockerIgnore.Load(context.Root).IsExcluded("secret.txt"), Is.True, "a normal .dockerignore still applies");
+        });
+    }
+
     private static void MakeFifo(string path)
     {
         using var mkfifo = Process.Start("mkfifo", [path]);
