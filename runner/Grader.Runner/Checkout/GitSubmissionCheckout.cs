@@ -55,15 +55,19 @@ public sealed partial class GitSubmissionCheckout : ISubmissionCheckout
         return Path.Combine(_options.MirrorCache, key + ".git");
     }
 
-    /// <summary>A folder is graded in place, so it is only measured (links are not followed) against the same limits as a commit.</summary>
+    /// <summary>
+    /// A folder is graded in place, so it is only measured, links not followed, against the commit's entry and depth
+    /// limits. Its .git folder is not walked and file bytes are not counted: a learner's working folder may hold a
+    /// large ignored data set, which the build context (.dockerignore, MaxContextBytes) and document caps bound.
+    /// </summary>
     private CheckedOutSubmission CheckFolder(LocalFolderSubmission folder, CancellationToken cancellationToken)
     {
         var path = Path.GetFullPath(folder.Path);
         if (!Directory.Exists(path)) throw new GraderInfrastructureException($"The submission folder {path} does not exist.");
         var budget = new TreeBudget(_options.Checkout);
-        foreach (var entry in FolderWalk.Enumerate(path, budget, cancellationToken: cancellationToken))
+        foreach (var _ in FolderWalk.Enumerate(path, budget, descend: e => e.RelativePath != ".git", cancellationToken))
         {
-            if (entry.Kind == Docker.UnixFileKind.Regular) budget.File(entry.RelativePath, new FileInfo(entry.FullPath).Length);
+            // Counting is the budget's: the walk refuses at the first limit passed.
         }
         return new CheckedOutSubmission(path, null, 0, Fetched: false);
     }

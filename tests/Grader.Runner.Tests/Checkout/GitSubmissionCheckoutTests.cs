@@ -166,4 +166,23 @@ public sealed class GitSubmissionCheckoutTests
             Assert.That(File.ReadAllText(Path.Combine(result.Directory, "inside")), Is.EqualTo("a"));
         });
     }
+
+    [Test]
+    public async Task CheckoutAsync_FileUrlOverTheFetchLimit_RefusedAndHealthyAfterwards()
+    {
+        var repo = new TestGitRepository(Path.Combine(_root, "origin"));
+        repo.Commit("big", ("data.txt", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(2_000_000))));
+        var limited = new GitSubmissionCheckout(
+            Options.Create(new RunnerOptions { MirrorCache = _mirrors, Checkout = new CheckoutLimits { MaxFetchBytes = 500_000 } }),
+            NullLogger<GitSubmissionCheckout>.Instance);
+
+        var refused = Assert.ThrowsAsync<SubmissionRefusedException>(() =>
+            limited.CheckoutAsync(new RemoteRepositorySubmission(repo.FileUrl, Ref: "main"), Work("a"), CancellationToken.None));
+
+        Assert.That(refused!.Message, Does.StartWith("The repository is larger than 500 kB"));
+        var small = new TestGitRepository(Path.Combine(_root, "small"));
+        var sha = small.Commit("small", ("a.txt", "a"));
+        var result = await limited.CheckoutAsync(new RemoteRepositorySubmission(small.FileUrl, Ref: "main"), Work("b"), CancellationToken.None);
+        Assert.That(result.CommitSha, Is.EqualTo(sha));
+    }
 }
