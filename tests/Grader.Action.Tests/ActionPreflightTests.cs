@@ -12,6 +12,8 @@ public sealed class ActionPreflightTests
 {
     private const string PlainRubric = """
         module: { id: MOD-PRE, title: Preflight }
+        competencies:
+          containers: { name: Containers, level: Working }
         criteria:
           - id: builds
             title: The image builds

@@ -154,6 +154,8 @@ public sealed class GradingActionTests : ActionTestBase
 
     internal static string TestsOnlyRubric(string command) => $$"""
         module: { id: MOD-ACT, title: Action test }
+        competencies:
+          containers: { name: Containers, level: Working }
         criteria:
           - id: builds
             title: The image builds
