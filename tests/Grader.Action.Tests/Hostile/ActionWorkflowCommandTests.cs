@@ -13,6 +13,8 @@ public sealed class ActionWorkflowCommandTests : ActionTestBase
 {
     private const string Rubric = """
         module: { id: MOD-INJ, title: Injection }
+        competencies:
+          containers: { name: Containers, level: Working }
         criteria:
           - id: builds
             title: The image builds
@@ -50,13 +52,13 @@ public sealed class ActionWorkflowCommandTests : ActionTestBase
         var (environment, repository, pullRequest) = await PullRequestEnvironmentAsync(head);
 
         var run = await RunActionAsync(Settings(), environment);
+        Assert.That(run.ExitCode, Is.EqualTo(ActionExitCodes.Failed), run.Output);
 
         var honoured = run.Runner;
         var withoutStopCommands = ActionsRunnerLog.Read(run.Output, honourStopCommands: false);
         var outputs = await File.ReadAllTextAsync(environment.OutputPath!);
         Assert.Multiple(() =>
         {
-            Assert.That(run.ExitCode, Is.EqualTo(ActionExitCodes.Failed), run.Output);
             Assert.That(run.Output, Does.Contain("::add-mask::x").And.Contain("## [set-output name=passed;]true"), "the Dockerfile's step line reached the log, as inert text");
             Assert.That(WorkflowCommandInjection.Forged(honoured), Is.Empty, run.Output);
             Assert.That(WorkflowCommandInjection.Forged(withoutStopCommands), Is.Empty, "each line is inert even for a runner that ignores stop-commands");
