@@ -36,7 +36,7 @@ public static class InstructorMaterial
     private static string Resolve(Rubric rubric, string path) =>
         Path.GetFullPath(Path.IsPathRooted(path) || rubric.Directory is null ? path : Path.Combine(rubric.Directory, path));
 
+    /// <summary>A path or file:// URL on the runner (an scp-style <c>git@host:org/repo</c> is remote).</summary>
     private static bool IsLocal(string repository) =>
-        !repository.Contains("://", StringComparison.Ordinal)
-        || (Uri.TryCreate(repository, UriKind.Absolute, out var url) && url.IsFile);
+        Uri.TryCreate(repository, UriKind.Absolute, out var url) ? url.IsFile : Path.IsPathRooted(repository) || repository.StartsWith('.');
 }

@@ -111,6 +111,25 @@ public sealed class ActionPreflightTests
         Assert.That(preflight.Refusals.Single(), Does.Contain("hidden tests " + HiddenFolder).And.Contain("answer key " + Path.Combine(_root, "rubrics", "keys", "quiz.yaml")));
     }
 
+    [TestCase("file:///srv/grader/hidden.git", true)]
+    [TestCase("https://git.course.internal/hidden.git", false)]
+    [TestCase("git@git.course.internal:course/hidden.git", false)]
+    public async Task Check_HiddenTestsRepositoryOnPersistentRunner_RefusesOnlyALocalOne(string repository, bool refused)
+    {
+        var rubric = await RubricAsync(PlainRubric + $$"""
+
+              - id: hidden
+                title: Hidden tests pass
+                points: 1
+                check:
+                  tests: { command: ["true"], report: exit_code, hidden: { repository: "{{repository}}", ref: main } }
+            """);
+
+        var preflight = ActionPreflight.Check(Settings(), Environment(), rubric, null);
+
+        Assert.That(preflight.Refusals, refused ? Has.One.Contains("hidden tests repository " + repository) : Is.Empty);
+    }
+
     [TestCase("{\"agentName\": \"lab-runner\", \"workFolder\": \"_work\"}")]
     [TestCase("{\"agentName\": \"lab-runner\", \"ephemeral\": false}")]
     [TestCase("not json")]
