@@ -1,7 +1,8 @@
 namespace Grader.Action;
 
 /// <summary>What a GitHub Actions job tells its steps through environment variables.</summary>
-/// <param name="Workspace">GITHUB_WORKSPACE: the checked-out repository, graded as the submission.</param>
+/// <param name="Workspace">GITHUB_WORKSPACE: the checked-out repository; the graded commit is exported from it.</param>
+/// <param name="Sha">GITHUB_SHA: the commit graded when the event is not a pull request.</param>
 /// <param name="Token">The token to publish with (the workflow's GITHUB_TOKEN, passed by action.yml).</param>
 public sealed record ActionEnvironment(
     string Workspace,
@@ -15,6 +16,15 @@ public sealed record ActionEnvironment(
     string? Token,
     Uri? RunUrl)
 {
+    /// <summary>RUNNER_ENVIRONMENT: <c>github-hosted</c> (a fresh VM per job) or <c>self-hosted</c>.</summary>
+    public string? RunnerEnvironment { get; init; }
+
+    /// <summary>RUNNER_TEMP: the job's temporary folder, <c>RUNNER_ROOT/_work/_temp</c> in a runner's default layout.</summary>
+    public string? RunnerTemp { get; init; }
+
+    /// <summary>GITHUB_WORKFLOW_REF: <c>owner/repo/.github/workflows/file.yml@ref</c>, the workflow file this run came from.</summary>
+    public string? WorkflowRef { get; init; }
+
     public static ActionEnvironment FromVariables(Func<string, string?> get)
     {
         ArgumentNullException.ThrowIfNull(get);
@@ -33,7 +43,12 @@ public sealed record ActionEnvironment(
             get("GITHUB_STEP_SUMMARY"),
             get("GITHUB_OUTPUT"),
             get("GITHUB_TOKEN") is { Length: > 0 } token ? token : null,
-            runUrl);
+            runUrl)
+        {
+            RunnerEnvironment = get("RUNNER_ENVIRONMENT"),
+            RunnerTemp = get("RUNNER_TEMP"),
+            WorkflowRef = get("GITHUB_WORKFLOW_REF"),
+        };
     }
 
     public static ActionEnvironment FromProcess() => FromVariables(Environment.GetEnvironmentVariable);

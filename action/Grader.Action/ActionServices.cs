@@ -1,4 +1,5 @@
 using Grader.GitHub;
+using Grader.GitHub.Actions;
 using Grader.GitHub.Http;
 using Grader.GitHub.Publishing;
 using Grader.Runner;
@@ -14,11 +15,13 @@ public static class ActionServiceCollectionExtensions
 {
     /// <summary>
     /// The runner plus GitHub publishing authenticated with the workflow's token (not App credentials) against
-    /// <paramref name="apiUrl"/> (GITHUB_API_URL: github.com or an Enterprise Server).
+    /// <paramref name="apiUrl"/> (GITHUB_API_URL: github.com or an Enterprise Server). Everything the action and
+    /// its logging print goes to <paramref name="log"/>.
     /// </summary>
-    public static IServiceCollection AddGraderAction(this IServiceCollection services, IConfiguration configuration, Uri apiUrl)
+    public static IServiceCollection AddGraderAction(this IServiceCollection services, IConfiguration configuration, Uri apiUrl, WorkflowLog log)
     {
-        services.AddLogging(builder => builder.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+        services.AddSingleton(log);
+        services.AddLogging(builder => builder.AddProvider(new WorkflowLogLoggerProvider(log)).SetMinimumLevel(LogLevel.Warning));
         services.AddGraderRunner(configuration);
         services.AddGraderGitHub(configuration, app => app.ApiBaseUrl = apiUrl);
         services.AddSingleton<Func<string, GradingPublisher>>(sp => token =>

@@ -18,26 +18,29 @@ public static class ActionExitCodes
 }
 
 /// <summary>
-/// The GitHub Action: grades the checked-out workspace with the runner's pipeline (learner code only in
-/// containers), writes review.md, result.json, the job summary and step outputs, annotates files, and on a
-/// pull request publishes the check run and review with the same code as the bot.
+/// The GitHub Action: grades a clean export of the commit (the pull request's head, or GITHUB_SHA) from the
+/// workspace's repository with the runner's pipeline (learner code only in containers), writes review.md,
+/// result.json, the job summary and step outputs, annotates files, and on a pull request publishes the check run
+/// and review with the same code as the bot. It refuses to start (exit 2, each reason naming its fix) when the
+/// workspace lacks the commit, holds persisted credentials, or instructor material sits on a runner that
+/// learner-edited workflows can reach. Only Grader's own annotations are workflow commands; every other line
+/// goes through <see cref="WorkflowLog.WriteText"/>.
 /// </summary>
-public sealed partial class GradingAction(GradingPipeline pipeline, Func<string, GradingPublisher> publisherForToken, ILogger<GradingAction> logger)
+public sealed partial class GradingAction(GradingPipeline pipeline, Func<string, GradingPublisher> publisherForToken, WorkflowLog log, ILogger<GradingAction> logger)
 {
-    public async Task<int> RunAsync(ActionSettings settings, ActionEnvironment environment, TextWriter output, CancellationToken cancellationToken)
+    public async Task<int> RunAsync(ActionSettings settings, ActionEnvironment environment, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(environment);
-        ArgumentNullException.ThrowIfNull(output);
 
         var loaded = await RubricLoader.LoadFileAsync(settings.RubricFile, cancellationToken).ConfigureAwait(false);
         if (!loaded.Success)
         {
             foreach (var d in loaded.Diagnostics)
             {
-                await output.WriteLineAsync(WorkflowCommands.Annotation("error", d.Message, d.Location.File, d.Location.Line, column: d.Location.Column, title: "rubric")).ConfigureAwait(false);
+                log.WriteCommand(WorkflowCommands.Annotation("error", d.Message, d.Location.File, d.Location.Line, column: d.Location.Column, title: "rubric"));
             }
-            await output.WriteLineAsync($"The rubric {settings.RubricFile} has errors; nothing was graded.").ConfigureAwait(false);
+            log.WriteText($"The rubric {settings.RubricFile} has errors; nothing was graded.");
             return ActionExitCodes.IncompleteOrUsage;
         }
 
@@ -48,7 +51,17 @@ public sealed partial class GradingAction(GradingPipeline pipeline, Func<string,
         }
         catch (InvalidDataException e)
         {
-            await output.WriteLineAsync(WorkflowCommands.Annotation("error", e.Message, title: "grader")).ConfigureAwait(false);
+            log.WriteCommand(WorkflowCommands.Annotation("error", e.Message, title: "grader"));
+            return ActionExitCodes.IncompleteOrUsage;
+        }
+
+        var preflight = ActionPreflight.Check(settings, environment, loaded.Rubric!, pullRequest);
+        if (preflight.CommitSha is null)
+        {
+            foreach (var refusal in preflight.Refusals)
+            {
+                log.WriteCommand(WorkflowCommands.Annotation("error", refusal, title: "grader: nothing was graded"));
+            }
             return ActionExitCodes.IncompleteOrUsage;
         }
 
@@ -56,11 +69,12 @@ public sealed partial class GradingAction(GradingPipeline pipeline, Func<string,
         {
             Rubric = loaded.Rubric!,
             RubricFile = settings.RubricFile,
-            Submission = new LocalFolderSubmission(environment.Workspace),
+            // The commit's tree, exported without .git: no credentials, untracked or modified files reach the build.
+            Submission = new LocalRepositorySubmission(environment.Workspace, preflight.CommitSha),
             HiddenTestsDirectory = settings.HiddenTestsDirectory,
         };
-        await output.WriteLineAsync($"Grading {environment.Repository ?? environment.Workspace} against {loaded.Rubric!.Module.Id} ({loaded.Rubric.Module.Title})").ConfigureAwait(false);
-        var run = await pipeline.RunAsync(request, new LineProgress(output), cancellationToken).ConfigureAwait(false);
+        log.WriteText($"Grading {preflight.CommitSha} of {environment.Repository ?? environment.Workspace} against {loaded.Rubric!.Module.Id} ({loaded.Rubric.Module.Title})");
+        var run = await pipeline.RunAsync(request, new LogProgress(log), cancellationToken).ConfigureAwait(false);
 
         var review = MarkdownReviewRenderer.RenderReview(run.Review);
         Directory.CreateDirectory(settings.OutputDirectory);
@@ -76,13 +90,13 @@ public sealed partial class GradingAction(GradingPipeline pipeline, Func<string,
         foreach (var a in publication.Annotations)
         {
             var level = a.Level switch { PublishAnnotationLevel.Failure => "error", PublishAnnotationLevel.Warning => "warning", _ => "notice" };
-            await output.WriteLineAsync(WorkflowCommands.Annotation(level, a.Message, a.Path, a.StartLine, a.EndLine, title: a.Title)).ConfigureAwait(false);
+            log.WriteCommand(WorkflowCommands.Annotation(level, a.Message, a.Path, a.StartLine, a.EndLine, title: a.Title));
         }
-        await output.WriteLineAsync($"{ReviewTable.From(run.Review).Heading}: {run.Review.Summary}").ConfigureAwait(false);
+        log.WriteText($"{ReviewTable.From(run.Review).Heading}: {run.Review.Summary}");
 
         if (settings.Publish)
         {
-            await PublishAsync(pullRequest, environment, run, publication, output, cancellationToken).ConfigureAwait(false);
+            await PublishAsync(pullRequest, environment, run, publication, cancellationToken).ConfigureAwait(false);
         }
 
         return run.Review.Incomplete ? ActionExitCodes.IncompleteOrUsage
@@ -90,16 +104,16 @@ public sealed partial class GradingAction(GradingPipeline pipeline, Func<string,
             : ActionExitCodes.Failed;
     }
 
-    private async Task PublishAsync(PullRequestEvent? pullRequest, ActionEnvironment environment, GradingRun run, PublishableResult publication, TextWriter output, CancellationToken cancellationToken)
+    private async Task PublishAsync(PullRequestEvent? pullRequest, ActionEnvironment environment, GradingRun run, PublishableResult publication, CancellationToken cancellationToken)
     {
         if (pullRequest is null)
         {
-            await output.WriteLineAsync($"Not a pull request event ({environment.EventName ?? "none"}): the review is in the job summary only.").ConfigureAwait(false);
+            log.WriteText($"Not a pull request event ({environment.EventName ?? "none"}): the review is in the job summary only.");
             return;
         }
         if (environment.Token is null)
         {
-            await output.WriteLineAsync(WorkflowCommands.Annotation("warning", "No GITHUB_TOKEN: the check run and review were not posted (the review is in the job summary).", title: "grader")).ConfigureAwait(false);
+            log.WriteCommand(WorkflowCommands.Annotation("warning", "No GITHUB_TOKEN: the check run and review were not posted (the review is in the job summary).", title: "grader"));
             return;
         }
         var target = new PublishTarget(0, pullRequest.Owner, pullRequest.Repository, pullRequest.Number, pullRequest.HeadSha, "action-" + run.Request.JobId);
@@ -109,10 +123,10 @@ public sealed partial class GradingAction(GradingPipeline pipeline, Func<string,
         if (outcome.Status == PublishStatus.Deferred)
         {
             LogDeferred(logger, target.ToString());
-            await output.WriteLineAsync(WorkflowCommands.Annotation("warning", "GitHub did not take the review now (rate limit or outage); it is in the job summary and result.json.", title: "grader")).ConfigureAwait(false);
+            log.WriteCommand(WorkflowCommands.Annotation("warning", "GitHub did not take the review now (rate limit or outage); it is in the job summary and result.json.", title: "grader"));
             return;
         }
-        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Posted check run {checkRunId} and review {outcome.Review?.ReviewId} on {target}.")).ConfigureAwait(false);
+        log.WriteText(string.Create(CultureInfo.InvariantCulture, $"Posted check run {checkRunId} and review {outcome.Review?.ReviewId} on {target}."));
     }
 
     private static async Task WriteOutputsAsync(ActionEnvironment environment, GradingRun run, ActionSettings settings, CancellationToken cancellationToken)
@@ -138,9 +152,10 @@ public sealed partial class GradingAction(GradingPipeline pipeline, Func<string,
     [LoggerMessage(Level = LogLevel.Warning, Message = "GitHub deferred the result for {Target}; it stays in the job summary")]
     private static partial void LogDeferred(ILogger logger, string target);
 
-    private sealed class LineProgress(TextWriter output) : IProgress<GradingProgress>
+    /// <summary>Progress messages quote learner output (build steps, test lines): text only, never commands.</summary>
+    private sealed class LogProgress(WorkflowLog log) : IProgress<GradingProgress>
     {
         public void Report(GradingProgress value) =>
-            output.WriteLine(value.Message is null ? $"[{value.Step}] {value.Status}" : $"[{value.Step}] {value.Status}: {value.Message}");
+            log.WriteText(value.Message is null ? $"[{value.Step}] {value.Status}" : $"[{value.Step}] {value.Status}: {value.Message}");
     }
 }

@@ -1,21 +1,14 @@
-using System.Text.Json.Nodes;
-using Grader.GitHub;
-using Grader.GitHub.Auth;
-using Grader.GitHub.Http;
-using Grader.Runner;
-using Grader.Runner.Pipeline;
-using Grader.Testing.GitHub;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
+using Grader.Action.Tests.Support;
 
 namespace Grader.Action.Tests;
 
 /// <summary>
-/// The action end to end: a real workspace built and tested in Docker, outputs and job summary written as the
+/// The action end to end: the commit of a real git workspace exported, built and tested in Docker, outputs and job summary written as the
 /// Actions runner expects, and the check run and review published through prism (GitHub's OpenAPI
 /// description) to the emulator with a workflow-style token.
 /// </summary>
-public sealed class GradingActionTests : PrismValidatedTest
+[Category("Docker")]
+public sealed class GradingActionTests : ActionTestBase
 {
     private const string Rubric = """
         module: { id: MOD-ACT, title: Action smoke test }
@@ -39,59 +32,37 @@ public sealed class GradingActionTests : PrismValidatedTest
             check: { dockerfile: { pinned_base: true, non_root: false, healthcheck: true, no_secrets: true } }
         """;
 
-    private string _root = null!;
-    private string _workspace = null!;
-    private string _runnerId = null!;
+    private static readonly Dictionary<string, string> Submission = new()
+    {
+        ["Dockerfile"] = "FROM grader/busybox:1\nCOPY test.sh /app/test.sh\nCMD [\"sh\"]\n",
+        ["test.sh"] = "echo running the tests\nexit 0\n",
+    };
 
     [SetUp]
-    public void CreateWorkspace()
-    {
-        _runnerId = "test-action-" + Guid.NewGuid().ToString("N")[..8];
-        _root = Directory.CreateTempSubdirectory("grader-action-").FullName;
-        _workspace = Path.Combine(_root, "workspace");
-        Directory.CreateDirectory(_workspace);
-        File.WriteAllText(Path.Combine(_workspace, "Dockerfile"), "FROM grader/busybox:1\nCOPY test.sh /app/test.sh\nCMD [\"sh\"]\n");
-        File.WriteAllText(Path.Combine(_workspace, "test.sh"), "echo running the tests\nexit 0\n");
-        File.WriteAllText(Path.Combine(_root, "rubric.yaml"), Rubric);
-    }
-
-    [TearDown]
-    public async Task RemoveWorkspaceAndImagesAsync()
-    {
-        await using (var provider = new ServiceCollection().AddGraderRunner(Configuration()).BuildServiceProvider())
-        {
-            await provider.GetRequiredService<IDockerJanitor>().SweepAsync(_runnerId, includeReusableImages: true, CancellationToken.None);
-        }
-        Directory.Delete(_root, recursive: true);
-    }
-
-    private IConfiguration Configuration() => new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-    {
-        ["Grader:Runner:RunnerId"] = _runnerId,
-        ["Grader:Runner:WorkRoot"] = Path.Combine(_root, "work"),
-        ["Grader:Runner:MirrorCache"] = Path.Combine(_root, "mirrors"),
-        ["GitHub:Outbox:Directory"] = Path.Combine(_root, "outbox"),
-    }).Build();
+    public Task WriteRubricAsync() => WriteRubricAsync(Rubric);
 
     [Test]
     public async Task RunAsync_PullRequestEvent_WritesOutputsAndPublishesCheckRunAndOneReview()
     {
-        var (environment, repository, pullRequest) = await PullRequestEnvironmentAsync();
-        var output = new StringWriter();
+        var head = await CommitAsync(Submission);
+        var (environment, repository, pullRequest) = await PullRequestEnvironmentAsync(head);
 
-        var exit = await RunActionAsync(environment, output);
+        var run = await RunActionAsync(Settings(), environment);
 
-        Assert.That(exit, Is.EqualTo(ActionExitCodes.Passed), output.ToString());
+        Assert.That(run.ExitCode, Is.EqualTo(ActionExitCodes.Passed), run.Output);
         var outputs = await File.ReadAllTextAsync(environment.OutputPath!);
         var summary = await File.ReadAllTextAsync(environment.StepSummaryPath!);
+        var result = await File.ReadAllTextAsync(Path.Combine(OutPath, "result.json"));
         var checkRun = GitHub.Emulator.CheckRuns(repository).Single(r => r.HeadSha == pullRequest.HeadSha);
         var review = GitHub.Emulator.Reviews(repository, pullRequest.Number).Single();
         Assert.Multiple(() =>
         {
             Assert.That(outputs, Does.Contain("passed=true\n").And.Contain("points=80\n").And.Contain("percentage=80\n"));
             Assert.That(summary, Does.Contain("The image builds").And.Contain("HEALTHCHECK"));
-            Assert.That(File.Exists(Path.Combine(_root, "out", "result.json")), Is.True);
-            Assert.That(output.ToString(), Does.Contain("::error file=Dockerfile,line=1"), "the missing HEALTHCHECK annotates the Dockerfile");
+            Assert.That(result, Does.Contain(head), "result.json names the graded commit");
+            Assert.That(run.Runner.Commands.Select(c => (c.Name, c.Properties.GetValueOrDefault("file"), c.Properties.GetValueOrDefault("line"))),
+                Does.Contain(("error", (string?)"Dockerfile", (string?)"1")), "the missing HEALTHCHECK annotates the Dockerfile");
+            Assert.That(run.Runner.StoppedAtEnd, Is.False, "later steps' commands still work");
             Assert.That(checkRun.Conclusion, Is.EqualTo("success"));
             Assert.That(checkRun.Annotations.Select(a => ((string?)a["path"], (int?)a["start_line"])), Does.Contain(((string?)"Dockerfile", (int?)1)));
             Assert.That(review.CommitId, Is.EqualTo(pullRequest.HeadSha));
@@ -102,80 +73,98 @@ public sealed class GradingActionTests : PrismValidatedTest
     [Test]
     public async Task RunAsync_RerunOfSameCommit_KeepsOneReview()
     {
-        var (environment, repository, pullRequest) = await PullRequestEnvironmentAsync();
+        var (environment, repository, pullRequest) = await PullRequestEnvironmentAsync(await CommitAsync(Submission));
 
-        await RunActionAsync(environment, new StringWriter());
-        await RunActionAsync(environment, new StringWriter());
+        await RunActionAsync(Settings(), environment);
+        await RunActionAsync(Settings(), environment);
 
         Assert.That(GitHub.Emulator.Reviews(repository, pullRequest.Number), Has.Count.EqualTo(1));
     }
 
     [Test]
-    public async Task RunAsync_BrokenRubric_ReportsLocatedErrorAndGradesNothing()
+    public async Task RunAsync_WorkingTreeDiffersFromGitHubSha_GradesTheCommitOnly()
     {
-        await File.WriteAllTextAsync(Path.Combine(_root, "rubric.yaml"), "module: { id: MOD-ACT, title: x }\ncriteria:\n  - id: a\n    title: a\n    points: 1\n    check: { imagesize: { max: 2GB } }\n");
-        var output = new StringWriter();
-        var environment = ActionEnvironment.FromVariables(name => name == "GITHUB_WORKSPACE" ? _workspace : null);
+        // The graded commit passes; HEAD, an uncommitted edit and an untracked file would each fail the tests.
+        var graded = await CommitAsync(new Dictionary<string, string>(Submission)
+        {
+            ["Dockerfile"] = "FROM grader/busybox:1\nCOPY . /src\nCMD [\"sh\"]\n",
+            ["test.sh"] = "test ! -e /src/untracked.txt && test ! -e /src/.git && grep -q committed /src/notes.txt\n",
+            ["notes.txt"] = "committed\n",
+        });
+        await CommitAsync(new Dictionary<string, string> { ["notes.txt"] = "later commit\n" }, "later");
+        await File.WriteAllTextAsync(Path.Combine(WorkspacePath, "notes.txt"), "uncommitted edit\n");
+        await File.WriteAllTextAsync(Path.Combine(WorkspacePath, "untracked.txt"), "untracked\n");
+        await WriteRubricAsync(TestsOnlyRubric("sh /src/test.sh"));
 
-        var exit = await RunActionAsync(environment, output);
+        var run = await RunActionAsync(Settings(), PushEnvironment(graded));
 
+        Assert.That(run.ExitCode, Is.EqualTo(ActionExitCodes.Passed), run.Output);
+        Assert.That(await File.ReadAllTextAsync(Path.Combine(OutPath, "result.json")), Does.Contain(graded));
+    }
+
+    [Test]
+    public async Task RunAsync_WorkspaceIsNotARepository_RefusesNamingCheckoutAndGradesNothing()
+    {
+        await File.WriteAllTextAsync(Path.Combine(WorkspacePath, "Dockerfile"), "FROM grader/busybox:1\n");
+
+        var run = await RunActionAsync(Settings(), PushEnvironment(new string('a', 40)));
+
+        var error = run.Runner.Commands.Single();
         Assert.Multiple(() =>
         {
-            Assert.That(exit, Is.EqualTo(ActionExitCodes.IncompleteOrUsage));
-            Assert.That(output.ToString(), Does.Contain("::error file=").And.Contain("line=6"));
-            Assert.That(Directory.Exists(Path.Combine(_root, "out")), Is.False);
+            Assert.That(run.ExitCode, Is.EqualTo(ActionExitCodes.IncompleteOrUsage));
+            Assert.That(error.Name, Is.EqualTo("error"));
+            Assert.That(error.Data, Does.Contain("is not a git repository").And.Contain("actions/checkout").And.Contain("persist-credentials: false"));
+            Assert.That(Directory.Exists(OutPath), Is.False);
         });
     }
 
-    private Task<int> RunActionAsync(ActionEnvironment environment, TextWriter output)
+    [Test]
+    public async Task RunAsync_PullRequestHeadMissingFromWorkspace_RefusesNamingHeadCheckoutAndPublishesNothing()
     {
-        var services = new ServiceCollection()
-            .AddGraderAction(Configuration(), environment.ApiUrl)
-            .Configure<GitHubHttpOptions>(o => o.Handlers.Add(GitHub.CreateViolationRecorder));
-        return RunWithAsync(services, environment, output);
-    }
+        await CommitAsync(Submission);
+        var (environment, repository, _) = await PullRequestEnvironmentAsync(new string('b', 40));
 
-    private async Task<int> RunWithAsync(IServiceCollection services, ActionEnvironment environment, TextWriter output)
-    {
-        await using var provider = services.BuildServiceProvider();
-        var settings = new ActionSettings(Path.Combine(_root, "rubric.yaml"), null, Path.Combine(_root, "out"), Publish: true);
-        return await provider.GetRequiredService<GradingAction>().RunAsync(settings, environment, output, CancellationToken.None);
-    }
+        var run = await RunActionAsync(Settings(), environment);
 
-    /// <summary>An emulated repository and PR, a token issued to its installation (as a workflow's GITHUB_TOKEN is), and the Actions variables.</summary>
-    private async Task<(ActionEnvironment, EmulatedRepository, EmulatedPullRequest)> PullRequestEnvironmentAsync()
-    {
-        var suffix = Guid.NewGuid().ToString("N")[..8];
-        var app = GitHub.Emulator.CreateApp("actions-" + suffix);
-        var installation = GitHub.Emulator.AddInstallation(app, "course-" + suffix);
-        var repository = GitHub.Emulator.AddRepository(installation, "course-" + suffix, "learner-" + suffix);
-        var pullRequest = new EmulatedPullRequest(12, Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) + "00000000", "learner-" + suffix);
-        GitHub.Emulator.AddPullRequest(repository, pullRequest);
-
-        await using var tokenServices = new ServiceCollection().AddLogging()
-            .AddGraderGitHub(configure: o => { o.AppId = app.Id; o.PrivateKeyPem = app.PrivateKeyPem; o.ApiBaseUrl = GitHub.ApiBaseUrl; })
-            .BuildServiceProvider();
-        var token = await tokenServices.GetRequiredService<IInstallationTokenProvider>().GetTokenAsync(installation.Id, CancellationToken.None);
-
-        var payload = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures", "pull_request.opened.json")))!;
-        payload["repository"]!["name"] = repository.Name;
-        payload["repository"]!["owner"]!["login"] = repository.Owner;
-        payload["pull_request"]!["number"] = pullRequest.Number;
-        payload["pull_request"]!["head"]!["sha"] = pullRequest.HeadSha;
-        var eventPath = Path.Combine(_root, "event.json");
-        await File.WriteAllTextAsync(eventPath, payload.ToJsonString());
-
-        var variables = new Dictionary<string, string>
+        Assert.Multiple(() =>
         {
-            ["GITHUB_WORKSPACE"] = _workspace,
-            ["GITHUB_EVENT_NAME"] = "pull_request",
-            ["GITHUB_EVENT_PATH"] = eventPath,
-            ["GITHUB_REPOSITORY"] = $"{repository.Owner}/{repository.Name}",
-            ["GITHUB_API_URL"] = GitHub.ApiBaseUrl.ToString(),
-            ["GITHUB_STEP_SUMMARY"] = Path.Combine(_root, "summary.md"),
-            ["GITHUB_OUTPUT"] = Path.Combine(_root, "outputs.txt"),
-            ["GITHUB_TOKEN"] = token.Token,
-        };
-        return (ActionEnvironment.FromVariables(n => variables.GetValueOrDefault(n)), repository, pullRequest);
+            Assert.That(run.ExitCode, Is.EqualTo(ActionExitCodes.IncompleteOrUsage));
+            Assert.That(run.Runner.Commands.Single().Data, Does.Contain(new string('b', 40)).And.Contain("ref: ${{ github.event.pull_request.head.sha }}"));
+            Assert.That(GitHub.Emulator.CheckRuns(repository), Is.Empty);
+            Assert.That(Directory.Exists(OutPath), Is.False);
+        });
     }
+
+    [Test]
+    public async Task RunAsync_BrokenRubric_ReportsLocatedErrorAndGradesNothing()
+    {
+        await WriteRubricAsync("module: { id: MOD-ACT, title: x }\ncriteria:\n  - id: a\n    title: a\n    points: 1\n    check: { imagesize: { max: 2GB } }\n");
+
+        var run = await RunActionAsync(Settings(), PushEnvironment(new string('a', 40)));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.ExitCode, Is.EqualTo(ActionExitCodes.IncompleteOrUsage));
+            Assert.That(run.Runner.Commands.Where(c => c.Name == "error" && c.Properties.GetValueOrDefault("line") == "6").Select(c => c.Properties.GetValueOrDefault("file")),
+                Has.Some.EndsWith("rubric.yaml"), run.Output);
+            Assert.That(Directory.Exists(OutPath), Is.False);
+        });
+    }
+
+    internal static string TestsOnlyRubric(string command) => $$"""
+        module: { id: MOD-ACT, title: Action test }
+        competencies:
+          containers: { name: Containers, level: Working }
+        criteria:
+          - id: builds
+            title: The image builds
+            points: 50
+            check: { build: { max_time: 5m } }
+          - id: tests
+            title: Tests pass
+            points: 50
+            check:
+              tests: { command: ["sh", "-c", "{{command}}"], report: exit_code, timeout: 1m }
+        """;
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 
 namespace Grader.GitHub.Actions;
 
@@ -22,6 +23,18 @@ public static class WorkflowCommands
         return $"::{head}::{EscapeData(message)}";
     }
 
+    /// <summary>
+    /// <c>::stop-commands::TOKEN</c>: the runner processes no command (<c>::x::</c> or legacy <c>##[x]</c>) until a
+    /// line <see cref="ResumeCommands"/> with the same token; learner text cannot resume without knowing it.
+    /// </summary>
+    public static string StopCommands(string token) => "::stop-commands::" + RequireToken(token);
+
+    /// <summary><c>::TOKEN::</c>: the runner processes commands again after <see cref="StopCommands"/>.</summary>
+    public static string ResumeCommands(string token) => $"::{RequireToken(token)}::";
+
+    /// <summary>A fresh unguessable stop token (128 random bits, hex).</summary>
+    public static string NewStopToken() => "grader-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+
     public static string EscapeData(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
@@ -32,6 +45,14 @@ public static class WorkflowCommands
 
     public static string EscapeProperty(string value) =>
         EscapeData(value).Replace(":", "%3A", StringComparison.Ordinal).Replace(",", "%2C", StringComparison.Ordinal);
+
+    private static string RequireToken(string token)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(token);
+        // The runner takes the token as a command name: no spaces, colons or line breaks.
+        if (token.Any(c => char.IsWhiteSpace(c) || c is ':' or ',' or '[' or ']' || char.IsControl(c))) throw new ArgumentException($"'{token}' cannot be a stop token.", nameof(token));
+        return token;
+    }
 
     /// <summary>Appends <c>name=value</c> to a GITHUB_OUTPUT file, with a heredoc delimiter when the value spans lines.</summary>
     public static async Task AppendOutputAsync(string outputFile, string name, string value, CancellationToken cancellationToken)

@@ -1,11 +1,12 @@
 using System.CommandLine;
 using Grader.Action;
+using Grader.GitHub.Actions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Grader.Cli.Commands;
 
-/// <summary><c>grader action</c>: the GitHub Actions entry point that action.yml runs on a self-hosted runner.</summary>
+/// <summary><c>grader action</c>: the GitHub Actions entry point that action.yml runs on a runner.</summary>
 public static class ActionCommand
 {
     public static Command Build()
@@ -14,15 +15,42 @@ public static class ActionCommand
         var hidden = new Option<string?>("--hidden-tests") { Description = "Hidden tests folder on the runner, copied into the test container only at test time." };
         var output = new Option<string>("--out") { Description = "Where review.md and result.json are written.", DefaultValueFactory = _ => "grader-out" };
         var publish = new Option<bool>("--publish") { Description = "Post the check run and the review on the pull request (needs GITHUB_TOKEN with checks and pull-requests write).", DefaultValueFactory = _ => true };
-        var command = new Command("action", "Grade the checked-out workspace inside GitHub Actions and publish the review (see action.yml).") { rubric, hidden, output, publish };
-        command.SetAction((parse, cancellationToken) => RunAsync(
-            new ActionSettings(parse.GetValue(rubric)!, parse.GetValue(hidden), parse.GetValue(output)!, parse.GetValue(publish)),
-            ActionEnvironment.FromProcess(),
-            cancellationToken));
+        var allowCredentials = new Option<bool>("--allow-persisted-credentials")
+        {
+            Description = "Grade although the workspace's git configuration holds checkout credentials (refused by default: set persist-credentials: false on actions/checkout).",
+        };
+        var allowPersistentRunner = new Option<bool>("--allow-persistent-runner")
+        {
+            Description = "Use instructor material on this runner's disk although the runner is not known to be ephemeral and the workflow is not enforced centrally.",
+        };
+        var command = new Command("action", "Grade the commit of the workspace's repository inside GitHub Actions and publish the review (see action.yml).")
+        {
+            rubric, hidden, output, publish, allowCredentials, allowPersistentRunner,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var settings = new ActionSettings(parse.GetValue(rubric)!, parse.GetValue(hidden), parse.GetValue(output)!, parse.GetValue(publish),
+                parse.GetValue(allowCredentials), parse.GetValue(allowPersistentRunner));
+            var (stdout, stderr) = (Console.Out, Console.Error);
+            using var log = new WorkflowLog(stdout);
+            using var writer = new WorkflowLogWriter(log);
+            // Whatever else prints (a library, an unhandled exception's message) can quote learner text too.
+            Console.SetOut(writer);
+            Console.SetError(writer);
+            try
+            {
+                return await RunAsync(settings, ActionEnvironment.FromProcess(), log, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                Console.SetOut(stdout);
+                Console.SetError(stderr);
+            }
+        });
         return command;
     }
 
-    public static async Task<int> RunAsync(ActionSettings settings, ActionEnvironment environment, CancellationToken cancellationToken, IConfiguration? configuration = null)
+    public static async Task<int> RunAsync(ActionSettings settings, ActionEnvironment environment, WorkflowLog log, CancellationToken cancellationToken, IConfiguration? configuration = null)
     {
         ArgumentNullException.ThrowIfNull(environment);
         var services = new ServiceCollection();
@@ -36,8 +64,8 @@ public static class ActionCommand
                 ["GitHub:Outbox:Directory"] = Path.Combine(Path.GetTempPath(), "grader-action", "outbox"),
             })
             .AddEnvironmentVariables("GRADER_")
-            .Build(), environment.ApiUrl);
+            .Build(), environment.ApiUrl, log);
         await using var provider = services.BuildServiceProvider();
-        return await provider.GetRequiredService<GradingAction>().RunAsync(settings, environment, Console.Out, cancellationToken).ConfigureAwait(false);
+        return await provider.GetRequiredService<GradingAction>().RunAsync(settings, environment, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Grader.GitHub.Actions;
 using Spectre.Console;
 
 namespace Grader.Cli.Commands;
@@ -34,16 +35,32 @@ public static class GradeCommand
                 parse.GetValue(hidden)?.FullName,
                 parse.GetValue(output)!.FullName,
                 parse.GetValue(tokenEnv));
-            var console = ConsoleFor(parse.InvocationConfiguration.Output);
-            return await GradeCommandHandler.RunAsync(settings, console, configuration: null, cancellationToken).ConfigureAwait(false);
+            var (console, workflowLog) = ConsoleFor(parse.InvocationConfiguration.Output, insideActions: Environment.GetEnvironmentVariable("GITHUB_ACTIONS") == "true");
+            using (workflowLog)
+            {
+                return await GradeCommandHandler.RunAsync(settings, console, configuration: null, cancellationToken).ConfigureAwait(false);
+            }
         });
         return command;
     }
 
-    /// <summary>The terminal itself when writing to stdout, else a plain console on the given writer (tests, redirection by the host).</summary>
-    internal static IAnsiConsole ConsoleFor(TextWriter output)
+    /// <summary>
+    /// Inside GitHub Actions the runner reads every line of stdout for workflow commands, and build steps, test
+    /// output and feedback quote learner text: everything goes through a <see cref="WorkflowLog"/> (plain, never a
+    /// command), which the caller disposes at the end to resume command processing for later steps.
+    /// </summary>
+    internal static (IAnsiConsole Console, IDisposable? WorkflowLog) ConsoleFor(TextWriter output, bool insideActions)
     {
-        if (output == Console.Out) return AnsiConsole.Console;
+        if (!insideActions) return (ConsoleFor(output), null);
+        var writer = new WorkflowLogWriter(new WorkflowLog(output), ownsLog: true);
+        return (Plain(writer), writer);
+    }
+
+    /// <summary>The terminal itself when writing to stdout, else a plain console on the given writer (tests, redirection by the host).</summary>
+    internal static IAnsiConsole ConsoleFor(TextWriter output) => output == Console.Out ? AnsiConsole.Console : Plain(output);
+
+    private static IAnsiConsole Plain(TextWriter output)
+    {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(output),

@@ -4,6 +4,7 @@ using Grader.Runner.Docker;
 using Grader.Runner.Images;
 using Grader.Runner.Pipeline;
 using Grader.Runner.Results;
+using Grader.Testing.GitHub;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Spectre.Console;
@@ -159,6 +160,54 @@ public sealed class GradeCommandTests
             Assert.That(exit, Is.EqualTo(GraderCommand.UsageError));
             Assert.That(error.ToString(), Does.Contain("--rubric"));
         });
+    }
+
+    [Test]
+    [Category("Hostile")]
+    public async Task RunAsync_InsideActionsWithWorkflowCommandsInBuildTestsAndReport_RunnerCarriesOutNone()
+    {
+        using (var docker = DockerClientFactory.Create()) await BaseImages.EnsureBusyboxAsync(docker, CancellationToken.None);
+        var rubric = Write("injection-rubric.yaml", """
+            module: { id: CLI-INJ, title: Injection }
+            competencies:
+              containers: { name: Containers, level: Working }
+            criteria:
+              - id: build
+                title: The image builds
+                points: 50
+                check: { build: { max_time: 2m } }
+              - id: tests
+                title: Tests pass
+                points: 50
+                check:
+                  tests: { command: ["sh", "/src/test.sh"], report: junit, report_path: /grader/results/junit.xml, timeout: 1m }
+            """);
+        Write("injection/Dockerfile", "FROM grader/busybox:1\nCOPY . /src\nRUN echo '::add-mask::x' '##[set-output name=passed;]true' && sh /src/inject.sh\nCMD [\"sh\"]\n");
+        Write("injection/inject.sh", WorkflowCommandInjection.ShellScript());
+        Write("injection/test.sh", "sh /src/inject.sh\ncat > /grader/results/junit.xml <<'EOF'\n"
+            + "<testsuite><testcase classname=\"::error file=a,line=1::forged\" name=\"::add-mask::x\"><failure message=\"&#13;::set-output name=passed::true\">x</failure></testcase></testsuite>\nEOF\n");
+        var (console, workflowLog) = GradeCommand.ConsoleFor(_output, insideActions: true);
+
+        int exit;
+        using (workflowLog)
+        {
+            exit = await GradeCommandHandler.RunAsync(Settings(rubric, Path.Combine(_root, "injection")), console, _configuration, CancellationToken.None);
+        }
+
+        var output = _output.ToString();
+        var runner = ActionsRunnerLog.Read(output);
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.EqualTo(GradeExitCodes.Failed), output);
+            Assert.That(output, Does.Contain("::add-mask::x").And.Contain("## [set-output name=passed;]true"), "the Dockerfile's step line reached the log, as inert text");
+            Assert.That(runner.Commands, Is.Empty, output);
+            Assert.That(ActionsRunnerLog.Read(output, honourStopCommands: false).Commands, Is.Empty, "each line is inert even for a runner that ignores stop-commands");
+            Assert.That(runner.StopTokens, Has.All.StartsWith("grader-"));
+            Assert.That(runner.StoppedAtEnd, Is.False, "later steps' commands still work");
+        });
+
+        // The host is healthy afterwards: a normal submission still grades.
+        Assert.That(await GradeCommandHandler.RunAsync(Settings(Rubric("50MB"), Submission()), _console, _configuration, CancellationToken.None), Is.EqualTo(GradeExitCodes.Passed));
     }
 
     [Test]
