@@ -43,10 +43,14 @@ public sealed class GradingActionTests : PrismValidatedTest
     private string _workspace = null!;
     private string _runnerId = null!;
 
+    /// <summary>The emulator's stand-in for the GitHub Actions app that workflow tokens act as (configured like an Enterprise Server's).</summary>
+    private EmulatedApp? _actionsApp;
+
     [SetUp]
     public void CreateWorkspace()
     {
         _runnerId = "test-action-" + Guid.NewGuid().ToString("N")[..8];
+        _actionsApp = null;
         _root = Directory.CreateTempSubdirectory("grader-action-").FullName;
         _workspace = Path.Combine(_root, "workspace");
         Directory.CreateDirectory(_workspace);
@@ -71,6 +75,8 @@ public sealed class GradingActionTests : PrismValidatedTest
         ["Grader:Runner:WorkRoot"] = Path.Combine(_root, "work"),
         ["Grader:Runner:MirrorCache"] = Path.Combine(_root, "mirrors"),
         ["GitHub:Outbox:Directory"] = Path.Combine(_root, "outbox"),
+        ["GitHub:AppId"] = _actionsApp?.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["GitHub:AppSlug"] = _actionsApp?.Slug,
     }).Build();
 
     [Test]
@@ -147,6 +153,7 @@ public sealed class GradingActionTests : PrismValidatedTest
     {
         var suffix = Guid.NewGuid().ToString("N")[..8];
         var app = GitHub.Emulator.CreateApp("actions-" + suffix);
+        _actionsApp = app;
         var installation = GitHub.Emulator.AddInstallation(app, "course-" + suffix);
         var repository = GitHub.Emulator.AddRepository(installation, "course-" + suffix, "learner-" + suffix);
         var pullRequest = new EmulatedPullRequest(12, Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) + "00000000", "learner-" + suffix);
