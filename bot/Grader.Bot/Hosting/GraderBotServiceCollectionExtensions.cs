@@ -26,6 +26,8 @@ public static partial class GraderBotServiceCollectionExtensions
         var section = configuration.GetSection(BotOptions.SectionName);
         var settings = section.Get<BotOptions>() ?? new BotOptions();
         services.AddOptions<BotOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<BotOptions>, WebhookIntakeValidation>();
+        services.AddSingleton<UnauthenticatedBodyBudget>();
         // The App's slug is configured once (bot.app_slug): it names the App's own events and the author of its reviews.
         services.AddOptions<GitHubAppOptions>()
             .PostConfigure<IOptions<BotOptions>>((github, bot) => github.AppSlug = string.IsNullOrEmpty(github.AppSlug) ? bot.Value.AppSlug : github.AppSlug)
