@@ -117,10 +117,10 @@ public enum FaultKind
 }
 
 /// <summary>
-/// The next <see cref="Count"/> requests matching method and path prefix get the fault instead of an answer, after
-/// the first <see cref="Skip"/> matching ones went through normally.
+/// The next <see cref="Count"/> requests matching method, path prefix and (when given) a piece of the body get the
+/// fault instead of an answer, after the first <see cref="Skip"/> matching ones went through normally.
 /// </summary>
-public sealed record Fault(string? Method, string PathPrefix, FaultKind Kind, int Count, TimeSpan? RetryAfter = null, DateTimeOffset? ResetAt = null, int Skip = 0)
+public sealed record Fault(string? Method, string PathPrefix, FaultKind Kind, int Count, TimeSpan? RetryAfter = null, DateTimeOffset? ResetAt = null, int Skip = 0, string? BodyContains = null)
 {
     /// <summary>Whether the request reaches its handler (and changes state) before the fault is answered.</summary>
     public bool Stores => Kind is FaultKind.StoredThenBadGateway or FaultKind.StoredThenInternalError or FaultKind.StoredThenTimeout or FaultKind.StoredThenConnectionReset;

@@ -160,6 +160,15 @@ public sealed partial class GitHubEmulator : IAsyncDisposable
         }
     }
 
+    /// <summary>Faults not yet served (all of their <see cref="Fault.Count"/>), e.g. to check a test really met its faults.</summary>
+    public IReadOnlyList<Fault> PendingFaults()
+    {
+        lock (_gate)
+        {
+            return [.. _faults];
+        }
+    }
+
     /// <summary>Drops every fault not yet served.</summary>
     public void ClearFaults()
     {
@@ -303,7 +312,7 @@ public sealed partial class GitHubEmulator : IAsyncDisposable
         {
             await ForwardEnterpriseAsync(context, upstream, path["/api/v3".Length..], body).ConfigureAwait(false);
         }
-        else if (TakeFault(request.Method, path) is { } fault)
+        else if (TakeFault(request.Method, path, body) is { } fault)
         {
             if (fault.Stores)
             {
@@ -325,12 +334,13 @@ public sealed partial class GitHubEmulator : IAsyncDisposable
         }
     }
 
-    private Fault? TakeFault(string method, string path)
+    private Fault? TakeFault(string method, string path, string body)
     {
         lock (_gate)
         {
             var index = _faults.FindIndex(f => (f.Method is null || string.Equals(f.Method, method, StringComparison.OrdinalIgnoreCase))
-                                               && path.StartsWith(f.PathPrefix, StringComparison.Ordinal));
+                                               && path.StartsWith(f.PathPrefix, StringComparison.Ordinal)
+                                               && (f.BodyContains is null || body.Contains(f.BodyContains, StringComparison.Ordinal)));
             if (index < 0)
             {
                 return null;

@@ -50,6 +50,7 @@ public sealed class AmbiguousFailureTests : PrismValidatedTest
         Assert.Multiple(() =>
         {
             Assert.That(outcome.Status, Is.EqualTo(PublishStatus.Published));
+            Assert.That(harness.Emulator.PendingFaults().Where(f => f.PathPrefix.Contains(harness.Repository.FullName, StringComparison.Ordinal)), Is.Empty, "the fault was met");
             Assert.That(runs, Has.Count.EqualTo(1), "one check run on the commit, none left queued beside it");
             Assert.That(runs.Single().Id, Is.EqualTo(id), "the stored one was found and used, or created anew when GitHub had stored nothing");
             Assert.That(runs.Single().Status, Is.EqualTo("completed"));
@@ -72,6 +73,7 @@ public sealed class AmbiguousFailureTests : PrismValidatedTest
         Assert.Multiple(() =>
         {
             Assert.That(outcome.Status, Is.EqualTo(PublishStatus.Published));
+            Assert.That(harness.Emulator.PendingFaults().Where(f => f.PathPrefix.Contains(harness.Repository.FullName, StringComparison.Ordinal)), Is.Empty, "the fault was met");
             Assert.That(reviews, Has.Count.EqualTo(1), "one APPROVED review, not two");
             Assert.That(reviews.Single().State, Is.EqualTo("APPROVED"));
             Assert.That(outcome.Review!.ReviewId, Is.EqualTo(reviews.Single().Id));
@@ -95,6 +97,7 @@ public sealed class AmbiguousFailureTests : PrismValidatedTest
         Assert.Multiple(() =>
         {
             Assert.That(outcome.Status, Is.EqualTo(PublishStatus.Published));
+            Assert.That(harness.Emulator.PendingFaults().Where(f => f.PathPrefix.Contains(harness.Repository.FullName, StringComparison.Ordinal)), Is.Empty, "the fault was met");
             Assert.That(run.Annotations.Select(a => (int)a["start_line"]!), Is.EqualTo(Enumerable.Range(1, 120)), "each annotation once, in order");
             Assert.That(run.Conclusion, Is.EqualTo("success"));
         });
