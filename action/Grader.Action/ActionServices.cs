@@ -24,15 +24,23 @@ public static class ActionServiceCollectionExtensions
         services.AddLogging(builder => builder.AddProvider(new WorkflowLogLoggerProvider(log)).SetMinimumLevel(LogLevel.Warning));
         services.AddGraderRunner(configuration);
         services.AddGraderGitHub(configuration, app => app.ApiBaseUrl = apiUrl);
+        // A workflow's token acts as the GitHub Actions app: its check runs and reviews are the ones to find again.
+        services.PostConfigure<GitHubAppOptions>(app =>
+        {
+            app.AppId = app.AppId > 0 ? app.AppId : GitHubActionsApp.Id;
+            app.AppSlug = string.IsNullOrEmpty(app.AppSlug) ? GitHubActionsApp.Slug : app.AppSlug;
+        });
         services.AddSingleton<Func<string, GradingPublisher>>(sp => token =>
         {
             var clients = new TokenClientFactory(sp.GetRequiredService<GitHubConnectionBuilder>(), token);
             var time = sp.GetRequiredService<TimeProvider>();
             var options = sp.GetRequiredService<IOptions<GitHubAppOptions>>();
             var logs = sp.GetRequiredService<ILoggerFactory>();
+            var identity = sp.GetRequiredService<GitHubAppIdentity>();
+            var writes = sp.GetRequiredService<LookBeforeWriteRetry>();
             return new GradingPublisher(
-                new CheckRunPublisher(clients, options, time, logs.CreateLogger<CheckRunPublisher>()),
-                new ReviewPublisher(clients, logs.CreateLogger<ReviewPublisher>()),
+                new CheckRunPublisher(clients, options, identity, writes, time, logs.CreateLogger<CheckRunPublisher>()),
+                new ReviewPublisher(clients, identity, writes, logs.CreateLogger<ReviewPublisher>()),
                 sp.GetRequiredService<Grader.GitHub.Outbox.IPublishOutbox>(),
                 sp.GetRequiredService<IOptions<GradingPublisherOptions>>(),
                 time,
@@ -41,4 +49,14 @@ public static class ActionServiceCollectionExtensions
         services.AddSingleton<GradingAction>();
         return services;
     }
+}
+
+/// <summary>
+/// The App behind a workflow's GITHUB_TOKEN on github.com. On GitHub Enterprise Server its id differs: set
+/// GRADER_GitHub__AppId (and GRADER_GitHub__AppSlug if it is not github-actions).
+/// </summary>
+public static class GitHubActionsApp
+{
+    public const long Id = 15368;
+    public const string Slug = "github-actions";
 }

@@ -40,6 +40,8 @@ public static class GitHubServiceCollectionExtensions
         services.TryAddSingleton<GitHubConnectionBuilder>();
         services.TryAddSingleton<IInstallationTokenProvider, InstallationTokenProvider>();
         services.TryAddSingleton<IGitHubClientFactory, GitHubClientFactory>();
+        services.TryAddSingleton<GitHubAppIdentity>();
+        services.TryAddSingleton<LookBeforeWriteRetry>();
         services.TryAddSingleton<IPublishOutbox, FilePublishOutbox>();
         services.TryAddSingleton<CheckRunPublisher>();
         services.TryAddSingleton<ReviewPublisher>();

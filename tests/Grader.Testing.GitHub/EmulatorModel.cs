@@ -46,11 +46,16 @@ public sealed class EmulatedRepository
 
     public bool Private { get; set; } = true;
     public string FullName => $"{Owner}/{Name}";
+
+    /// <summary>Installations of other Apps on the same repository (a learner who owns it may install any App).</summary>
+    public HashSet<long> OtherInstallationIds { get; } = [];
 }
 
 public sealed record EmulatedPullRequest(int Number, string HeadSha, string Author, string HeadRef = "feature", string BaseRef = "main", bool Draft = false, string State = "open");
 
-public sealed record EmulatedReview(long Id, int PullNumber, string CommitId, string Body, string State, string User, DateTimeOffset SubmittedAt);
+/// <param name="User">The author's login: <c>{slug}[bot]</c> for an App, the user's login otherwise.</param>
+/// <param name="UserType">The author's account type as GitHub reports it: <c>Bot</c> or <c>User</c>.</param>
+public sealed record EmulatedReview(long Id, int PullNumber, string CommitId, string Body, string State, string User, DateTimeOffset SubmittedAt, string UserType = "Bot");
 
 public sealed record EmulatedComment(long Id, int IssueNumber, string Body, string User);
 
@@ -61,6 +66,10 @@ public sealed class EmulatedCheckRun
     public required string Name { get; init; }
     public required string HeadSha { get; init; }
     public required string Repository { get; init; }
+
+    /// <summary>The App that created it (GitHub's <c>check_run.app</c>); only that App may update it.</summary>
+    public required EmulatedApp App { get; init; }
+
     public string? ExternalId { get; set; }
     public string? DetailsUrl { get; set; }
     public string Status { get; set; } = "queued";
@@ -82,7 +91,7 @@ public sealed record RecordedRequest(string Method, string Path, string Query, s
 
 public enum FaultKind
 {
-    /// <summary>502 Bad Gateway.</summary>
+    /// <summary>502 Bad Gateway, and the request is not acted on.</summary>
     ServerError,
 
     /// <summary>429 with Retry-After.</summary>
@@ -93,7 +102,26 @@ public enum FaultKind
 
     /// <summary>403 with x-ratelimit-remaining: 0 and x-ratelimit-reset.</summary>
     PrimaryRateLimitExhausted,
+
+    /// <summary>The request is acted on (a check run or review is stored), then the answer is 502 Bad Gateway.</summary>
+    StoredThenBadGateway,
+
+    /// <summary>The request is acted on, then the answer is 500 Internal Server Error.</summary>
+    StoredThenInternalError,
+
+    /// <summary>The request is acted on, then no answer comes until the client gives up (a timeout).</summary>
+    StoredThenTimeout,
+
+    /// <summary>The request is acted on, then the connection is dropped without an answer (a reset).</summary>
+    StoredThenConnectionReset,
 }
 
-/// <summary>The next <see cref="Count"/> requests matching method and path prefix get the fault instead of an answer.</summary>
-public sealed record Fault(string? Method, string PathPrefix, FaultKind Kind, int Count, TimeSpan? RetryAfter = null, DateTimeOffset? ResetAt = null);
+/// <summary>
+/// The next <see cref="Count"/> requests matching method, path prefix and (when given) a piece of the body get the
+/// fault instead of an answer, after the first <see cref="Skip"/> matching ones went through normally.
+/// </summary>
+public sealed record Fault(string? Method, string PathPrefix, FaultKind Kind, int Count, TimeSpan? RetryAfter = null, DateTimeOffset? ResetAt = null, int Skip = 0, string? BodyContains = null)
+{
+    /// <summary>Whether the request reaches its handler (and changes state) before the fault is answered.</summary>
+    public bool Stores => Kind is FaultKind.StoredThenBadGateway or FaultKind.StoredThenInternalError or FaultKind.StoredThenTimeout or FaultKind.StoredThenConnectionReset;
+}

@@ -96,11 +96,28 @@ public sealed partial class GitHubEmulator
         }
     }
 
-    /// <summary>The repository if the request's installation may see it.</summary>
+    /// <summary>Who the request acts as: an installation (its App's bot user) or a user with a personal token.</summary>
+    private Caller? Authenticate(HttpContext context)
+    {
+        if (AuthenticateInstallation(context) is { } installation)
+        {
+            return new Caller(installation.App.BotLogin, "Bot", installation);
+        }
+
+        var header = context.Request.Headers.Authorization.ToString();
+        var space = header.IndexOf(' ', StringComparison.Ordinal);
+        var value = space > 0 ? header[(space + 1)..].Trim() : string.Empty;
+        lock (_gate)
+        {
+            return _userTokens.TryGetValue(value, out var user) ? new Caller(user.Login, "User", null, user.RepositoryId) : null;
+        }
+    }
+
+    /// <summary>The repository if the request's installation (or user) may see it.</summary>
     private (EmulatedRepository? Repository, IResult? Failure) Authorize(HttpContext context, string owner, string repo)
     {
-        var installation = AuthenticateInstallation(context);
-        if (installation is null)
+        var caller = Authenticate(context);
+        if (caller is null)
         {
             return (null, BadCredentials());
         }
@@ -109,10 +126,22 @@ public sealed partial class GitHubEmulator
         {
             var repository = _repositories.FirstOrDefault(r =>
                 string.Equals(r.Owner, owner, StringComparison.OrdinalIgnoreCase) && string.Equals(r.Name, repo, StringComparison.OrdinalIgnoreCase));
+            var visible = repository is not null && (caller.Installation is { } installation
+                ? repository.InstallationId == installation.Id || repository.OtherInstallationIds.Contains(installation.Id)
+                : caller.RepositoryId == repository.Id);
             // GitHub hides repositories outside the installation behind 404.
-            return repository is null || repository.InstallationId != installation.Id ? (null, NotFound()) : (repository, null);
+            return visible ? (repository, null) : (null, NotFound());
         }
     }
+
+    /// <summary>The authenticated actor of a request that <see cref="Authorize"/> let through.</summary>
+    private Caller CallerOf(HttpContext context) => Authenticate(context) ?? throw new InvalidOperationException("Request was not authenticated.");
+
+    /// <param name="Login">The login GitHub records as author: <c>{slug}[bot]</c> for an installation.</param>
+    /// <param name="Type">The author's account type as GitHub reports it: <c>Bot</c> or <c>User</c>.</param>
+    /// <param name="Installation">The installation, when an App acts; null for a user.</param>
+    /// <param name="RepositoryId">The repository a user token may act on.</param>
+    private sealed record Caller(string Login, string Type, EmulatedInstallation? Installation, long RepositoryId = 0);
 
     private IssuedToken Issue(EmulatedInstallation installation)
     {

@@ -159,10 +159,9 @@ public sealed partial class GitHubEmulator
             return NotFound();
         }
 
-        var installation = AuthenticateInstallation(context)!;
-        var bot = installation.App.BotLogin;
+        var caller = CallerOf(context);
         var reviewEvent = request["event"]?.GetValue<string>() ?? "PENDING";
-        if (pull.Author == bot && reviewEvent is "APPROVE" or "REQUEST_CHANGES")
+        if (pull.Author == caller.Login && reviewEvent is "APPROVE" or "REQUEST_CHANGES")
         {
             var what = reviewEvent == "APPROVE" ? "approve" : "request changes on";
             return Error(StatusCodes.Status422UnprocessableEntity, "Unprocessable Entity", [$"Can not {what} your own pull request"]);
@@ -177,7 +176,7 @@ public sealed partial class GitHubEmulator
         var review = new EmulatedReview(
             NextId(), number, request["commit_id"]?.GetValue<string>() ?? pull.HeadSha, body,
             reviewEvent switch { "APPROVE" => "APPROVED", "REQUEST_CHANGES" => "CHANGES_REQUESTED", "COMMENT" => "COMMENTED", _ => "PENDING" },
-            bot, ClockOf(installation.App.Id).GetUtcNow());
+            caller.Login, caller.Installation is { } installation ? ClockOf(installation.App.Id).GetUtcNow() : DateTimeOffset.UtcNow, caller.Type);
         lock (_gate)
         {
             _reviews.Add((repository.Id, review));
@@ -195,7 +194,7 @@ public sealed partial class GitHubEmulator
         body["commit_id"] = review.CommitId;
         body["submitted_at"] = Iso(review.SubmittedAt);
         body["user"]!["login"] = review.User;
-        body["user"]!["type"] = "Bot";
+        body["user"]!["type"] = review.UserType;
         return body;
     }
 
@@ -207,6 +206,12 @@ public sealed partial class GitHubEmulator
             return failure!;
         }
 
+        if (CallerOf(context).Installation is not { } installation)
+        {
+            // Only Apps create check runs; GitHub refuses user tokens.
+            return Error(StatusCodes.Status403Forbidden, "You must authenticate via a GitHub App.");
+        }
+
         var request = await ReadJsonAsync(context).ConfigureAwait(false);
         var run = new EmulatedCheckRun
         {
@@ -214,8 +219,9 @@ public sealed partial class GitHubEmulator
             Name = request["name"]!.GetValue<string>(),
             HeadSha = request["head_sha"]!.GetValue<string>(),
             Repository = repository.FullName,
+            App = installation.App,
         };
-        var now = ClockOf(AuthenticateInstallation(context)!.App.Id).GetUtcNow();
+        var now = ClockOf(installation.App.Id).GetUtcNow();
         // GitHub sets started_at when a check run is created, queued or not.
         run.StartedAt = now;
         var invalid = Apply(run, request, now);
@@ -230,6 +236,21 @@ public sealed partial class GitHubEmulator
         }
 
         return Json(CheckRunJson(run), StatusCodes.Status201Created);
+    }
+
+    private IResult GetCheckRun(HttpContext context, string owner, string repo, long id)
+    {
+        var (repository, failure) = Authorize(context, owner, repo);
+        if (repository is null)
+        {
+            return failure!;
+        }
+
+        lock (_gate)
+        {
+            var run = _checkRuns.FirstOrDefault(c => c.Id == id && c.Repository == repository.FullName);
+            return run is null ? NotFound() : Json(CheckRunJson(run));
+        }
     }
 
     private async Task<IResult> UpdateCheckRunAsync(HttpContext context, string owner, string repo, long id)
@@ -252,9 +273,15 @@ public sealed partial class GitHubEmulator
             return NotFound();
         }
 
+        if (CallerOf(context).Installation?.App != run.App)
+        {
+            // A check run belongs to the App that created it.
+            return Error(StatusCodes.Status403Forbidden, "Invalid app_id `" + run.App.Id + "` - check run can only be modified by the GitHub App that created it.");
+        }
+
         lock (_gate)
         {
-            var invalid = Apply(run, request, ClockOf(AuthenticateInstallation(context)!.App.Id).GetUtcNow());
+            var invalid = Apply(run, request, ClockOf(run.App.Id).GetUtcNow());
             return invalid ?? Json(CheckRunJson(run));
         }
     }
@@ -326,6 +353,10 @@ public sealed partial class GitHubEmulator
         body["conclusion"] = run.Conclusion;
         body["started_at"] = run.StartedAt is { } started ? Iso(started) : null;
         body["completed_at"] = run.CompletedAt is { } completed ? Iso(completed) : null;
+        var app = body["app"]!.AsObject();
+        app["id"] = run.App.Id;
+        app["slug"] = run.App.Slug;
+        app["name"] = run.App.Slug;
         var output = body["output"]!.AsObject();
         output["title"] = run.Title;
         output["summary"] = run.Summary;
@@ -334,7 +365,7 @@ public sealed partial class GitHubEmulator
         return body;
     }
 
-    private IResult ListCheckRunsForRef(HttpContext context, string owner, string repo, string sha, string? check_name)
+    private IResult ListCheckRunsForRef(HttpContext context, string owner, string repo, string sha, string? check_name, long? app_id)
     {
         var (repository, failure) = Authorize(context, owner, repo);
         if (repository is null)
@@ -342,7 +373,9 @@ public sealed partial class GitHubEmulator
             return failure!;
         }
 
-        var runs = CheckRuns(repository).Where(c => c.HeadSha == sha && (check_name is null || c.Name == check_name)).ToList();
+        var runs = CheckRuns(repository)
+            .Where(c => c.HeadSha == sha && (check_name is null || c.Name == check_name) && (app_id is null || c.App.Id == app_id))
+            .ToList();
         var items = new JsonArray();
         lock (_gate)
         {
@@ -381,7 +414,7 @@ public sealed partial class GitHubEmulator
         }
 
         var request = await ReadJsonAsync(context).ConfigureAwait(false);
-        var comment = new EmulatedComment(NextId(), number, request["body"]!.GetValue<string>(), AuthenticateInstallation(context)!.App.BotLogin);
+        var comment = new EmulatedComment(NextId(), number, request["body"]!.GetValue<string>(), CallerOf(context).Login);
         lock (_gate)
         {
             _comments.Add((repository.Id, comment));

@@ -26,6 +26,7 @@ public sealed partial class GitHubEmulator : IAsyncDisposable
     private readonly List<EmulatedInstallation> _installations = [];
     private readonly List<EmulatedRepository> _repositories = [];
     private readonly Dictionary<string, IssuedToken> _tokens = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string Login, long RepositoryId)> _userTokens = new(StringComparer.Ordinal);
     private readonly Dictionary<(long Repo, int Number), EmulatedPullRequest> _pulls = [];
     private readonly Dictionary<(long Repo, string User), string> _permissions = [];
     private readonly List<(long Repo, EmulatedReview Review)> _reviews = [];
@@ -110,6 +111,30 @@ public sealed partial class GitHubEmulator : IAsyncDisposable
         }
     }
 
+    /// <summary>Installs another App's installation on an existing repository, as a repository owner can.</summary>
+    public void AddInstallationTo(EmulatedRepository repository, EmulatedInstallation installation)
+    {
+        lock (_gate)
+        {
+            repository.OtherInstallationIds.Add(installation.Id);
+        }
+    }
+
+    /// <summary>An installation token issued without the App's JWT dance, for test arrangement (e.g. another App acting).</summary>
+    public string IssueInstallationToken(EmulatedInstallation installation) => Issue(installation).Token;
+
+    /// <summary>A personal access token with which <paramref name="login"/> (a user, e.g. the learner) acts on one repository.</summary>
+    public string IssueUserToken(EmulatedRepository repository, string login)
+    {
+        var token = "ghp_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(18));
+        lock (_gate)
+        {
+            _userTokens[token] = (login, repository.Id);
+        }
+
+        return token;
+    }
+
     public void AddPullRequest(EmulatedRepository repository, EmulatedPullRequest pullRequest)
     {
         lock (_gate)
@@ -132,6 +157,15 @@ public sealed partial class GitHubEmulator : IAsyncDisposable
         lock (_gate)
         {
             _faults.Add(fault);
+        }
+    }
+
+    /// <summary>Faults not yet served (all of their <see cref="Fault.Count"/>), e.g. to check a test really met its faults.</summary>
+    public IReadOnlyList<Fault> PendingFaults()
+    {
+        lock (_gate)
+        {
+            return [.. _faults];
         }
     }
 
@@ -241,6 +275,7 @@ public sealed partial class GitHubEmulator : IAsyncDisposable
         _app.MapGet("/repos/{owner}/{repo}/pulls/{number:int}/reviews", ListReviews);
         _app.MapPost("/repos/{owner}/{repo}/pulls/{number:int}/reviews", CreateReviewAsync);
         _app.MapPost("/repos/{owner}/{repo}/check-runs", CreateCheckRunAsync);
+        _app.MapGet("/repos/{owner}/{repo}/check-runs/{id:long}", GetCheckRun);
         _app.MapPatch("/repos/{owner}/{repo}/check-runs/{id:long}", UpdateCheckRunAsync);
         _app.MapGet("/repos/{owner}/{repo}/commits/{sha}/check-runs", ListCheckRunsForRef);
         _app.MapGet("/repos/{owner}/{repo}/issues/{number:int}/comments", ListComments);
@@ -277,9 +312,16 @@ public sealed partial class GitHubEmulator : IAsyncDisposable
         {
             await ForwardEnterpriseAsync(context, upstream, path["/api/v3".Length..], body).ConfigureAwait(false);
         }
-        else if (TakeFault(request.Method, path) is { } fault)
+        else if (TakeFault(request.Method, path, body) is { } fault)
         {
-            await WriteFaultAsync(context, fault).ConfigureAwait(false);
+            if (fault.Stores)
+            {
+                await StoreThenFailAsync(context, next, fault).ConfigureAwait(false);
+            }
+            else
+            {
+                await WriteFaultAsync(context, fault).ConfigureAwait(false);
+            }
         }
         else
         {
@@ -292,18 +334,25 @@ public sealed partial class GitHubEmulator : IAsyncDisposable
         }
     }
 
-    private Fault? TakeFault(string method, string path)
+    private Fault? TakeFault(string method, string path, string body)
     {
         lock (_gate)
         {
             var index = _faults.FindIndex(f => (f.Method is null || string.Equals(f.Method, method, StringComparison.OrdinalIgnoreCase))
-                                               && path.StartsWith(f.PathPrefix, StringComparison.Ordinal));
+                                               && path.StartsWith(f.PathPrefix, StringComparison.Ordinal)
+                                               && (f.BodyContains is null || body.Contains(f.BodyContains, StringComparison.Ordinal)));
             if (index < 0)
             {
                 return null;
             }
 
             var fault = _faults[index];
+            if (fault.Skip > 0)
+            {
+                _faults[index] = fault with { Skip = fault.Skip - 1 };
+                return null;
+            }
+
             if (fault.Count <= 1)
             {
                 _faults.RemoveAt(index);
@@ -314,6 +363,51 @@ public sealed partial class GitHubEmulator : IAsyncDisposable
             }
 
             return fault;
+        }
+    }
+
+    /// <summary>
+    /// What makes a blind retry dangerous: the request is acted on (its answer is discarded), then the client gets a
+    /// 5xx, no answer at all until it gives up, or a dropped connection.
+    /// </summary>
+    private static async Task StoreThenFailAsync(HttpContext context, RequestDelegate next, Fault fault)
+    {
+        var response = context.Response;
+        var original = response.Body;
+        using (var discarded = new MemoryStream())
+        {
+            response.Body = discarded;
+            try
+            {
+                await next(context).ConfigureAwait(false);
+            }
+            finally
+            {
+                response.Body = original;
+            }
+        }
+
+        response.Clear();
+        switch (fault.Kind)
+        {
+            case FaultKind.StoredThenTimeout:
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, context.RequestAborted).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // The client gave up: the point of the fault.
+                }
+
+                break;
+            case FaultKind.StoredThenConnectionReset:
+                context.Abort();
+                break;
+            default:
+                var status = fault.Kind == FaultKind.StoredThenInternalError ? StatusCodes.Status500InternalServerError : StatusCodes.Status502BadGateway;
+                await WriteJsonAsync(context, new JsonObject { ["message"] = "Server Error" }, status).ConfigureAwait(false);
+                break;
         }
     }
 

@@ -14,7 +14,10 @@ public sealed class BotOptions
     [Required]
     public string WebhookSecret { get; set; } = "";
 
-    /// <summary>The App's slug: its own events come from <c>{slug}[bot]</c> and are ignored.</summary>
+    /// <summary>Size, memory and time bounds of the webhook endpoint before a delivery's signature is checked.</summary>
+    public WebhookIntakeOptions WebhookIntake { get; set; } = new();
+
+    /// <summary>The App's slug: its own events come from <c>{slug}[bot]</c> and are ignored; its reviews are written by that user.</summary>
     [Required]
     public string AppSlug { get; set; } = "";
 

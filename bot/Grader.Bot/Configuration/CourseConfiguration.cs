@@ -4,8 +4,9 @@ namespace Grader.Bot.Configuration;
 
 /// <summary>
 /// The bot config file: which repositories are graded against which rubric. Instructors own it; learners
-/// can never change it. A repository's optional <c>.grader.yml</c> (read from its default branch) may pick
-/// one of the rubrics listed here and switch drafts on or off, nothing more.
+/// can never change it. A repository's optional <c>.grader.yml</c> (read from its default branch) counts only
+/// where the matching rule allows it, and then may only pick a rubric the rule allows, switch drafts on or off,
+/// and switch grading off if the rule allows that too.
 /// </summary>
 public sealed class CourseConfiguration
 {
@@ -17,6 +18,25 @@ public sealed class CourseConfiguration
 
     public RepositoryRule? Match(string repositoryFullName) =>
         Repositories.FirstOrDefault(r => FileSystemName.MatchesSimpleExpression(r.Pattern, repositoryFullName, ignoreCase: true));
+
+    /// <summary>Why the repository rules' override settings cannot work as written, or null.</summary>
+    public string? OverrideProblem()
+    {
+        foreach (var rule in Repositories)
+        {
+            if (!rule.AllowRepositoryOverride && (rule.AllowedRubrics.Count > 0 || rule.AllowOptOut))
+            {
+                return $"repository pattern '{rule.Pattern}' sets allowed_rubrics or allow_opt_out, which only apply with allow_repository_override: true.";
+            }
+
+            if (rule.AllowedRubrics.FirstOrDefault(name => !Rubrics.ContainsKey(name)) is { } unknown)
+            {
+                return $"repository pattern '{rule.Pattern}' allows rubric '{unknown}', which is not listed under rubrics.";
+            }
+        }
+
+        return null;
+    }
 }
 
 /// <summary>A rubric and what goes with it.</summary>
@@ -43,8 +63,17 @@ public sealed class RepositoryRule
     /// <summary>Whether draft PRs are graded.</summary>
     public bool GradeDrafts { get; set; }
 
-    /// <summary>Whether the repository's <c>.grader.yml</c> may select another listed rubric.</summary>
-    public bool AllowRepositoryOverride { get; set; } = true;
+    /// <summary>
+    /// Whether the repository's <c>.grader.yml</c> is read at all. Off by default: learners often own their
+    /// repository's default branch, so whatever it says is theirs to say.
+    /// </summary>
+    public bool AllowRepositoryOverride { get; set; }
+
+    /// <summary>Rubrics (keys of <see cref="CourseConfiguration.Rubrics"/>) that <c>.grader.yml</c> may choose instead of <see cref="Rubric"/>.</summary>
+    public List<string> AllowedRubrics { get; set; } = [];
+
+    /// <summary>Whether <c>.grader.yml</c> may switch grading off (<c>enabled: false</c>).</summary>
+    public bool AllowOptOut { get; set; }
 }
 
 /// <summary>The optional <c>.grader.yml</c> at the root of a repository's default branch.</summary>
@@ -60,4 +89,8 @@ public sealed class RepositoryGraderFile
 }
 
 /// <summary>What a repository is graded with, after the bot config and <c>.grader.yml</c> are combined.</summary>
-public sealed record ResolvedCourse(string RubricName, string RubricPath, string? HiddenTestsPath, string Queue, bool GradeDrafts);
+public sealed record ResolvedCourse(string RubricName, string RubricPath, string? HiddenTestsPath, string Queue, bool GradeDrafts)
+{
+    /// <summary>What <c>.grader.yml</c> asked for and the course did not allow, one sentence each, for the learner.</summary>
+    public IReadOnlyList<string> RefusedOverrides { get; init; } = [];
+}

@@ -51,6 +51,11 @@ public static class CourseConfigurationLoader
             }
         }
 
+        if (config.OverrideProblem() is { } problem)
+        {
+            throw new InvalidDataException($"{source}: {problem}");
+        }
+
         foreach (var (name, rubric) in config.Rubrics)
         {
             if (rubric.Queue is not null and not JobQueues.Cpu and not JobQueues.Gpu)

@@ -4,6 +4,7 @@ using Grader.Bot.Jobs;
 using Grader.Bot.Publishing;
 using Grader.Bot.Storage;
 using Grader.Bot.Webhooks;
+using Grader.GitHub.Auth;
 using Hangfire;
 using Hangfire.PostgreSql;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -25,6 +26,15 @@ public static partial class GraderBotServiceCollectionExtensions
         var section = configuration.GetSection(BotOptions.SectionName);
         var settings = section.Get<BotOptions>() ?? new BotOptions();
         services.AddOptions<BotOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<BotOptions>, WebhookIntakeValidation>();
+        services.AddSingleton<UnauthenticatedBodyBudget>();
+        // The App's slug is configured once (bot.app_slug): it names the App's own events and the author of its reviews.
+        services.AddOptions<GitHubAppOptions>()
+            .PostConfigure<IOptions<BotOptions>>((github, bot) => github.AppSlug = string.IsNullOrEmpty(github.AppSlug) ? bot.Value.AppSlug : github.AppSlug)
+            .Validate<IOptions<BotOptions>>(
+                (github, bot) => string.Equals(github.AppSlug, bot.Value.AppSlug, StringComparison.OrdinalIgnoreCase),
+                "github.app_slug differs from bot.app_slug; set the App's slug once, as bot.app_slug.")
+            .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(courses);
         services.AddSingleton<GraderStore>();

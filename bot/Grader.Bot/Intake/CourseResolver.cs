@@ -4,9 +4,12 @@ using Grader.Bot.Publishing;
 namespace Grader.Bot.Intake;
 
 /// <summary>
-/// Decides what a repository is graded with: the bot config's first matching pattern, optionally refined by
-/// the repository's <c>.grader.yml</c> read from its DEFAULT branch (never the PR head, so a learner cannot
-/// change how they are graded). The job's queue is the config's, or derived from the rubric (GPU criteria: gpu).
+/// Decides what a repository is graded with: the bot config's first matching pattern, refined by the repository's
+/// <c>.grader.yml</c> only where that rule sets <c>allow_repository_override</c> (learners often own their default
+/// branch, so the file is theirs). The file is read from the DEFAULT branch, never the PR head; it may choose only a
+/// rubric the rule lists in <c>allowed_rubrics</c>, and switch grading off only where the rule sets
+/// <c>allow_opt_out</c>. Anything else it asks for is refused, logged and named in <see cref="ResolvedCourse.RefusedOverrides"/>.
+/// The job's queue is the config's, or derived from the rubric (GPU criteria: gpu).
 /// </summary>
 public sealed partial class CourseResolver(CourseConfiguration configuration, IRepositoryGateway gateway, RubricQueues queues, ILogger<CourseResolver> logger)
 {
@@ -23,27 +26,41 @@ public sealed partial class CourseResolver(CourseConfiguration configuration, IR
 
         var rubricName = rule.Rubric;
         var gradeDrafts = rule.GradeDrafts;
-        var file = await gateway.GetDefaultBranchFileAsync(installationId, repository, RepositoryFileName, cancellationToken).ConfigureAwait(false);
-        if (file is not null)
+        var refused = new List<string>();
+        if (rule.AllowRepositoryOverride
+            && await gateway.GetDefaultBranchFileAsync(installationId, repository, RepositoryFileName, cancellationToken).ConfigureAwait(false) is { } file)
         {
             var settings = CourseConfigurationLoader.ParseRepositoryFile(file);
             if (settings is null)
             {
                 LogBadRepositoryFile(logger, repository);
+                refused.Add($"{RepositoryFileName} on the default branch is not valid, so it was ignored.");
             }
-            else if (!settings.Enabled)
+            else
             {
-                return null;
-            }
-            else if (rule.AllowRepositoryOverride)
-            {
-                if (settings.Rubric is not null && configuration.Rubrics.ContainsKey(settings.Rubric))
+                if (!settings.Enabled && rule.AllowOptOut)
                 {
-                    rubricName = settings.Rubric;
+                    LogOptedOut(logger, repository);
+                    return null;
                 }
-                else if (settings.Rubric is not null)
+
+                if (!settings.Enabled)
                 {
-                    LogUnknownRubric(logger, repository, settings.Rubric);
+                    LogOverrideRefused(logger, repository, "enabled: false", rule.Pattern);
+                    refused.Add($"{RepositoryFileName} asks to switch grading off; this course does not allow that, so this commit is graded.");
+                }
+
+                if (settings.Rubric is { } requested && requested != rule.Rubric)
+                {
+                    if (rule.AllowedRubrics.Contains(requested, StringComparer.Ordinal))
+                    {
+                        rubricName = requested;
+                    }
+                    else
+                    {
+                        LogOverrideRefused(logger, repository, "rubric: " + requested, rule.Pattern);
+                        refused.Add($"{RepositoryFileName} asks for rubric '{requested}'; this course allows {Allowed(rule)}, so '{rule.Rubric}' is used.");
+                    }
                 }
 
                 gradeDrafts = settings.GradeDrafts ?? gradeDrafts;
@@ -52,12 +69,18 @@ public sealed partial class CourseResolver(CourseConfiguration configuration, IR
 
         var rubric = configuration.Rubrics[rubricName];
         var queue = rubric.Queue ?? await queues.QueueForAsync(rubric.Rubric, cancellationToken).ConfigureAwait(false);
-        return new ResolvedCourse(rubricName, rubric.Rubric, rubric.HiddenTests, queue, gradeDrafts);
+        return new ResolvedCourse(rubricName, rubric.Rubric, rubric.HiddenTests, queue, gradeDrafts) { RefusedOverrides = refused };
     }
+
+    private static string Allowed(RepositoryRule rule) =>
+        rule.AllowedRubrics.Count == 0 ? "no other rubric" : "only " + string.Join(", ", rule.AllowedRubrics.Select(r => $"'{r}'"));
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Repository}: .grader.yml on the default branch is not valid; using the bot config")]
     private static partial void LogBadRepositoryFile(ILogger logger, string repository);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Repository}: .grader.yml names rubric '{Rubric}', which the bot config does not list; using the bot config")]
-    private static partial void LogUnknownRubric(ILogger logger, string repository, string rubric);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Repository}: .grader.yml asks for '{Requested}', which the course does not allow for pattern '{Pattern}'; refused, using the bot config")]
+    private static partial void LogOverrideRefused(ILogger logger, string repository, string requested, string pattern);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Repository}: grading switched off by .grader.yml (the course allows opting out)")]
+    private static partial void LogOptedOut(ILogger logger, string repository);
 }

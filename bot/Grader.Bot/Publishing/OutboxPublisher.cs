@@ -2,6 +2,7 @@ using Grader.Bot.Configuration;
 using Grader.Bot.Jobs;
 using Grader.Bot.Storage;
 using Grader.Bot.Webhooks;
+using Grader.GitHub.Publishing;
 using Microsoft.Extensions.Options;
 
 namespace Grader.Bot.Publishing;
@@ -9,7 +10,9 @@ namespace Grader.Bot.Publishing;
 /// <summary>
 /// Delivers the outbox to GitHub: queued check runs and results (check run completion + review). An item
 /// stays in SQLite until GitHub accepted it; failures (5xx, 429, rate limits) are retried with exponential
-/// backoff, honouring Retry-After. Reviews are recorded per head SHA so a retry never posts a second one.
+/// backoff, honouring Retry-After (classified like every other GitHub call, <see cref="TransientFailure"/>).
+/// Reviews are recorded per head SHA, and the publishers look up what GitHub stored before creating, so a retry
+/// never posts a second review or check run.
 /// </summary>
 public sealed partial class OutboxPublisher(
     GraderStore store,
@@ -90,14 +93,18 @@ public sealed partial class OutboxPublisher(
         }
     }
 
+    private static readonly TimeSpan LongestRequestedWait = TimeSpan.FromHours(1);
+
+    /// <summary>The wait GitHub asked for (Retry-After, rate-limit reset), else exponential back-off.</summary>
     private TimeSpan Backoff(int attempts, Exception error)
     {
-        if (RetryAfter.From(error) is { } requested)
+        var settings = options.Value;
+        if (TransientFailure.IsTransient(error, time.GetUtcNow(), out var requested) && requested is { } wait)
         {
-            return requested;
+            // A primary rate limit resets within the hour; anything longer is a bad header.
+            return wait < LongestRequestedWait ? wait : LongestRequestedWait;
         }
 
-        var settings = options.Value;
         var delay = settings.OutboxBaseDelay * Math.Pow(2, Math.Min(attempts, 16));
         return delay < settings.OutboxMaxDelay ? delay : settings.OutboxMaxDelay;
     }
@@ -107,46 +114,4 @@ public sealed partial class OutboxPublisher(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Outbox round failed")]
     private static partial void LogLoopFailed(ILogger logger, Exception exception);
-}
-
-/// <summary>The wait GitHub asked for (Retry-After, rate-limit reset) when an API call failed.</summary>
-public static class RetryAfter
-{
-    private static readonly TimeSpan Longest = TimeSpan.FromHours(1);
-
-    public static TimeSpan? From(Exception error)
-    {
-        switch (error)
-        {
-            case Octokit.RateLimitExceededException rateLimit:
-                var untilReset = rateLimit.Reset - DateTimeOffset.UtcNow;
-                return Clamp(untilReset);
-            case Octokit.SecondaryRateLimitExceededException secondary:
-                return Header(secondary.HttpResponse) ?? TimeSpan.FromMinutes(1);
-            case Octokit.ApiException api:
-                return Header(api.HttpResponse);
-            case IRetryAfterError hinted:
-                return hinted.RetryAfter is { } hint ? Clamp(hint) : null;
-            default:
-                return null;
-        }
-    }
-
-    private static TimeSpan? Header(Octokit.IResponse? response)
-    {
-        if (response?.Headers is null || !response.Headers.TryGetValue("Retry-After", out var value))
-        {
-            return null;
-        }
-
-        return int.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var seconds) ? Clamp(TimeSpan.FromSeconds(seconds)) : null;
-    }
-
-    private static TimeSpan Clamp(TimeSpan wait) => wait < TimeSpan.Zero ? TimeSpan.Zero : wait > Longest ? Longest : wait;
-}
-
-/// <summary>Implemented by publisher errors that carry GitHub's requested wait.</summary>
-public interface IRetryAfterError
-{
-    TimeSpan? RetryAfter { get; }
 }

@@ -5,8 +5,11 @@ public sealed class GitHubAppOptions
 {
     public const string SectionName = "GitHub";
 
-    /// <summary>The App's numeric id: the JWT's issuer.</summary>
+    /// <summary>The App's numeric id: the JWT's issuer, and <c>check_run.app.id</c> of the check runs it creates.</summary>
     public long AppId { get; set; }
+
+    /// <summary>The App's slug: its reviews are authored by the bot user <c>{slug}[bot]</c>.</summary>
+    public string? AppSlug { get; set; }
 
     /// <summary>The App's private key in PEM (PKCS#1 or PKCS#8). Takes precedence over <see cref="PrivateKeyPath"/>.</summary>
     public string? PrivateKeyPem { get; set; }

@@ -6,20 +6,26 @@ using Polly.Retry;
 namespace Grader.GitHub.Http;
 
 /// <summary>
-/// Retries GitHub requests that failed for a reason that passes: 5xx and connection failures with exponential
-/// back-off and jitter, rate limits by waiting what GitHub asks (Retry-After, x-ratelimit-reset) when that is short.
+/// Retries GitHub requests that failed for a reason that passes: rate limits by waiting what GitHub asks
+/// (Retry-After, x-ratelimit-reset) when that is short, connections that could not be made, and - only for requests
+/// that are safe to repeat - 5xx answers, timeouts and lost connections, with exponential back-off and jitter.
+/// A create (POST, or a call marked with <see cref="GitHubCallScope.RunOnceAsync{T}"/>) that failed that way may
+/// have been stored by GitHub: it is handed back to the caller, which looks before creating again.
 /// Waits run on the injected TimeProvider. What is still failing afterwards reaches Octokit, which throws.
 /// </summary>
 internal sealed partial class GitHubResilienceHandler : DelegatingHandler
 {
     private static readonly ResiliencePropertyKey<Throttle?> ThrottleKey = new("grader.github.throttle");
+    private static readonly ResiliencePropertyKey<bool> RepeatableKey = new("grader.github.repeatable");
 
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
     private readonly ILogger _logger;
+    private readonly TimeSpan _attemptTimeout;
 
     public GitHubResilienceHandler(GitHubResilienceOptions options, TimeProvider time, ILogger logger)
     {
         _logger = logger;
+        _attemptTimeout = options.AttemptTimeout;
         _pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
@@ -30,10 +36,16 @@ internal sealed partial class GitHubResilienceHandler : DelegatingHandler
                 MaxDelay = options.MaxDelay,
                 ShouldHandle = async args =>
                 {
-                    if (args.Outcome.Exception is HttpRequestException)
+                    var repeatable = args.Context.Properties.GetValue(RepeatableKey, false);
+                    switch (args.Outcome.Exception)
                     {
-                        args.Context.Properties.Set(ThrottleKey, null);
-                        return true;
+                        case HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError }:
+                            // No connection: the request never reached GitHub.
+                            args.Context.Properties.Set(ThrottleKey, null);
+                            return true;
+                        case HttpRequestException or TimeoutException:
+                            args.Context.Properties.Set(ThrottleKey, null);
+                            return repeatable;
                     }
 
                     if (args.Outcome.Result is not { } response)
@@ -43,6 +55,11 @@ internal sealed partial class GitHubResilienceHandler : DelegatingHandler
 
                     var throttle = await ClassifyAsync(response, time.GetUtcNow(), args.Context.CancellationToken).ConfigureAwait(false);
                     args.Context.Properties.Set(ThrottleKey, throttle);
+                    if (throttle?.Kind == ThrottleKind.ServerError && !repeatable)
+                    {
+                        return false;
+                    }
+
                     // Waiting longer than allowed in-line would hold a worker: let the caller keep the result for later.
                     return throttle is not null && (throttle.RetryAfter is null || throttle.RetryAfter <= options.MaxInlineWait);
                 },
@@ -51,7 +68,7 @@ internal sealed partial class GitHubResilienceHandler : DelegatingHandler
                 OnRetry = args =>
                 {
                     var throttle = args.Context.Properties.GetValue(ThrottleKey, null);
-                    var reason = throttle?.Kind.ToString() ?? "ConnectionFailure";
+                    var reason = throttle?.Kind.ToString() ?? args.Outcome.Exception?.GetType().Name ?? "ConnectionFailure";
                     LogRetrying(_logger, reason, args.AttemptNumber + 1, args.RetryDelay);
                     return ValueTask.CompletedTask;
                 },
@@ -63,6 +80,7 @@ internal sealed partial class GitHubResilienceHandler : DelegatingHandler
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, GitHubCallScope.Current);
         var context = ResilienceContextPool.Shared.Get(linked.Token);
+        context.Properties.Set(RepeatableKey, IsRepeatable(request));
         try
         {
             return await _pipeline.ExecuteAsync(
@@ -76,8 +94,27 @@ internal sealed partial class GitHubResilienceHandler : DelegatingHandler
         }
     }
 
-    private Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        base.SendAsync(request, cancellationToken);
+    /// <summary>
+    /// Whether sending the request again after an unclear failure cannot add anything on GitHub. A new installation
+    /// token is the one POST that may be repeated: it creates nothing anyone sees.
+    /// </summary>
+    private static bool IsRepeatable(HttpRequestMessage request) =>
+        request.RequestUri?.AbsolutePath.EndsWith("/access_tokens", StringComparison.Ordinal) == true
+        || (request.Method != HttpMethod.Post && !GitHubCallScope.NotRepeatable);
+
+    private async Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        attempt.CancelAfter(_attemptTimeout);
+        try
+        {
+            return await base.SendAsync(request, attempt.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"GitHub did not answer {request.Method} {request.RequestUri?.AbsolutePath} within {_attemptTimeout}.", ex);
+        }
+    }
 
     private static async Task<Throttle?> ClassifyAsync(HttpResponseMessage response, DateTimeOffset now, CancellationToken cancellationToken)
     {

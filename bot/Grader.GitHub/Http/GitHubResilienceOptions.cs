@@ -19,6 +19,13 @@ public sealed class GitHubResilienceOptions
     /// fails the call at once so the result goes to the outbox instead of holding a worker.
     /// </summary>
     public TimeSpan MaxInlineWait { get; set; } = TimeSpan.FromSeconds(90);
+
+    /// <summary>
+    /// How long one request may wait for GitHub's answer. GitHub answers in well under a second and gives up on its
+    /// own requests after 10 s; a request still waiting after this is abandoned as a timeout (retried only when it is
+    /// safe to repeat).
+    /// </summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>Extra HTTP handlers for every GitHub client, outermost first (e.g. metrics, request auditing in tests).</summary>

@@ -114,7 +114,7 @@ public sealed partial class GradingPublisher(
         }
 
         // A timeout (not our cancellation) is a network failure like any other.
-        return exception is TaskCanceledException || TransientFailure.IsTransient(exception, time.GetUtcNow(), out retryAfter);
+        return TransientFailure.IsTransient(exception, time.GetUtcNow(), out retryAfter);
     }
 
     [LoggerMessage(EventId = 2401, Level = LogLevel.Warning, Message = "GitHub could not take the result for {Target} now; kept in the outbox until {NotBefore:O}: {Reason}")]

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using Grader.GitHub.Auth;
 using Grader.GitHub.Http;
 using Grader.Rubrics.Model;
 using Microsoft.Extensions.Logging;
@@ -12,9 +13,11 @@ public sealed record ReviewOutcome(long ReviewId, bool AlreadyExisted, ReviewEve
 
 /// <summary>
 /// Posts exactly one review per (pull request, head commit): a hidden marker in the body names the commit, so a
-/// retried job or a duplicate delivery finds the review already there and posts nothing.
+/// retried job or a duplicate delivery finds the review already there and posts nothing. Only a review written by
+/// this App's bot user counts: anyone can copy the marker into a review of their own. A post whose answer was lost
+/// (GitHub stored it, then a 5xx, a timeout or a dropped connection) is looked up before posting again.
 /// </summary>
-public sealed partial class ReviewPublisher(IGitHubClientFactory clients, ILogger<ReviewPublisher> logger)
+public sealed partial class ReviewPublisher(IGitHubClientFactory clients, GitHubAppIdentity identity, LookBeforeWriteRetry writes, ILogger<ReviewPublisher> logger)
 {
     // Serialises publishers of the same commit within this process; across processes the job queue runs one job per commit.
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
@@ -32,22 +35,35 @@ public sealed partial class ReviewPublisher(IGitHubClientFactory clients, ILogge
         try
         {
             var client = clients.CreateInstallationClient(target.InstallationId);
-            var reviews = await GitHubCallScope.RunAsync(
-                () => client.PullRequest.Review.GetAll(target.Owner, target.Repository, target.PullRequestNumber), cancellationToken).ConfigureAwait(false);
-            var existing = reviews.FirstOrDefault(r =>
-                r.CommitId == target.HeadSha && r.Body?.Contains(MarkerPrefix(target.HeadSha), StringComparison.Ordinal) == true);
-            if (existing is not null)
+            return await writes.RunAsync($"the review of {target}", ct => FindAsync(client, target, ct), async (existing, ct) =>
             {
-                LogReviewExists(logger, existing.Id, target.ToString());
-                return new ReviewOutcome(existing.Id, true, ToReviewEvent(existing.State.Value));
-            }
+                if (existing is not null)
+                {
+                    LogReviewExists(logger, existing.Id, target.ToString());
+                    return new ReviewOutcome(existing.Id, true, ToReviewEvent(existing.State.Value));
+                }
 
-            return await CreateAsync(client, target, result.ReviewBody, result.ReviewEvent, cancellationToken).ConfigureAwait(false);
+                return await CreateAsync(client, target, result.ReviewBody, result.ReviewEvent, ct).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             gate.Release();
         }
+    }
+
+    /// <summary>This App's review of the head commit, if GitHub holds one.</summary>
+    private async Task<PullRequestReview?> FindAsync(IGitHubClient client, PublishTarget target, CancellationToken cancellationToken)
+    {
+        var reviews = await GitHubCallScope.RunAsync(
+            () => client.PullRequest.Review.GetAll(target.Owner, target.Repository, target.PullRequestNumber), cancellationToken).ConfigureAwait(false);
+        var marked = reviews.Where(r => r.CommitId == target.HeadSha && r.Body?.Contains(MarkerPrefix(target.HeadSha), StringComparison.Ordinal) == true).ToList();
+        foreach (var forged in marked.Where(r => !identity.Authored(r)))
+        {
+            LogForgedMarker(logger, forged.Id, forged.User?.Login, target.ToString());
+        }
+
+        return marked.FirstOrDefault(identity.Authored);
     }
 
     private async Task<ReviewOutcome> CreateAsync(IGitHubClient client, PublishTarget target, string body, ReviewEvent reviewEvent, CancellationToken cancellationToken)
@@ -108,6 +124,9 @@ public sealed partial class ReviewPublisher(IGitHubClientFactory clients, ILogge
 
     [LoggerMessage(EventId = 2302, Level = LogLevel.Information, Message = "Review {ReviewId} already posted for {Target}; not posting another")]
     private static partial void LogReviewExists(ILogger logger, long reviewId, string target);
+
+    [LoggerMessage(EventId = 2304, Level = LogLevel.Warning, Message = "Review {ReviewId} on {Target} carries Grader's marker but was written by {Author}, not this App; ignored")]
+    private static partial void LogForgedMarker(ILogger logger, long reviewId, string? author, string target);
 
     [LoggerMessage(EventId = 2303, Level = LogLevel.Warning, Message = "GitHub refused review event {Event} for {Target} ({Reason}); posting it as a comment")]
     private static partial void LogFallingBackToComment(ILogger logger, ReviewEvent @event, string target, string reason);

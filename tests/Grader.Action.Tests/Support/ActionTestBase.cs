@@ -32,10 +32,14 @@ public abstract class ActionTestBase : PrismValidatedTest
     protected string OutPath => Path.Combine(Root, "out");
     protected string RunnerId { get; private set; } = null!;
 
+    /// <summary>The emulator's stand-in for the GitHub Actions app that workflow tokens act as (configured like an Enterprise Server's).</summary>
+    private EmulatedApp? _actionsApp;
+
     [SetUp]
     public void CreateWorkspace()
     {
         RunnerId = "test-action-" + Guid.NewGuid().ToString("N")[..8];
+        _actionsApp = null;
         Root = Directory.CreateTempSubdirectory("grader-action-").FullName;
         WorkspacePath = Path.Combine(Root, "workspace");
         Directory.CreateDirectory(WorkspacePath);
@@ -68,6 +72,8 @@ public abstract class ActionTestBase : PrismValidatedTest
         ["Grader:Runner:WorkRoot"] = Path.Combine(Root, "work"),
         ["Grader:Runner:MirrorCache"] = Path.Combine(Root, "mirrors"),
         ["GitHub:Outbox:Directory"] = Path.Combine(Root, "outbox"),
+        ["GitHub:AppId"] = _actionsApp?.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["GitHub:AppSlug"] = _actionsApp?.Slug,
     }).Build();
 
     protected Task WriteRubricAsync(string yaml) => File.WriteAllTextAsync(RubricPath, yaml);
@@ -128,6 +134,7 @@ public abstract class ActionTestBase : PrismValidatedTest
     {
         var suffix = Guid.NewGuid().ToString("N")[..8];
         var app = GitHub.Emulator.CreateApp("actions-" + suffix);
+        _actionsApp = app;
         var installation = GitHub.Emulator.AddInstallation(app, "course-" + suffix);
         var repository = GitHub.Emulator.AddRepository(installation, "course-" + suffix, "learner-" + suffix);
         var pullRequest = new EmulatedPullRequest(12, headSha, "learner-" + suffix);

@@ -65,6 +65,9 @@ internal sealed class CourseConfigurationTests
             Assert.That(settings["GitHub:AppId"], Is.EqualTo("123456"));
             Assert.That(settings["Grader:Runner:WorkRoot"], Is.EqualTo("/var/lib/grader/work"));
             Assert.That(courses.Match("ml-course/mod-101-lab2-alice")!.Rubric, Is.EqualTo("mod-101-lab2"));
+            Assert.That(courses.Match("ml-course/mod-101-lab2-alice")!.AllowedRubrics, Is.EqualTo(new[] { "mod-101-lab2-gpu" }));
+            Assert.That(courses.Match("ml-course/mod-527-bob")!.AllowRepositoryOverride, Is.False);
+            Assert.That(settings["Bot:WebhookIntake:MaxBodyBytes"], Is.EqualTo("4194304"));
             Assert.That(Path.IsPathRooted(courses.Rubrics["mod-101-lab2"].Rubric), Is.True);
         });
     }
@@ -83,5 +86,66 @@ internal sealed class CourseConfigurationTests
             """, "bot.yaml"));
 
         Assert.That(error!.Message, Does.StartWith("bot.yaml:5:").And.Contain("hiden_tests"));
+    }
+
+    [Test]
+    public void Parse_RuleWithoutOverrideSettings_OverridesOffNoOtherRubricNoOptOut()
+    {
+        var rule = CourseConfigurationLoader.Parse("""
+            rubrics:
+              lab: { rubric: lab.yaml }
+            repositories:
+              - { pattern: "x/*", rubric: lab }
+            """, "bot.yaml").Repositories.Single();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(rule.AllowRepositoryOverride, Is.False);
+            Assert.That(rule.AllowedRubrics, Is.Empty);
+            Assert.That(rule.AllowOptOut, Is.False);
+        });
+    }
+
+    [Test]
+    public void Parse_AllowedRubricNotListed_ErrorNamingIt()
+    {
+        var error = Assert.Throws<InvalidDataException>(() => CourseConfigurationLoader.Parse("""
+            rubrics:
+              lab: { rubric: lab.yaml }
+            repositories:
+              - { pattern: "x/*", rubric: lab, allow_repository_override: true, allowed_rubrics: [lab-easy] }
+            """, "bot.yaml"));
+
+        Assert.That(error!.Message, Does.StartWith("bot.yaml:").And.Contain("'lab-easy'").And.Contain("x/*"));
+    }
+
+    [TestCase("allowed_rubrics: [lab]")]
+    [TestCase("allow_opt_out: true")]
+    public void Parse_OverrideSettingWithoutOverridesOn_ErrorSayingItHasNoEffect(string setting)
+    {
+        var error = Assert.Throws<InvalidDataException>(() => CourseConfigurationLoader.Parse($$"""
+            rubrics:
+              lab: { rubric: lab.yaml }
+            repositories:
+              - { pattern: "x/*", rubric: lab, {{setting}} }
+            """, "bot.yaml"));
+
+        Assert.That(error!.Message, Does.Contain("only apply with allow_repository_override: true"));
+    }
+
+    [Test]
+    public void Parse_MisspeltOverrideKey_ErrorAtItsLineNamingTheKey()
+    {
+        var error = Assert.Throws<InvalidDataException>(() => CourseConfigurationLoader.Parse("""
+            rubrics:
+              lab: { rubric: lab.yaml }
+            repositories:
+              - pattern: "x/*"
+                rubric: lab
+                allow_repository_override: true
+                allowed_rubric: [lab]
+            """, "bot.yaml"));
+
+        Assert.That(error!.Message, Does.StartWith("bot.yaml:7:").And.Contain("allowed_rubric"));
     }
 }

@@ -88,20 +88,6 @@ internal sealed class PullRequestIntakeTests : BotTestBase
     }
 
     [Test]
-    public async Task Opened_GraderFileDisablesGrading_NoJob()
-    {
-        await Learner.CommitToDefaultBranchAsync(new Dictionary<string, string> { [CourseResolver.RepositoryFileName] = "enabled: false\n" });
-
-        using (await Host.PostAsync("pull_request", PullRequestEvent("opened"), "disabled-1"))
-        {
-        }
-
-        await Eventually.ThatAsync(
-            () => Host.Store.GetDeliveryAsync("disabled-1", CancellationToken.None), d => d?.State == DeliveryState.Processed, "interpreted");
-        Assert.That(await JobAsync(HeadSha), Is.Null);
-    }
-
-    [Test]
     public async Task Opened_RepositoryNotInConfig_NoJob()
     {
         var payload = PullRequestEvent("opened");

@@ -51,6 +51,9 @@ internal abstract class BotTestBase : PrismValidatedTest
     {
     }
 
+    /// <summary>YAML lines of the course's repository rule about <c>.grader.yml</c> overrides.</summary>
+    protected virtual string CourseRuleSettings => TestCourse.DefaultRuleSettings;
+
     [SetUp]
     public async Task StartHostAsync()
     {
@@ -63,7 +66,7 @@ internal abstract class BotTestBase : PrismValidatedTest
         Learner = await LearnerRepository.CreateAsync(Path.Combine(State.Path, "learner"));
         Repository = Emulator.AddRepository(Installation, "course-" + suffix, "hello-world", Learner.GitDirectory);
         HeadSha = await PushAsync(Scripts.Passing);
-        _courses = CourseConfigurationLoader.Load(TestCourse.Write(State.Path, Repository.Owner));
+        _courses = CourseConfigurationLoader.Load(TestCourse.Write(State.Path, Repository.Owner, CourseRuleSettings));
 
         _settings["Bot:WebhookSecret"] = BotTestHost.Secret;
         _settings["Bot:AppSlug"] = app.Slug;

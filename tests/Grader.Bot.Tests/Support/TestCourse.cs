@@ -54,8 +54,15 @@ internal static class TestCourse
               - gpu-operations: Working
         """;
 
+    /// <summary>
+    /// How the test course lets repositories refine grading: <c>.grader.yml</c> is read and may choose
+    /// <c>hello-gpu</c>, but may not switch grading off.
+    /// </summary>
+    public const string DefaultRuleSettings = "allow_repository_override: true\n    allowed_rubrics: [hello-gpu]";
+
     /// <summary>Writes the course under <paramref name="root"/>; returns the bot config file's path.</summary>
-    public static string Write(string root, string owner)
+    /// <param name="ruleSettings">YAML lines added to the repository rule (indented by four spaces after the first).</param>
+    public static string Write(string root, string owner, string ruleSettings = DefaultRuleSettings)
     {
         var courses = Path.Combine(root, "course");
         Directory.CreateDirectory(Path.Combine(courses, "hello", "hidden"));
@@ -74,6 +81,7 @@ internal static class TestCourse
             repositories:
               - pattern: {owner}/*
                 rubric: hello
+                {ruleSettings}
             """);
         return config;
     }

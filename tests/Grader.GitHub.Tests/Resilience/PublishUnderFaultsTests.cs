@@ -35,7 +35,7 @@ public sealed class PublishUnderFaultsTests : PrismValidatedTest
         harness.Logs.Entries.Where(e => e.EventId.Id == 2101).Select(e => (TimeSpan)e.State.Single(kv => kv.Key == "Delay").Value!);
 
     [Test]
-    public async Task PublishAsync_TwoServerErrors_RetriesWithBackoffAndPublishes()
+    public async Task PublishAsync_TwoServerErrorsOnTheCompletion_RetriesWithBackoffAndPublishes()
     {
         var (harness, id) = await StartedAsync(GitHub);
         await using var _ = harness;
@@ -48,7 +48,30 @@ public sealed class PublishUnderFaultsTests : PrismValidatedTest
         {
             Assert.That(outcome.Status, Is.EqualTo(PublishStatus.Published));
             AssertPublished(harness);
-            Assert.That(harness.Emulator.Requests($"/repos/{harness.Repository.FullName}/check-runs/{id}").Select(r => r.Status), Is.EqualTo(new[] { 502, 502, 200 }));
+            Assert.That(harness.Emulator.Requests($"/repos/{harness.Repository.FullName}/check-runs/{id}").Where(r => r.Method == "PATCH").Select(r => r.Status),
+                Is.EqualTo(new[] { 502, 502, 200 }));
+            // The PATCH carries an annotation (annotations append): each retry first read what GitHub held.
+            Assert.That(harness.Logs.Entries.Count(e => e.EventId.Id == 2102), Is.EqualTo(2));
+            Assert.That(harness.Emulator.CheckRuns(harness.Repository).Single().Annotations, Has.Count.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task PublishAsync_TwoServerErrorsOnAReviewListing_RetriedInLineWithBackoff()
+    {
+        var (harness, id) = await StartedAsync(GitHub);
+        await using var _ = harness;
+        harness.Emulator.InjectFault(new Fault("GET", $"/repos/{harness.Repository.FullName}/pulls/7/reviews", FaultKind.ServerError, 2));
+
+        var outcome = await harness.AdvanceUntilDoneAsync(
+            harness.Get<GradingPublisher>().PublishAsync(harness.Target(), id, Result(), CancellationToken.None), TimeSpan.FromMilliseconds(500));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.Status, Is.EqualTo(PublishStatus.Published));
+            AssertPublished(harness);
+            Assert.That(harness.Emulator.Requests($"/repos/{harness.Repository.FullName}/pulls/7/reviews").Where(r => r.Method == "GET").Select(r => r.Status),
+                Is.EqualTo(new[] { 502, 502, 200 }));
             Assert.That(RetryDelays(harness).ToList(), Has.Count.EqualTo(2));
         });
     }

@@ -52,7 +52,8 @@ public sealed class GitHubClientHarness : IAsyncDisposable
         Uri? apiBaseUrl = null,
         string? pullRequestAuthor = null,
         string? gitDirectory = null,
-        Action<GitHubAppOptions>? configure = null)
+        Action<GitHubAppOptions>? configure = null,
+        Action<GitHubResilienceOptions>? resilience = null)
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var suffix = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
@@ -70,11 +71,13 @@ public sealed class GitHubClientHarness : IAsyncDisposable
             .AddGraderGitHub(configure: o =>
             {
                 o.AppId = app.Id;
+                o.AppSlug = app.Slug;
                 o.PrivateKeyPem = app.PrivateKeyPem;
                 o.ApiBaseUrl = apiBaseUrl ?? environment.ApiBaseUrl;
                 configure?.Invoke(o);
             })
             .Configure<FilePublishOutboxOptions>(o => o.Directory = outbox)
+            .Configure<GitHubResilienceOptions>(o => resilience?.Invoke(o))
             .Configure<GitHubHttpOptions>(o => o.Handlers.Add(environment.CreateViolationRecorder))
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         return new GitHubClientHarness(environment, time, app, installation, repository, pullRequest, services, logs, outbox);
