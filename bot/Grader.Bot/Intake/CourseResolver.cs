@@ -30,11 +30,11 @@ public sealed partial class CourseResolver(CourseConfiguration configuration, IR
         if (rule.AllowRepositoryOverride
             && await gateway.GetDefaultBranchFileAsync(installationId, repository, RepositoryFileName, cancellationToken).ConfigureAwait(false) is { } file)
         {
-            var settings = CourseConfigurationLoader.ParseRepositoryFile(file);
+            var settings = CourseConfigurationLoader.ParseRepositoryFile(file, out var error);
             if (settings is null)
             {
-                LogBadRepositoryFile(logger, repository);
-                refused.Add($"{RepositoryFileName} on the default branch is not valid, so it was ignored.");
+                LogBadRepositoryFile(logger, repository, error ?? "not valid");
+                refused.Add($"{RepositoryFileName} on the default branch is not valid ({error ?? "not valid"}), so it was ignored.");
             }
             else
             {
@@ -75,8 +75,8 @@ public sealed partial class CourseResolver(CourseConfiguration configuration, IR
     private static string Allowed(RepositoryRule rule) =>
         rule.AllowedRubrics.Count == 0 ? "no other rubric" : "only " + string.Join(", ", rule.AllowedRubrics.Select(r => $"'{r}'"));
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Repository}: .grader.yml on the default branch is not valid; using the bot config")]
-    private static partial void LogBadRepositoryFile(ILogger logger, string repository);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Repository}: .grader.yml on the default branch is not valid ({Reason}); using the bot config")]
+    private static partial void LogBadRepositoryFile(ILogger logger, string repository, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Repository}: .grader.yml asks for '{Requested}', which the course does not allow for pattern '{Pattern}'; refused, using the bot config")]
     private static partial void LogOverrideRefused(ILogger logger, string repository, string requested, string pattern);
