@@ -25,6 +25,8 @@ public static partial class GraderBotServiceCollectionExtensions
         var section = configuration.GetSection(BotOptions.SectionName);
         var settings = section.Get<BotOptions>() ?? new BotOptions();
         services.AddOptions<BotOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<GradingWorkerOptions>().Bind(configuration.GetSection(GradingWorkerOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<AttemptBudget>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(courses);
         services.AddSingleton<GraderStore>();

@@ -77,6 +77,8 @@ internal abstract class BotTestBase : PrismValidatedTest
         _settings["Bot:Retry:Attempts"] = "2";
         _settings["Bot:Retry:DelaysInSeconds:0"] = "1";
         _settings["Bot:CloneUrlTemplate"] = Emulator.BaseUrl + "{repository}.git";
+        // The test host is not the grader command: its workers run the grader.dll built beside the tests.
+        _settings["Bot:Worker:Command"] = Path.Combine(AppContext.BaseDirectory, "grader.dll");
         _settings["GitHub:AppId"] = app.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
         _settings["GitHub:PrivateKeyPem"] = app.PrivateKeyPem;
         _settings["GitHub:ApiBaseUrl"] = GitHub.ApiBaseUrl.ToString();
@@ -101,7 +103,7 @@ internal abstract class BotTestBase : PrismValidatedTest
     }
 
     /// <summary>Stops the host and starts another on the same SQLite file (a process restart).</summary>
-    protected async Task RestartAsync(Action? whileStopped = null)
+    protected async Task RestartAsync(System.Action? whileStopped = null)
     {
         await Host.DisposeAsync();
         whileStopped?.Invoke();
