@@ -128,7 +128,7 @@ internal sealed class PullRequestIntakeTests : BotTestBase
         }
 
         await WaitForRunningTestsAsync();
-        using (await Host.PostAsync("pull_request", PullRequestEvent("closed", head)))
+        using (await Host.PostAsync("pull_request", Close(head)))
         {
         }
 

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Grader.Bot.Configuration;
+using Grader.Bot.Integration.Worker;
 using Grader.Bot.Storage;
 using Grader.Runner;
 using Grader.Runner.Pipeline;
@@ -118,6 +119,13 @@ internal abstract class BotTestBase : PrismValidatedTest
         return sha;
     }
 
+    /// <summary>Closes a pull request on GitHub's side (the bot asks GitHub whether a PR is still open); returns the closed event.</summary>
+    protected JsonObject Close(string headSha, int number = PullNumber)
+    {
+        Emulator.AddPullRequest(Repository, new EmulatedPullRequest(number, headSha, Author, HeadRef: $"pr-{number}", State: "closed"));
+        return PullRequestEvent("closed", headSha, number: number);
+    }
+
     /// <summary>A real pull_request payload addressed to this test's installation, repository and pull request.</summary>
     protected JsonObject PullRequestEvent(string action, string? headSha = null, bool draft = false, int number = PullNumber) =>
         Address(GitHubWebhook.PullRequest(WebhookFixtures.Load("pull_request/opened.payload.json"), action, number, headSha ?? HeadSha, draft));
@@ -151,6 +159,22 @@ internal abstract class BotTestBase : PrismValidatedTest
             async () => (await RunnerContainersAsync()).Any(c => c.State == "running" && c.Labels.TryGetValue(DockerLabels.Role, out var role) && role == "test"),
             running => running,
             "the learner's tests running in a container");
+
+    /// <summary>Waits until the tests of one job (its head SHA) run in a container; returns the container's id.</summary>
+    protected async Task<string> WaitForRunningTestContainerAsync(string headSha, int number = PullNumber)
+    {
+        var jobId = WorkerProcessGrader.DockerJobId(GradingJobRecord.KeyFor(Repository.FullName, number, headSha));
+        var container = await Eventually.ThatAsync(
+            async () => (await RunnerContainersAsync()).FirstOrDefault(c => c.State == "running"
+                && c.Labels.TryGetValue(DockerLabels.Role, out var role) && role == "test"
+                && c.Labels.TryGetValue(DockerLabels.JobId, out var id) && id == jobId),
+            running => running is not null,
+            $"the tests of {headSha[..7]} running in a container");
+        return container!.ID;
+    }
+
+    /// <summary>The job key of a head SHA on a pull request of this test's repository.</summary>
+    protected string JobKey(string headSha, int number = PullNumber) => GradingJobRecord.KeyFor(Repository.FullName, number, headSha);
 
     /// <summary>Containers of this test's runner that still exist.</summary>
     protected async Task<IList<ContainerListResponse>> RunnerContainersAsync()

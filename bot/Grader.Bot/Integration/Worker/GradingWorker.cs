@@ -55,6 +55,11 @@ public static partial class GradingWorker
         await using (services.ConfigureAwait(false))
         {
             var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(GradingWorker));
+            if (!CoreDumps.TryDisable())
+            {
+                LogCoreDumpsOn(logger);
+            }
+
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var writer = new MessageWriter(output, stop);
             // Console reads do not honour cancellation: the watch ends with stdin, or with the process.
@@ -149,6 +154,9 @@ public static partial class GradingWorker
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobKey}: grading failed with a grader error")]
     private static partial void LogFailed(ILogger logger, string jobKey, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Core dumps could not be turned off for this worker")]
+    private static partial void LogCoreDumpsOn(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "stdin ended: the bot that started this worker is gone or has its answer")]
     private static partial void LogParentGone(ILogger logger);

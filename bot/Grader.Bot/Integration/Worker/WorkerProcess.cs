@@ -15,6 +15,9 @@ internal sealed partial class WorkerProcess : IDisposable
     /// <summary>Longest stderr line logged as one entry; longer ones are logged in pieces.</summary>
     private const int MaxLogLineBytes = 4096;
 
+    /// <summary>Stderr lines logged per worker (a crash's stack trace can run to thousands); the rest are counted.</summary>
+    private const int MaxLogLines = 2000;
+
     /// <summary>How long a worker that answered may take to exit (it removes its containers first).</summary>
     private static readonly TimeSpan ExitGrace = TimeSpan.FromMinutes(2);
 
@@ -173,16 +176,25 @@ internal sealed partial class WorkerProcess : IDisposable
     private async Task PumpLogAsync()
     {
         await using var lines = new BoundedLineReader(_process.StandardError.BaseStream, MaxLogLineBytes, split: true);
+        var count = 0;
         try
         {
             while (await lines.ReadLineAsync(CancellationToken.None).ConfigureAwait(false) is { } line)
             {
-                LogWorkerOutput(_logger, _jobKey, _process.Id, line);
+                if (++count <= MaxLogLines)
+                {
+                    LogWorkerOutput(_logger, _jobKey, _process.Id, line);
+                }
             }
         }
         catch (IOException)
         {
             // The pipe broke with the process: nothing more to log.
+        }
+
+        if (count > MaxLogLines)
+        {
+            LogOutputCut(_logger, _jobKey, _process.Id, count - MaxLogLines);
         }
     }
 
@@ -252,6 +264,9 @@ internal sealed partial class WorkerProcess : IDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobKey} worker {ProcessId}: {Line}")]
     private static partial void LogWorkerOutput(ILogger logger, string jobKey, int processId, string line);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobKey} worker {ProcessId}: {Lines} more lines of its output not logged")]
+    private static partial void LogOutputCut(ILogger logger, string jobKey, int processId, int lines);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobKey}: grading worker {ProcessId} killed because {Reason}")]
     private static partial void LogKilled(ILogger logger, string jobKey, int processId, string reason);
