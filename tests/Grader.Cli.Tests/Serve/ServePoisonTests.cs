@@ -57,6 +57,7 @@ public sealed class ServePoisonTests : ServeProcessTest
         var lateAck = await PostDeliveryAsync(serve, Guid.NewGuid().ToString(), await OpenedPayloadAsync());
         await WaitUntilAsync(async () => (await RunnerContainersAsync(running: false)).Count == 0, TimeSpan.FromSeconds(60), "nothing of this runner left in Docker");
         var poisonedRun = HeadCheckRuns(poisoned).Single();
+        await TestContext.Out.WriteLineAsync($"poisoned submission: {poisonedRun.Conclusion}: {poisonedRun.Title}\n{poisonedRun.Text}");
         Assert.Multiple(() =>
         {
             Assert.That((poisonAck, otherAck, lateAck), Is.EqualTo((HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK)), Diagnostics());
