@@ -114,7 +114,7 @@ internal sealed partial class WorkerProcess : IDisposable
         }
         catch (InvalidDataException ex)
         {
-            Kill($"it broke the worker protocol ({ex.Message})");
+            Kill($"it wrote {ex.Message} on stdout");
         }
         catch (IOException)
         {
@@ -158,7 +158,18 @@ internal sealed partial class WorkerProcess : IDisposable
         await using var lines = new BoundedLineReader(_process.StandardOutput.BaseStream, WorkerWire.MaxLineBytes, split: false);
         while (await lines.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
         {
-            var message = WorkerWire.Decode<WorkerMessage>(line);
+            WorkerMessage message;
+            try
+            {
+                message = WorkerWire.Decode<WorkerMessage>(line);
+            }
+            catch (InvalidDataException)
+            {
+                // Something in the worker wrote to fd 1 behind .NET's Console (a native library): not a message, only a log line.
+                LogStrayOutput(_logger, _jobKey, _process.Id, line.Length > 200 ? line[..200] : line);
+                continue;
+            }
+
             if (message.IsFinal)
             {
                 return message;
@@ -264,6 +275,9 @@ internal sealed partial class WorkerProcess : IDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobKey} worker {ProcessId}: {Line}")]
     private static partial void LogWorkerOutput(ILogger logger, string jobKey, int processId, string line);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobKey} worker {ProcessId} wrote a line on stdout that is no message: {Line}")]
+    private static partial void LogStrayOutput(ILogger logger, string jobKey, int processId, string line);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobKey} worker {ProcessId}: {Lines} more lines of its output not logged")]
     private static partial void LogOutputCut(ILogger logger, string jobKey, int processId, int lines);
