@@ -15,6 +15,7 @@ public static class GraderCommand
         root.Subcommands.Add(ServeCommand.Build());
         root.Subcommands.Add(WorkCommand.Build());
         root.Subcommands.Add(ActionCommand.Build());
+        root.Subcommands.Add(GradingWorkerCommand.Build());
         return root;
     }
 

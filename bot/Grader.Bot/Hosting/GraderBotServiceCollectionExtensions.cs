@@ -35,6 +35,8 @@ public static partial class GraderBotServiceCollectionExtensions
                 (github, bot) => string.Equals(github.AppSlug, bot.Value.AppSlug, StringComparison.OrdinalIgnoreCase),
                 "github.app_slug differs from bot.app_slug; set the App's slug once, as bot.app_slug.")
             .ValidateOnStart();
+        services.AddOptions<GradingWorkerOptions>().Bind(configuration.GetSection(GradingWorkerOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<AttemptBudget>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(courses);
         services.AddSingleton<GraderStore>();

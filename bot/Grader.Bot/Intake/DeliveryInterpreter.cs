@@ -28,34 +28,56 @@ public sealed class DeliveryInterpreter(
         };
     }
 
+    /// <summary>
+    /// Grades the PR's current head as GitHub reports it, never the payload's SHA: deliveries arrive late, twice and out
+    /// of order, so a late <c>opened</c> for an ancestor neither supersedes the head's job nor gets a job of its own.
+    /// </summary>
     private async Task<string> OnPullRequestAsync(WebhookEnvelope envelope, CancellationToken cancellationToken)
     {
         var pr = envelope.PullRequest!;
         var repository = envelope.Repository!.FullName;
+        if (envelope.Installation is null)
+        {
+            return envelope.Action == "closed"
+                ? $"closed: {await scheduler.CancelPullRequestAsync(repository, pr.Number, cancellationToken).ConfigureAwait(false)} job(s) cancelled"
+                : "no installation: cannot act for the app";
+        }
+
+        var installation = envelope.Installation.Id;
         if (envelope.Action == "closed")
         {
+            var now = await gateway.GetPullRequestAsync(installation, repository, pr.Number, cancellationToken).ConfigureAwait(false);
+            if (now.Open)
+            {
+                return "closed, but the pull request is open again: nothing cancelled";
+            }
+
             var cancelled = await scheduler.CancelPullRequestAsync(repository, pr.Number, cancellationToken).ConfigureAwait(false);
             return $"closed: {cancelled} job(s) cancelled";
         }
 
-        if (envelope.Installation is null)
-        {
-            return "no installation: cannot act for the app";
-        }
-
-        var pullRequest = new PullRequestRef(envelope.Installation.Id, repository, pr.Number);
-        var course = await courses.ResolveAsync(pullRequest.InstallationId, repository, cancellationToken).ConfigureAwait(false);
+        var course = await courses.ResolveAsync(installation, repository, cancellationToken).ConfigureAwait(false);
         if (course is null)
         {
             return "repository not graded";
         }
 
-        if (pr.Draft && !course.GradeDrafts)
+        var snapshot = await gateway.GetPullRequestAsync(installation, repository, pr.Number, cancellationToken).ConfigureAwait(false);
+        if (!snapshot.Open)
+        {
+            return "pull request is closed";
+        }
+
+        if (snapshot.Draft && !course.GradeDrafts)
         {
             return "draft skipped";
         }
 
-        return await scheduler.ScheduleAsync(pullRequest, pr.Head.Sha, course, regrade: false, cancellationToken).ConfigureAwait(false);
+        var note = await scheduler.ScheduleAsync(new PullRequestRef(installation, repository, snapshot.Number), snapshot.HeadSha, course,
+            regrade: false, isHead: true, cancellationToken).ConfigureAwait(false);
+        return string.Equals(pr.Head.Sha, snapshot.HeadSha, StringComparison.OrdinalIgnoreCase)
+            ? note
+            : $"payload head {Short(pr.Head.Sha)} is not the head any more; graded the head {Short(snapshot.HeadSha)}: {note}";
     }
 
     private async Task<string> OnCommentAsync(WebhookEnvelope envelope, CancellationToken cancellationToken)
@@ -92,9 +114,13 @@ public sealed class DeliveryInterpreter(
 
         // An explicit command grades drafts too: someone asked for it.
         return await scheduler.ScheduleAsync(new PullRequestRef(installation, repository, snapshot.Number), snapshot.HeadSha, course,
-            regrade: command == GradeCommandKind.Regrade, cancellationToken).ConfigureAwait(false);
+            regrade: command == GradeCommandKind.Regrade, isHead: true, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// "Re-run" on a check run grades that commit again. When it is not the PR's head any more, the re-run neither
+    /// cancels nor supersedes the head's job and publishes its own check run only, never a review.
+    /// </summary>
     private async Task<string> OnCheckRunRerequestedAsync(WebhookEnvelope envelope, CancellationToken cancellationToken)
     {
         if (envelope.Installation is null || envelope.Repository is null)
@@ -103,15 +129,24 @@ public sealed class DeliveryInterpreter(
         }
 
         var repository = envelope.Repository.FullName;
-        var course = await courses.ResolveAsync(envelope.Installation.Id, repository, cancellationToken).ConfigureAwait(false);
+        var installation = envelope.Installation.Id;
+        var course = await courses.ResolveAsync(installation, repository, cancellationToken).ConfigureAwait(false);
         if (course is null)
         {
             return "repository not graded";
         }
 
-        var number = envelope.CheckRun!.PullRequests![0].Number;
-        return await scheduler.ScheduleAsync(new PullRequestRef(envelope.Installation.Id, repository, number), envelope.CheckRun.HeadSha, course,
-            regrade: true, cancellationToken).ConfigureAwait(false);
+        var sha = envelope.CheckRun!.HeadSha;
+        var snapshot = await gateway.GetPullRequestAsync(installation, repository, envelope.CheckRun.PullRequests![0].Number, cancellationToken).ConfigureAwait(false);
+        if (!snapshot.Open)
+        {
+            return "pull request is closed";
+        }
+
+        var isHead = string.Equals(sha, snapshot.HeadSha, StringComparison.OrdinalIgnoreCase);
+        var note = await scheduler.ScheduleAsync(new PullRequestRef(installation, repository, snapshot.Number), sha, course,
+            regrade: true, isHead, cancellationToken).ConfigureAwait(false);
+        return isHead ? note : $"re-run of {Short(sha)}, not the head {Short(snapshot.HeadSha)}: check run only; {note}";
     }
 
     private async Task<string> OnInstallationAsync(WebhookEnvelope envelope, CancellationToken cancellationToken)
@@ -139,6 +174,8 @@ public sealed class DeliveryInterpreter(
         await store.UpdateInstallationAsync(id, added, removed, replaceAll: false, cancellationToken).ConfigureAwait(false);
         return $"installation {id}: +{added.Count} -{removed.Count}";
     }
+
+    private static string Short(string sha) => sha.Length > 7 ? sha[..7] : sha;
 
     private static List<string> Names(IReadOnlyList<RepositoryRef>? repositories) =>
         repositories?.Select(r => r.FullName).ToList() ?? [];

@@ -1,3 +1,4 @@
+using Grader.Bot.Integration.Worker;
 using Grader.Bot.Jobs;
 using Grader.Bot.Publishing;
 using Grader.GitHub;
@@ -8,8 +9,9 @@ namespace Grader.Bot.Integration;
 public static class GraderBotIntegrationExtensions
 {
     /// <summary>
-    /// The real seams: GitHub (App auth, check runs, reviews, repository reads; section <c>GitHub</c>) and,
-    /// when this process runs jobs, the runner pipeline (section <c>Grader:Runner</c>).
+    /// The real seams: GitHub (App auth, check runs, reviews, repository reads; section <c>GitHub</c>) and, when this
+    /// process runs jobs, grading in worker processes (section <c>Bot:Worker</c>) plus the runner services this process
+    /// keeps for itself: the start-up sweep and removing what a dead worker left (section <c>Grader:Runner</c>).
     /// </summary>
     public static IServiceCollection AddGraderBotIntegrations(this IServiceCollection services, IConfiguration configuration, bool runJobs)
     {
@@ -19,7 +21,7 @@ public static class GraderBotIntegrationExtensions
         if (runJobs)
         {
             services.AddGraderRunner(configuration);
-            services.AddSingleton<ISubmissionGrader, PipelineSubmissionGrader>();
+            services.AddSingleton<ISubmissionGrader, WorkerProcessGrader>();
         }
 
         return services;

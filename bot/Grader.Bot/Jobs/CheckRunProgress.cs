@@ -1,10 +1,11 @@
 using Grader.Bot.Publishing;
 using Grader.Bot.Storage;
+using Grader.Rubrics.Rendering;
 
 namespace Grader.Bot.Jobs;
 
 /// <summary>
-/// Shows the step in flight on the check run (in_progress). Best effort and never blocking the grading:
+/// Shows the step in flight on the check run (in_progress), escaped as one bounded line of Markdown. Best effort and never blocking the grading:
 /// updates are sent one at a time, the latest step wins, failures are logged (the final result goes
 /// through the outbox and is never lost). Once the job is stopped (<paramref name="stopped"/>: superseded,
 /// PR closed, shutdown) nothing more is sent and a send in flight is abandoned, so the steps of a cancelled
@@ -18,6 +19,9 @@ internal sealed partial class CheckRunProgress(GraderStore store, IResultPublish
     private bool _closed;
     private Task _sending = Task.CompletedTask;
 
+    /// <summary>Longest step text shown; the step's own text (a build's "Step 2/5 : RUN ...") comes from the learner's files.</summary>
+    public const int MaxStepChars = 200;
+
     public void Report(string value)
     {
         if (stopped.IsCancellationRequested)
@@ -25,6 +29,8 @@ internal sealed partial class CheckRunProgress(GraderStore store, IResultPublish
             return;
         }
 
+        // One escaped line: learner text renders literally, with no links, mentions, HTML or extra lines.
+        var step = MarkdownText.Escape(value, MaxStepChars);
         lock (_gate)
         {
             if (_closed)
@@ -32,7 +38,7 @@ internal sealed partial class CheckRunProgress(GraderStore store, IResultPublish
                 return;
             }
 
-            _pending = value;
+            _pending = step;
             if (!_active)
             {
                 _active = true;

@@ -1,18 +1,17 @@
-using Grader.Bot.Configuration;
 using Grader.Bot.Publishing;
 using Grader.Bot.Storage;
 using Grader.Bot.Webhooks;
 using Grader.GitHub.Publishing;
 using Hangfire.Server;
-using Microsoft.Extensions.Options;
 
 namespace Grader.Bot.Jobs;
 
 /// <summary>
-/// The Hangfire job: grades one (repository, PR, head SHA) through <see cref="ISubmissionGrader"/> and puts
-/// the result in the outbox. A job superseded or cancelled before or while it runs ends quietly. Exceptions
-/// are grader errors: rethrown for Hangfire's AutomaticRetry (delays from configuration) until the last
-/// attempt, which records a grader-error result instead. Learner failures are results, never retried.
+/// The Hangfire job: grades one (repository, PR, head SHA) through <see cref="ISubmissionGrader"/> (a worker process)
+/// and puts the result in the outbox. A job superseded or cancelled before or while it runs ends quietly. Exceptions
+/// are grader errors: rethrown for Hangfire's AutomaticRetry (delays from configuration) while the job has attempts
+/// left in SQLite (<see cref="AttemptBudget"/>), else recorded as a grader-error result. Learner failures are results,
+/// never retried.
 /// </summary>
 public sealed partial class GradingJob(
     GraderStore store,
@@ -20,27 +19,36 @@ public sealed partial class GradingJob(
     IResultPublisher publisher,
     JobCancellationRegistry registry,
     OutboxSignal outbox,
-    IOptions<BotOptions> options,
+    AttemptBudget budget,
     ILogger<GradingJob> logger)
 {
+    /// <param name="context">Hangfire's, unused: attempts are counted in SQLite, which survives restarts (Hangfire's in-memory count does not).</param>
     public async Task RunAsync(string jobKey, PerformContext? context, CancellationToken cancellationToken)
     {
         var job = await store.GetJobAsync(jobKey, cancellationToken).ConfigureAwait(false);
-        if (job is null || !await store.TryStartJobAsync(jobKey, cancellationToken).ConfigureAwait(false))
+        if (job is { State: JobState.Running } && budget.Spent(job.Attempts, job.WorkerDeaths) is { } used)
+        {
+            // Started again after its last attempt died with its process (a re-queued Hangfire job): no crash loop.
+            await GiveUpAsync(job, used, "The grader stopped while it was grading this commit", null).ConfigureAwait(false);
+            return;
+        }
+
+        var started = job is null ? null : await store.TryStartJobAsync(jobKey, cancellationToken).ConfigureAwait(false);
+        if (started is null)
         {
             LogDropped(logger, jobKey, job?.State.ToString() ?? "unknown");
             return;
         }
 
         using var registration = registry.Register(jobKey, cancellationToken);
-        var progress = new CheckRunProgress(store, publisher, job, logger, registration.Token);
+        var progress = new CheckRunProgress(store, publisher, started, logger, registration.Token);
         try
         {
-            var assignment = new GradingAssignment(jobKey, job.PullRequest, job.HeadSha, job.RubricPath, job.HiddenTestsPath);
+            var assignment = new GradingAssignment(jobKey, started.PullRequest, started.HeadSha, started.RubricPath, started.HiddenTestsPath);
             var graded = await grader.GradeAsync(assignment, progress, registration.Token).ConfigureAwait(false);
             // A progress update still in flight must land before the outbox completes the check run.
             await progress.DisposeAsync().ConfigureAwait(false);
-            var result = new OutboxResult(graded, PostReview: true).Serialize();
+            var result = new OutboxResult(graded, PostReview: started.PostsReview).Serialize();
             if (await store.CompleteJobWithResultAsync(jobKey, result, CancellationToken.None).ConfigureAwait(false))
             {
                 outbox.Notify();
@@ -60,25 +68,35 @@ public sealed partial class GradingJob(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            var retries = context?.GetJobParameter<int>("RetryCount") ?? 0;
-            if (retries < options.Value.Retry.Attempts)
+            var deaths = ex is GradingWorkerDiedException
+                ? await store.RecordWorkerDeathAsync(jobKey, CancellationToken.None).ConfigureAwait(false)
+                : started.WorkerDeaths;
+            if (budget.Spent(started.Attempts, deaths) is not { } spent)
             {
-                LogRetrying(logger, jobKey, retries + 1, ex);
+                LogRetrying(logger, jobKey, started.Attempts, ex);
                 throw;
             }
 
-            LogGaveUp(logger, jobKey, retries + 1, ex);
+            LogGaveUp(logger, jobKey, started.Attempts, spent, ex);
             await progress.DisposeAsync().ConfigureAwait(false);
-            var given = ex is IncompleteGradingException incomplete
-                ? GradingOutcomes.Incomplete(incomplete, retries + 1)
-                : GradingOutcomes.GraderError(ex.Message, retries + 1);
-            var result = new OutboxResult(given, PostReview: false).Serialize();
-            await store.CompleteJobWithResultAsync(jobKey, result, CancellationToken.None).ConfigureAwait(false);
-            outbox.Notify();
+            await GiveUpAsync(started with { WorkerDeaths = deaths }, spent, ex.Message, ex as IncompleteGradingException).ConfigureAwait(false);
         }
         finally
         {
             await progress.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Ends a running job as a grader error: a neutral check run (with what was graded, if anything), no review.</summary>
+    private async Task GiveUpAsync(GradingJobRecord job, string spent, string error, IncompleteGradingException? incomplete)
+    {
+        var given = incomplete is not null
+            ? GradingOutcomes.Incomplete(incomplete, job.Attempts)
+            : GradingOutcomes.GraderError($"{error} (no further attempt: {spent})", job.Attempts);
+        var result = new OutboxResult(given, PostReview: false).Serialize();
+        if (await store.CompleteJobWithResultAsync(job.JobKey, result, CancellationToken.None).ConfigureAwait(false))
+        {
+            outbox.Notify();
         }
     }
 
@@ -94,6 +112,6 @@ public sealed partial class GradingJob(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobKey} failed (attempt {Attempt}); Hangfire retries it")]
     private static partial void LogRetrying(ILogger logger, string jobKey, int attempt, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobKey} failed on its last attempt ({Attempt}): grader error recorded")]
-    private static partial void LogGaveUp(ILogger logger, string jobKey, int attempt, Exception exception);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobKey} failed on attempt {Attempt} and gets no other ({Spent}): grader error recorded")]
+    private static partial void LogGaveUp(ILogger logger, string jobKey, int attempt, string spent, Exception exception);
 }

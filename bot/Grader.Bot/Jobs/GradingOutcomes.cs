@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Grader.GitHub.Publishing;
 
 namespace Grader.Bot.Jobs;
@@ -39,10 +38,8 @@ public static class GradingOutcomes
 /// <summary>An outbox payload: the check run result and whether its review is posted too.</summary>
 public sealed record OutboxResult(PublishableResult Result, bool PostReview)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
-
-    public string Serialize() => JsonSerializer.Serialize(this, Json);
+    public string Serialize() => JsonSerializer.Serialize(this, BotJson.Options);
 
     public static OutboxResult Deserialize(string payload) =>
-        JsonSerializer.Deserialize<OutboxResult>(payload, Json) ?? throw new InvalidDataException("Empty outbox payload.");
+        JsonSerializer.Deserialize<OutboxResult>(payload, BotJson.Options) ?? throw new InvalidDataException("Empty outbox payload.");
 }

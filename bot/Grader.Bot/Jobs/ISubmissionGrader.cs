@@ -33,3 +33,9 @@ public sealed class IncompleteGradingException(string message, PublishableResult
 {
     public PublishableResult Partial { get; } = partial;
 }
+
+/// <summary>
+/// The process that graded died before it answered (a crash, a stack overflow, running out of memory, a signal, its
+/// deadline): a grader error, counted per job so that a job killing its worker again and again ends as one.
+/// </summary>
+public sealed class GradingWorkerDiedException(string message) : Exception(message);

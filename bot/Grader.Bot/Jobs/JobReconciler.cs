@@ -1,14 +1,23 @@
 using Grader.Bot.Storage;
+using Grader.Bot.Webhooks;
 using Hangfire;
 using Hangfire.States;
 
 namespace Grader.Bot.Jobs;
 
 /// <summary>
-/// On start, before the Hangfire server: every job SQLite holds as queued or running whose Hangfire job is
-/// gone (in-memory storage after a restart) or finished is enqueued again, so a restart loses no job.
+/// On start, before the Hangfire server: every job SQLite holds as queued or running whose Hangfire job is gone
+/// (in-memory storage after a restart) or finished is enqueued again, so a restart loses no job, unless it was
+/// running and has used its attempts (<see cref="AttemptBudget"/>): then it ends as a grader error (neutral check
+/// run, no review), so a grading that kills the process cannot make it crash on every start.
 /// </summary>
-public sealed partial class JobReconciler(GraderStore store, JobStorage storage, JobScheduler scheduler, ILogger<JobReconciler> logger) : IHostedService
+public sealed partial class JobReconciler(
+    GraderStore store,
+    JobStorage storage,
+    JobScheduler scheduler,
+    AttemptBudget budget,
+    OutboxSignal outbox,
+    ILogger<JobReconciler> logger) : IHostedService
 {
     private static readonly HashSet<string> LiveStates = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -23,6 +32,7 @@ public sealed partial class JobReconciler(GraderStore store, JobStorage storage,
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>Returns how many jobs were enqueued again.</summary>
     public async Task<int> ReconcileAsync(CancellationToken cancellationToken)
     {
         var count = 0;
@@ -35,6 +45,18 @@ public sealed partial class JobReconciler(GraderStore store, JobStorage storage,
                 continue;
             }
 
+            if (job.State is JobState.Running && budget.Spent(job.Attempts, job.WorkerDeaths) is { } spent)
+            {
+                var error = GradingOutcomes.GraderError($"The grader stopped while it was grading this commit (no further attempt: {spent})", job.Attempts);
+                if (await store.CompleteJobWithResultAsync(job.JobKey, new OutboxResult(error, PostReview: false).Serialize(), cancellationToken).ConfigureAwait(false))
+                {
+                    outbox.Notify();
+                    LogGaveUp(logger, job.JobKey, job.Attempts, spent);
+                }
+
+                continue;
+            }
+
             await scheduler.EnqueueAsync(job, cancellationToken).ConfigureAwait(false);
             count++;
         }
@@ -44,4 +66,7 @@ public sealed partial class JobReconciler(GraderStore store, JobStorage storage,
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reconciled {Count} unfinished job(s) from SQLite into Hangfire")]
     private static partial void LogReconciled(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobKey} was running when the grader stopped, on attempt {Attempt}, and gets no other ({Spent}): grader error recorded")]
+    private static partial void LogGaveUp(ILogger logger, string jobKey, int attempt, string spent);
 }

@@ -9,7 +9,7 @@ namespace Grader.Bot.Jobs;
 
 /// <summary>
 /// Creates grading jobs: one per (repository, PR, head SHA), recorded in SQLite first, then enqueued in
-/// Hangfire on the queue of the capability it needs. A newer head SHA supersedes the PR's older jobs:
+/// Hangfire on the queue of the capability it needs. The PR's head SHA supersedes the PR's other jobs:
 /// queued ones are deleted from Hangfire, running ones cancelled through <see cref="JobCancellationRegistry"/>.
 /// </summary>
 public sealed partial class JobScheduler(
@@ -19,7 +19,13 @@ public sealed partial class JobScheduler(
     OutboxSignal outbox,
     ILogger<JobScheduler> logger)
 {
-    public async Task<string> ScheduleAsync(PullRequestRef pullRequest, string headSha, ResolvedCourse course, bool regrade, CancellationToken cancellationToken)
+    /// <summary>Records and enqueues the job of a commit; returns a note for the delivery.</summary>
+    /// <param name="regrade">Grade a commit again whose job finished.</param>
+    /// <param name="isHead">
+    /// The commit is the PR's current head as GitHub reports it: the job supersedes the PR's other jobs and posts the
+    /// review. False for a re-run of an older commit: it grades and completes its own check run only.
+    /// </param>
+    public async Task<string> ScheduleAsync(PullRequestRef pullRequest, string headSha, ResolvedCourse course, bool regrade, bool isHead, CancellationToken cancellationToken)
     {
         var record = new GradingJobRecord
         {
@@ -30,8 +36,9 @@ public sealed partial class JobScheduler(
             RubricPath = course.RubricPath,
             HiddenTestsPath = course.HiddenTestsPath,
             Queue = course.Queue,
+            PostsReview = isHead,
         };
-        var outcome = await store.ScheduleJobAsync(record, regrade, cancellationToken).ConfigureAwait(false);
+        var outcome = await store.ScheduleJobAsync(record, regrade, supersedeOthers: isHead, cancellationToken).ConfigureAwait(false);
         foreach (var old in outcome.Superseded)
         {
             await StopAsync(old, "superseded by " + headSha, cancellationToken).ConfigureAwait(false);

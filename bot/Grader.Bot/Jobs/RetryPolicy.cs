@@ -16,13 +16,21 @@ public static class RetryPolicy
             GlobalJobFilters.Filters.Remove(filter.Instance);
         }
 
+        GlobalJobFilters.Filters.Add(Create(options));
+    }
+
+    /// <summary>The retry filter: the n-th retry waits the n-th configured delay, the last delay repeats.</summary>
+    public static AutomaticRetryAttribute Create(RetryOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
         var delays = options.EffectiveDelays;
-        GlobalJobFilters.Filters.Add(new AutomaticRetryAttribute
+        return new AutomaticRetryAttribute
         {
             Attempts = options.Attempts,
-            DelayInSecondsByAttemptFunc = attempt => delays[(int)Math.Min(attempt, delays.Count - 1)],
+            // Hangfire numbers retries from 1: the first retry asks for attempt 1, which is the first delay.
+            DelayInSecondsByAttemptFunc = attempt => delays[(int)Math.Clamp(attempt - 1, 0, delays.Count - 1)],
             OnAttemptsExceeded = AttemptsExceededAction.Fail,
             LogEvents = true,
-        });
+        };
     }
 }

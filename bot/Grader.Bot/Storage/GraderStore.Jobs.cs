@@ -4,21 +4,51 @@ namespace Grader.Bot.Storage;
 
 public sealed partial class GraderStore
 {
-    private const string JobColumns = "job_key, installation_id, repository, pr_number, head_sha, rubric_name, rubric_path, hidden_tests_path, queue, state, attempts, hangfire_id, check_run_id, error";
+    private const string JobColumns = "job_key, installation_id, repository, pr_number, head_sha, rubric_name, rubric_path, hidden_tests_path, queue, state, attempts, hangfire_id, check_run_id, error, worker_deaths, post_review";
+
+    /// <summary>Columns added after the first release, added to an older database on start (SQLite has no ADD COLUMN IF NOT EXISTS).</summary>
+    private static readonly (string Name, string Definition)[] AddedJobColumns =
+    [
+        ("worker_deaths", "INTEGER NOT NULL DEFAULT 0"),
+        ("post_review", "INTEGER NOT NULL DEFAULT 1"),
+    ];
+
+    private static void MigrateJobs(SqliteConnection connection)
+    {
+        var existing = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        using (var columns = connection.CreateCommand())
+        {
+            columns.CommandText = "SELECT name FROM pragma_table_info('jobs')";
+            using var reader = columns.ExecuteReader();
+            while (reader.Read())
+            {
+                existing.Add(reader.GetString(0));
+            }
+        }
+
+        foreach (var (name, definition) in AddedJobColumns.Where(c => !existing.Contains(c.Name)))
+        {
+            using var alter = connection.CreateCommand();
+            alter.CommandText = $"ALTER TABLE jobs ADD COLUMN {name} {definition}";
+            alter.ExecuteNonQuery();
+        }
+    }
 
     /// <summary>
-    /// Records a job for a head SHA and supersedes the PR's other queued or running jobs, in one transaction.
-    /// A job that already exists for the SHA is put back to queued only when <paramref name="regrade"/> is set
-    /// and it has finished. Returns whether the job is (again) queued and the keys it superseded.
+    /// Records a job for a head SHA and, when <paramref name="supersedeOthers"/> (the SHA is the PR's head), supersedes
+    /// the PR's other queued or running jobs, in one transaction. A job that already exists for the SHA is put back to
+    /// queued only when <paramref name="regrade"/> is set and it has finished; its attempt and worker death counts
+    /// start again. Returns whether the job is (again) queued and the keys it superseded.
     /// </summary>
-    public Task<JobScheduleOutcome> ScheduleJobAsync(GradingJobRecord job, bool regrade, CancellationToken cancellationToken) =>
+    public Task<JobScheduleOutcome> ScheduleJobAsync(GradingJobRecord job, bool regrade, bool supersedeOthers, CancellationToken cancellationToken) =>
         WriteAsync(async (connection, transaction) =>
         {
             var superseded = new List<GradingJobRecord>();
-            await using (var select = Command(connection, transaction,
-                $"SELECT {JobColumns} FROM jobs WHERE repository = $repo AND pr_number = $pr AND head_sha <> $sha AND state IN ('Queued', 'Running')",
-                ("$repo", job.PullRequest.Repository), ("$pr", job.PullRequest.Number), ("$sha", job.HeadSha)))
+            if (supersedeOthers)
             {
+                await using var select = Command(connection, transaction,
+                $"SELECT {JobColumns} FROM jobs WHERE repository = $repo AND pr_number = $pr AND head_sha <> $sha AND state IN ('Queued', 'Running')",
+                ("$repo", job.PullRequest.Repository), ("$pr", job.PullRequest.Number), ("$sha", job.HeadSha));
                 superseded.AddRange(await ReadJobsAsync(select, cancellationToken).ConfigureAwait(false));
             }
 
@@ -32,14 +62,14 @@ public sealed partial class GraderStore
 
             await using var insert = Command(connection, transaction,
                 """
-                INSERT INTO jobs (job_key, installation_id, repository, pr_number, head_sha, rubric_name, rubric_path, hidden_tests_path, queue, state, created_at, updated_at)
-                VALUES ($key, $inst, $repo, $pr, $sha, $rubric, $rubricPath, $hidden, $queue, 'Queued', $at, $at)
-                ON CONFLICT(job_key) DO UPDATE SET state = 'Queued', attempts = 0, error = NULL, updated_at = $at, installation_id = $inst
+                INSERT INTO jobs (job_key, installation_id, repository, pr_number, head_sha, rubric_name, rubric_path, hidden_tests_path, queue, state, created_at, updated_at, post_review)
+                VALUES ($key, $inst, $repo, $pr, $sha, $rubric, $rubricPath, $hidden, $queue, 'Queued', $at, $at, $review)
+                ON CONFLICT(job_key) DO UPDATE SET state = 'Queued', attempts = 0, worker_deaths = 0, error = NULL, updated_at = $at, installation_id = $inst, post_review = $review
                 WHERE $regrade = 1 AND jobs.state NOT IN ('Queued', 'Running')
                 """,
                 ("$key", job.JobKey), ("$inst", job.PullRequest.InstallationId), ("$repo", job.PullRequest.Repository), ("$pr", job.PullRequest.Number),
                 ("$sha", job.HeadSha), ("$rubric", job.RubricName), ("$rubricPath", job.RubricPath), ("$hidden", job.HiddenTestsPath),
-                ("$queue", job.Queue), ("$at", Now()), ("$regrade", regrade ? 1 : 0));
+                ("$queue", job.Queue), ("$at", Now()), ("$regrade", regrade ? 1 : 0), ("$review", job.PostsReview ? 1 : 0));
             var queued = await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
             return new JobScheduleOutcome(queued, superseded);
         }, cancellationToken);
@@ -93,14 +123,37 @@ public sealed partial class GraderStore
     public Task SetCheckRunIdAsync(string jobKey, long checkRunId, CancellationToken cancellationToken) =>
         UpdateJobAsync("UPDATE jobs SET check_run_id = $value, updated_at = $at WHERE job_key = $key", jobKey, checkRunId, cancellationToken);
 
-    /// <summary>Moves a queued (or interrupted running) job to running; false when it was superseded or cancelled meanwhile.</summary>
-    public Task<bool> TryStartJobAsync(string jobKey, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Moves a queued (or interrupted running) job to running and counts the attempt, committed before any grading
+    /// starts, so an attempt that kills the process still counts. Returns the job as started (its attempt number in
+    /// <see cref="GradingJobRecord.Attempts"/>), or null when it was superseded or cancelled meanwhile.
+    /// </summary>
+    public Task<GradingJobRecord?> TryStartJobAsync(string jobKey, CancellationToken cancellationToken) =>
+        WriteAsync(async (connection, transaction) =>
+        {
+            await using (var update = Command(connection, transaction,
+                "UPDATE jobs SET state = 'Running', attempts = attempts + 1, updated_at = $at WHERE job_key = $key AND state IN ('Queued', 'Running')",
+                ("$key", jobKey), ("$at", Now())))
+            {
+                if (await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
+                {
+                    return null;
+                }
+            }
+
+            await using var select = Command(connection, transaction, $"SELECT {JobColumns} FROM jobs WHERE job_key = $key", ("$key", jobKey));
+            return (await ReadJobsAsync(select, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
+        }, cancellationToken);
+
+    /// <summary>Counts a death of the job's grading worker; returns the deaths so far.</summary>
+    public Task<int> RecordWorkerDeathAsync(string jobKey, CancellationToken cancellationToken) =>
         WriteAsync(async (connection, transaction) =>
         {
             await using var command = Command(connection, transaction,
-                "UPDATE jobs SET state = 'Running', attempts = attempts + 1, updated_at = $at WHERE job_key = $key AND state IN ('Queued', 'Running')",
+                "UPDATE jobs SET worker_deaths = worker_deaths + 1, updated_at = $at WHERE job_key = $key RETURNING worker_deaths",
                 ("$key", jobKey), ("$at", Now()));
-            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+            var deaths = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            return deaths is null ? 0 : Convert.ToInt32(deaths, System.Globalization.CultureInfo.InvariantCulture);
         }, cancellationToken);
 
     /// <summary>Ends a running job; the state only moves from running, so a supersession that raced it wins.</summary>
@@ -159,6 +212,8 @@ public sealed partial class GraderStore
                 HangfireJobId = reader.IsDBNull(11) ? null : reader.GetString(11),
                 CheckRunId = reader.IsDBNull(12) ? null : reader.GetInt64(12),
                 Error = reader.IsDBNull(13) ? null : reader.GetString(13),
+                WorkerDeaths = reader.GetInt32(14),
+                PostsReview = reader.GetInt64(15) != 0,
             });
         }
 

@@ -89,6 +89,7 @@ public sealed partial class GraderStore : IDisposable
               PRIMARY KEY (installation_id, repository));
             """;
         command.ExecuteNonQuery();
+        MigrateJobs(connection);
     }
 
     private SqliteConnection Open()

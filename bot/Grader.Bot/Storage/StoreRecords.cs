@@ -42,7 +42,17 @@ public sealed record GradingJobRecord
     public string? HiddenTestsPath { get; init; }
     public required string Queue { get; init; }
     public JobState State { get; init; }
+    /// <summary>Attempts started (each start counts, also one a restart interrupted): the cap against crash loops.</summary>
     public int Attempts { get; init; }
+
+    /// <summary>Attempts whose grading worker process died (crash, signal, memory, deadline) instead of answering.</summary>
+    public int WorkerDeaths { get; init; }
+
+    /// <summary>
+    /// Whether a complete grading posts the review: false for a re-run of a commit that is no longer the PR's head
+    /// (its check run only), so a review is only ever posted for the head.
+    /// </summary>
+    public bool PostsReview { get; init; } = true;
     public string? HangfireJobId { get; init; }
     public long? CheckRunId { get; init; }
     public string? Error { get; init; }

@@ -17,6 +17,10 @@ public sealed class AppJwtFactory : IDisposable
     private readonly Lazy<RSA> _key;
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
 
+    // Its own signature provider cache: the shared default one is keyed by the key's material, so a host started after
+    // another in the same process (same App key) would get a provider holding the first host's disposed RSA.
+    private readonly CryptoProviderFactory _crypto = new();
+
     public AppJwtFactory(IOptions<GitHubAppOptions> options, TimeProvider time)
     {
         _options = options.Value;
@@ -42,7 +46,7 @@ public sealed class AppJwtFactory : IDisposable
             Issuer = _options.AppId.ToString(CultureInfo.InvariantCulture),
             IssuedAt = (now - ClockDriftAllowance).UtcDateTime,
             Expires = (now + _options.JwtLifetime).UtcDateTime,
-            SigningCredentials = new SigningCredentials(new RsaSecurityKey(_key.Value), SecurityAlgorithms.RsaSha256),
+            SigningCredentials = new SigningCredentials(new RsaSecurityKey(_key.Value) { CryptoProviderFactory = _crypto }, SecurityAlgorithms.RsaSha256),
         };
         return _handler.CreateToken(descriptor);
     }

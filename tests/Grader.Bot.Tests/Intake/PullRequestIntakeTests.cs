@@ -2,6 +2,7 @@ using Grader.Bot.Configuration;
 using Grader.Bot.Intake;
 using Grader.Bot.Storage;
 using Grader.Bot.Tests.Support;
+using Grader.Testing.GitHub;
 
 namespace Grader.Bot.Tests.Intake;
 
@@ -45,6 +46,8 @@ internal sealed class PullRequestIntakeTests : BotTestBase
     [Test]
     public async Task Opened_Draft_Skipped()
     {
+        // The draft flag that counts is GitHub's, read when the delivery is interpreted.
+        Emulator.AddPullRequest(Repository, new EmulatedPullRequest(PullNumber, HeadSha, Author, HeadRef: $"pr-{PullNumber}", Draft: true));
         using (await Host.PostAsync("pull_request", PullRequestEvent("opened", draft: true), "draft-1"))
         {
         }
@@ -111,7 +114,7 @@ internal sealed class PullRequestIntakeTests : BotTestBase
         }
 
         await WaitForRunningTestsAsync();
-        using (await Host.PostAsync("pull_request", PullRequestEvent("closed", head)))
+        using (await Host.PostAsync("pull_request", Close(head)))
         {
         }
 

@@ -57,7 +57,7 @@ internal sealed class SupersessionTests : BotTestBase
         }
 
         await WaitForJobStateAsync(skipped, JobState.Superseded);
-        using (await Host.PostAsync("pull_request", PullRequestEvent("closed", busy, number: 3)))
+        using (await Host.PostAsync("pull_request", Close(busy, number: 3)))
         {
         }
 

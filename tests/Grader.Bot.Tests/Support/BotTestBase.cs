@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Grader.Bot.Configuration;
+using Grader.Bot.Integration.Worker;
 using Grader.Bot.Storage;
 using Grader.Runner;
 using Grader.Runner.Pipeline;
@@ -80,6 +81,8 @@ internal abstract class BotTestBase : PrismValidatedTest
         _settings["Bot:Retry:Attempts"] = "2";
         _settings["Bot:Retry:DelaysInSeconds:0"] = "1";
         _settings["Bot:CloneUrlTemplate"] = Emulator.BaseUrl + "{repository}.git";
+        // The test host is not the grader command: its workers run the grader.dll built beside the tests.
+        _settings["Bot:Worker:Command"] = Path.Combine(AppContext.BaseDirectory, "grader.dll");
         _settings["GitHub:AppId"] = app.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
         _settings["GitHub:PrivateKeyPem"] = app.PrivateKeyPem;
         _settings["GitHub:ApiBaseUrl"] = GitHub.ApiBaseUrl.ToString();
@@ -104,7 +107,7 @@ internal abstract class BotTestBase : PrismValidatedTest
     }
 
     /// <summary>Stops the host and starts another on the same SQLite file (a process restart).</summary>
-    protected async Task RestartAsync(Action? whileStopped = null)
+    protected async Task RestartAsync(System.Action? whileStopped = null)
     {
         await Host.DisposeAsync();
         whileStopped?.Invoke();
@@ -117,6 +120,13 @@ internal abstract class BotTestBase : PrismValidatedTest
         var sha = await Learner.PushToPullRequestAsync(number, Scripts.Submission(testScript, dockerfile), $"submission: {testScript}");
         Emulator.AddPullRequest(Repository, new EmulatedPullRequest(number, sha, Author, HeadRef: $"pr-{number}", Draft: draft));
         return sha;
+    }
+
+    /// <summary>Closes a pull request on GitHub's side (the bot asks GitHub whether a PR is still open); returns the closed event.</summary>
+    protected JsonObject Close(string headSha, int number = PullNumber)
+    {
+        Emulator.AddPullRequest(Repository, new EmulatedPullRequest(number, headSha, Author, HeadRef: $"pr-{number}", State: "closed"));
+        return PullRequestEvent("closed", headSha, number: number);
     }
 
     /// <summary>A real pull_request payload addressed to this test's installation, repository and pull request.</summary>
@@ -152,6 +162,22 @@ internal abstract class BotTestBase : PrismValidatedTest
             async () => (await RunnerContainersAsync()).Any(c => c.State == "running" && c.Labels.TryGetValue(DockerLabels.Role, out var role) && role == "test"),
             running => running,
             "the learner's tests running in a container");
+
+    /// <summary>Waits until the tests of one job (its head SHA) run in a container; returns the container's id.</summary>
+    protected async Task<string> WaitForRunningTestContainerAsync(string headSha, int number = PullNumber)
+    {
+        var jobId = WorkerProcessGrader.DockerJobId(GradingJobRecord.KeyFor(Repository.FullName, number, headSha));
+        var container = await Eventually.ThatAsync(
+            async () => (await RunnerContainersAsync()).FirstOrDefault(c => c.State == "running"
+                && c.Labels.TryGetValue(DockerLabels.Role, out var role) && role == "test"
+                && c.Labels.TryGetValue(DockerLabels.JobId, out var id) && id == jobId),
+            running => running is not null,
+            $"the tests of {headSha[..7]} running in a container");
+        return container!.ID;
+    }
+
+    /// <summary>The job key of a head SHA on a pull request of this test's repository.</summary>
+    protected string JobKey(string headSha, int number = PullNumber) => GradingJobRecord.KeyFor(Repository.FullName, number, headSha);
 
     /// <summary>Containers of this test's runner that still exist.</summary>
     protected async Task<IList<ContainerListResponse>> RunnerContainersAsync()

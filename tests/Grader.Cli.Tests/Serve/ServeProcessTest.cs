@@ -104,8 +104,12 @@ public abstract class ServeProcessTest : PrismValidatedTest
         }
     }
 
-    /// <summary>The learner's repository with <paramref name="testScript"/> as its tests, registered in the emulator, and the bot's config.</summary>
-    protected async Task ArrangeAsync(string testScript)
+    /// <summary>
+    /// The learner's repository with <paramref name="testScript"/> as its tests, registered in the emulator, and the bot's
+    /// config. A test may grade with its own <paramref name="rubric"/>, with <paramref name="courseFiles"/> beside it (answer
+    /// keys) and <paramref name="submissionFiles"/> added to the pull request.
+    /// </summary>
+    protected async Task ArrangeAsync(string testScript, string rubric = Rubric, IReadOnlyDictionary<string, string>? courseFiles = null, IReadOnlyDictionary<string, string>? submissionFiles = null)
     {
         await using (var provider = RunnerServices())
         {
@@ -116,16 +120,17 @@ public abstract class ServeProcessTest : PrismValidatedTest
         var app = GitHub.Emulator.CreateApp("grader-serve-" + suffix);
         Installation = GitHub.Emulator.AddInstallation(app, "course-" + suffix);
         Learner = await LearnerRepository.CreateAsync(Path.Combine(_root, "learner"));
-        HeadSha = await Learner.PushToPullRequestAsync(PullNumber, new Dictionary<string, string>
-        {
-            ["Dockerfile"] = "FROM grader/busybox:1\nCOPY test.sh /app/test.sh\nCMD [\"sh\"]\n",
-            ["test.sh"] = testScript,
-        }, "Lab submission");
         Repository = GitHub.Emulator.AddRepository(Installation, "course-" + suffix, "lab-" + suffix, Learner.GitDirectory);
-        GitHub.Emulator.AddPullRequest(Repository, new EmulatedPullRequest(PullNumber, HeadSha, "learner-" + suffix));
+        HeadSha = await OpenPullRequestAsync(PullNumber, testScript, submissionFiles);
 
         var rubricPath = Path.Combine(_root, "rubric.yaml");
-        await File.WriteAllTextAsync(rubricPath, Rubric);
+        await File.WriteAllTextAsync(rubricPath, rubric);
+        foreach (var (path, content) in courseFiles ?? new Dictionary<string, string>())
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(_root, path))!);
+            await File.WriteAllTextAsync(Path.Combine(_root, path), content);
+        }
+
         var keyPath = Path.Combine(_root, "app.pem");
         await File.WriteAllTextAsync(keyPath, app.PrivateKeyPem);
         _configPath = Path.Combine(_root, "grader.yaml");
@@ -162,6 +167,19 @@ public abstract class ServeProcessTest : PrismValidatedTest
         };
     }
 
+    /// <summary>Pushes a submission (a busybox image whose tests run <paramref name="testScript"/>) to pull request <paramref name="number"/>, as GitHub shows it; returns its head.</summary>
+    protected async Task<string> OpenPullRequestAsync(int number, string testScript, IReadOnlyDictionary<string, string>? files = null)
+    {
+        var submission = new Dictionary<string, string>(files ?? new Dictionary<string, string>())
+        {
+            ["Dockerfile"] = "FROM grader/busybox:1\nCOPY test.sh /app/test.sh\nCMD [\"sh\"]\n",
+            ["test.sh"] = testScript,
+        };
+        var sha = await Learner.PushToPullRequestAsync(number, submission, "Lab submission");
+        GitHub.Emulator.AddPullRequest(Repository, new EmulatedPullRequest(number, sha, "learner-" + Repository.Owner, HeadRef: $"pr-{number}"));
+        return sha;
+    }
+
     /// <summary>Starts `grader serve` on this test's config and database and waits until /healthz answers 200.</summary>
     protected async Task<GraderServeProcess> StartServeAsync()
     {
@@ -172,11 +190,11 @@ public abstract class ServeProcessTest : PrismValidatedTest
         return process;
     }
 
-    /// <summary>The real opened-PR payload, pointed at this test's installation, repository and head commit.</summary>
-    protected async Task<string> OpenedPayloadAsync()
+    /// <summary>The real opened-PR payload, pointed at this test's installation, repository and head commit (or another pull request's).</summary>
+    protected async Task<string> OpenedPayloadAsync(int number = PullNumber, string? headSha = null)
     {
         var fixture = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures", "pull_request", "opened.payload.json")))!.AsObject();
-        return GitHubWebhook.Address(GitHubWebhook.PullRequest(fixture, "opened", PullNumber, HeadSha), Installation, Repository).ToJsonString();
+        return GitHubWebhook.Address(GitHubWebhook.PullRequest(fixture, "opened", number, headSha ?? HeadSha), Installation, Repository).ToJsonString();
     }
 
     /// <summary>Posts a delivery signed as GitHub signs it (HMAC-SHA256 of the raw body with the webhook secret).</summary>
@@ -187,11 +205,11 @@ public abstract class ServeProcessTest : PrismValidatedTest
         return response.StatusCode;
     }
 
-    protected IReadOnlyList<EmulatedCheckRun> HeadCheckRuns() =>
-        GitHub.Emulator.CheckRuns(Repository).Where(c => c.HeadSha == HeadSha).ToList();
+    protected IReadOnlyList<EmulatedCheckRun> HeadCheckRuns(string? headSha = null) =>
+        GitHub.Emulator.CheckRuns(Repository).Where(c => c.HeadSha == (headSha ?? HeadSha)).ToList();
 
-    protected IReadOnlyList<EmulatedReview> HeadReviews() =>
-        GitHub.Emulator.Reviews(Repository, PullNumber).Where(r => r.CommitId == HeadSha).ToList();
+    protected IReadOnlyList<EmulatedReview> HeadReviews(int number = PullNumber, string? headSha = null) =>
+        GitHub.Emulator.Reviews(Repository, number).Where(r => r.CommitId == (headSha ?? HeadSha)).ToList();
 
     /// <summary>Polls <paramref name="condition"/> until it holds; fails with the processes' output and the emulator's state when it does not in time.</summary>
     protected async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
