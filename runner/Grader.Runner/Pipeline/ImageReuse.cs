@@ -65,7 +65,15 @@ public sealed partial class ImageReuse(IDockerClient docker)
     public async Task<string?> WithBaseImagesAsync(string contextDigest, string dockerfilePath, CancellationToken cancellationToken)
     {
         if (!File.Exists(dockerfilePath)) return null;
-        var instructions = Dockerfiles.DockerfileParser.Parse(await File.ReadAllTextAsync(dockerfilePath, cancellationToken).ConfigureAwait(false));
+        IReadOnlyList<Dockerfiles.DockerfileInstruction> instructions;
+        try
+        {
+            instructions = await Dockerfiles.DockerfileParser.ParseFileAsync(dockerfilePath, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Dockerfiles.DockerfileFormatException)
+        {
+            return null; // the build refuses it and says why
+        }
         var text = new StringBuilder(contextDigest);
         foreach (var reference in Dockerfiles.DockerfileBaseImages.Resolve(instructions))
         {
@@ -89,6 +97,19 @@ public sealed partial class ImageReuse(IDockerClient docker)
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// Whether an image may be kept for reuse: not when it is over the rubric's <c>image_size</c> maximum (an image that
+    /// fails its size criterion is rebuilt, never kept; the builder already refuses images over the runner's disk bound).
+    /// </summary>
+    public async Task<bool> FitsAsync(string image, Grader.Rubrics.Model.Rubric rubric, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rubric);
+        var max = rubric.Criteria.Select(c => c.Check).OfType<Grader.Rubrics.Model.ImageSizeCheck>().Select(c => c.Max.Bytes).DefaultIfEmpty(long.MaxValue).Min();
+        if (max == long.MaxValue) return true;
+        var inspected = await docker.Images.InspectImageAsync(image, cancellationToken).ConfigureAwait(false);
+        return inspected.Size <= max;
     }
 
     /// <summary>Adds <paramref name="newTag"/> to an image.</summary>

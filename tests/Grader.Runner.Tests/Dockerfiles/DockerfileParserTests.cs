@@ -35,12 +35,14 @@ public sealed class DockerfileParserTests
     }
 
     [Test]
-    public void Parse_Heredoc_BodyIsNotReadAsInstructions()
+    public void Parse_Heredoc_BodyIsReadAsInstructionsLikeTheClassicBuilder()
     {
-        const string text = "FROM debian:12\nRUN <<EOF\nUSER root\nHEALTHCHECK NONE\nEOF\nUSER app\n";
+        // Engine 20.10's classic builder has no heredocs: a body line is an instruction there, so it must be one here
+        // (a parser that skipped it would let "FROM <id>" hide inside a fake heredoc).
+        const string text = "FROM debian:12\nRUN <<EOF\nFROM 3f2a\nEOF\nUSER app\n";
 
         var instructions = DockerfileParser.Parse(text);
 
-        Assert.That(instructions.Select(i => (i.Keyword, i.Line)), Is.EqualTo(new[] { ("FROM", 1), ("RUN", 2), ("USER", 6) }));
+        Assert.That(instructions.Select(i => (i.Keyword, i.Line)), Is.EqualTo(new[] { ("FROM", 1), ("RUN", 2), ("FROM", 3), ("EOF", 4), ("USER", 5) }));
     }
 }
