@@ -9,7 +9,8 @@ using Grader.Runner.Service;
 namespace Grader.Runner.Docker;
 
 /// <summary>A build's own guarded bridge network (egress mode): its name for the engine and its bridge interface for the rules.</summary>
-internal sealed record BuildNetworkLease(string Name, string NetworkId, string Bridge, string RunnerId);
+/// <param name="Rules">The DOCKER-USER rules installed for it, removed exactly as installed.</param>
+internal sealed record BuildNetworkLease(string Name, string NetworkId, string Bridge, string RunnerId, IReadOnlyList<string[]> Rules);
 
 /// <summary>
 /// The build network of egress mode: a bridge network per build whose RUN steps reach public addresses (package
@@ -18,8 +19,9 @@ internal sealed record BuildNetworkLease(string Name, string NetworkId, string B
 /// <list type="bullet">
 /// <item>INPUT: no new connection to the host itself (<see cref="HostIngressGuard"/>: gateway and every host address);</item>
 /// <item>DOCKER-USER (forwarded traffic): DROP to loopback, private (10/8, 172.16/12, 192.168/16), CGNAT (100.64/10),
-/// link-local (169.254/16, cloud metadata included), "this network" (0/8), multicast and reserved ranges, so neither
-/// other containers and jobs nor the host's private network are reachable;</item>
+/// link-local (169.254/16, cloud metadata included), "this network" (0/8), multicast and reserved ranges, and the
+/// host's own directly connected networks whatever their range, so neither other containers and jobs nor the host's
+/// network are reachable;</item>
 /// <item>DOCKER-USER RETURN (before the drops) for DNS (udp/tcp 53) to the host's own resolvers when they sit in one
 /// of those ranges, so name resolution through the engine's DNS keeps working.</item>
 /// </list>
@@ -36,6 +38,25 @@ internal sealed class BuildNetworkGuard(IDockerClient docker, HostIngressGuard h
         "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
         "192.0.0.0/24", "192.168.0.0/16", "198.18.0.0/15", "224.0.0.0/4", "240.0.0.0/4",
     ];
+
+    /// <summary>The host's own directly connected IPv4 networks (its LAN, whatever range it uses), read from /proc/net/route.</summary>
+    internal static IReadOnlyList<string> ConnectedNetworks(string routeTable = "/proc/net/route")
+    {
+        if (!File.Exists(routeTable)) return [];
+        var networks = new List<string>();
+        foreach (var line in File.ReadLines(routeTable).Skip(1).Take(1000))
+        {
+            // Iface Destination Gateway Flags RefCnt Use Metric Mask ... (addresses little-endian hex)
+            var fields = line.Split(['\t', ' '], StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length < 8 || fields[2] != "00000000" || fields[1] == "00000000") continue;
+            if (!uint.TryParse(fields[1], System.Globalization.NumberStyles.HexNumber, null, out var destination)
+                || !uint.TryParse(fields[7], System.Globalization.NumberStyles.HexNumber, null, out var mask)) continue;
+            var prefix = System.Numerics.BitOperations.PopCount(mask);
+            var network = $"{new IPAddress(destination)}/{prefix}";
+            if (!networks.Contains(network)) networks.Add(network);
+        }
+        return networks;
+    }
 
     public async Task<BuildNetworkLease> CreateAsync(string runnerId, string jobId, IDictionary<string, string> labels, CancellationToken cancellationToken)
     {
@@ -56,13 +77,15 @@ internal sealed class BuildNetworkGuard(IDockerClient docker, HostIngressGuard h
                 ["com.docker.network.bridge.enable_icc"] = "false",
             },
         }, cancellationToken).ConfigureAwait(false);
-        var lease = new BuildNetworkLease(name, created.ID, bridge, runnerId);
+        var rules = new List<string[]>();
+        var lease = new BuildNetworkLease(name, created.ID, bridge, runnerId, rules);
         try
         {
             await hostGuard.InstallAsync(bridge, runnerId, cancellationToken).ConfigureAwait(false);
             foreach (var rule in ForwardRules(bridge, runnerId, ResolversToAllow()))
             {
                 await IptablesAsync(["-w", "5", "-I", Chain, .. rule], cancellationToken).ConfigureAwait(false);
+                rules.Add(rule);
             }
             return lease;
         }
@@ -76,7 +99,7 @@ internal sealed class BuildNetworkGuard(IDockerClient docker, HostIngressGuard h
     /// <summary>Removes the rules and the network; rules that are already gone are fine.</summary>
     public async Task RemoveAsync(BuildNetworkLease lease, CancellationToken cancellationToken)
     {
-        foreach (var rule in ForwardRules(lease.Bridge, lease.RunnerId, ResolversToAllow()))
+        foreach (var rule in lease.Rules)
         {
             await HostIngressGuard.RunAsync(["-w", "5", "-D", Chain, .. rule], cancellationToken).ConfigureAwait(false);
         }
@@ -110,7 +133,7 @@ internal sealed class BuildNetworkGuard(IDockerClient docker, HostIngressGuard h
     internal static IEnumerable<string[]> ForwardRules(string bridge, string runnerId, IReadOnlyList<IPAddress> resolvers)
     {
         var comment = HostIngressGuard.CommentFor(runnerId);
-        foreach (var range in BlockedRanges)
+        foreach (var range in BlockedRanges.Concat(ConnectedNetworks().Where(n => !BlockedRanges.Contains(n))))
         {
             yield return ["-i", bridge, "-d", range, "-m", "comment", "--comment", comment, "-j", "DROP"];
         }

@@ -50,8 +50,9 @@ public static partial class DockerfileStages
             }
             else if (instruction.Keyword is "COPY" && stages.Count > 0)
             {
+                // The stage being built is not one --from can name (the engine reads its name as an image, its index as an error).
                 var from = DockerfileWords.SplitFlags(instruction.Arguments).Value("from");
-                if (from is not null) references.Add(ResolveCopyFrom(instruction.Line, from, stages));
+                if (from is not null) references.Add(ResolveCopyFrom(instruction.Line, from, stages[..^1]));
             }
         }
         return references;
