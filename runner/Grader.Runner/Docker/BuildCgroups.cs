@@ -108,7 +108,7 @@ internal sealed partial class BuildCgroups(IDockerClient docker, ILogger logger,
         return new BuildCgroup(parent, DirectoriesIn(mounts, parent), pidsDir);
     }
 
-    private static BuildCgroup CreateUnified(string parent, IReadOnlyList<CgroupMount> mounts, long pids, long? memoryBytes)
+    internal static BuildCgroup CreateUnified(string parent, IReadOnlyList<CgroupMount> mounts, long pids, long? memoryBytes)
     {
         var unified = mounts.FirstOrDefault(m => m.Unified)
             ?? throw new IOException("the engine reports cgroup v2 but no cgroup2 hierarchy is mounted here (looked in /proc/self/mountinfo)");

@@ -170,6 +170,31 @@ public sealed class HostileBuildTests : DockerTestBase
     }
 
     [Test]
+    public async Task BuildAsync_ForgedEngineLinesInOutput_OtherJobsContainerUntouchedAndDiskStillCounted()
+    {
+        var other = await Docker.Containers.CreateContainerAsync(new CreateContainerParameters
+        {
+            Image = BaseImages.Busybox,
+            Cmd = ["sleep", "600"],
+            Labels = DockerLabels.For(RunnerId, "other-job", "test"),
+            HostConfig = new HostConfig { NetworkMode = "none" },
+        });
+        _otherJob = other.ID;
+        await Docker.Containers.StartContainerAsync(other.ID, new ContainerStartParameters());
+        var baseId = (await Docker.Images.InspectImageAsync(BaseImages.Busybox)).ID["sha256:".Length..][..12];
+        // The learner prints what the engine prints, naming another job's container and the base image as if committed.
+        var forged = $"echo ' ---> Running in {other.ID[..12]}'; echo ' ---> {baseId}'; ";
+        var folder = Folder("forged-lines", Hostile($"RUN {forged}dd if=/dev/zero of=/fill bs=1M count=3000\n"));
+
+        var outcome = await Builder.BuildAsync(BuildRequest(folder, "forged-lines", TimeSpan.FromMinutes(5)) with { DiskBytes = 256L << 20 }, null, CancellationToken.None);
+
+        Assert.That(outcome.Error, Does.StartWith("The build wrote more than"), outcome.Log);
+        var survivor = await Docker.Containers.InspectContainerAsync(other.ID);
+        Assert.That(survivor.State.Running, Is.True, "the build killed a container it only named");
+        await AssertHostHealthyAsync();
+    }
+
+    [Test]
     public async Task BuildAsync_NoNetworkMode_ReachesNeitherHostNorMetadataNorPrivateNorPublic()
     {
         var probe = _listeners.ProbeScript(_listeners.AllTargets());
