@@ -23,6 +23,8 @@ public sealed partial class DockerImageBuilder : IImageBuilder
 {
     private const long CpuPeriod = 100_000;
 
+    private static readonly TimeSpan MinimumPoll = TimeSpan.FromMilliseconds(50);
+
     /// <summary>How long to wait for the engine to remove a cancelled build's container before removing it ourselves.</summary>
     private static readonly TimeSpan CleanupDeadline = TimeSpan.FromSeconds(30);
 
@@ -273,7 +275,7 @@ public sealed partial class DockerImageBuilder : IImageBuilder
     private async Task<GuardVerdict> GuardAsync(BuildWatch watch, ImageBuildRequest request, CancellationTokenSource stop, CancellationToken cancellationToken)
     {
         await Task.Yield();
-        using var timer = new PeriodicTimer(request.DiskPollInterval);
+        using var timer = new PeriodicTimer(request.DiskPollInterval < MinimumPoll ? MinimumPoll : request.DiskPollInterval);
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))

@@ -24,16 +24,16 @@ public sealed class ImageUserResolver(IDockerClient docker)
         var spec = (user ?? "").Trim();
         if (ImageUser.FromNumber(spec) is { } numeric) return numeric;
 
-        var created = await docker.Containers.CreateContainerAsync(new CreateContainerParameters
+        CreateContainerResponse created;
+        try
         {
-            Image = image,
-            // Never started: the command only has to exist for the engine to accept the container.
-            Entrypoint = ["/grader-never-started"],
-            Cmd = [],
-            NetworkDisabled = true,
-            Labels = LabelsFor(imageLabels),
-            HostConfig = new HostConfig { NetworkMode = "none" },
-        }, cancellationToken).ConfigureAwait(false);
+            created = await CreateReaderAsync(image, imageLabels, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DockerApiException e) when ((int)e.StatusCode is >= 400 and < 500)
+        {
+            // The engine refused a container of this image (its configuration): the image's problem, not the grader's.
+            return new ImageUser(spec, null, $"the image's /etc/passwd could not be read ({(int)e.StatusCode})", Source);
+        }
         try
         {
             var passwd = await ReadPasswdAsync(created.ID, cancellationToken).ConfigureAwait(false);
@@ -51,6 +51,18 @@ public sealed class ImageUserResolver(IDockerClient docker)
             }
         }
     }
+
+    private Task<CreateContainerResponse> CreateReaderAsync(string image, IDictionary<string, string>? imageLabels, CancellationToken cancellationToken) =>
+        docker.Containers.CreateContainerAsync(new CreateContainerParameters
+        {
+            Image = image,
+            // Never started: the command only has to exist for the engine to accept the container.
+            Entrypoint = ["/grader-never-started"],
+            Cmd = [],
+            NetworkDisabled = true,
+            Labels = LabelsFor(imageLabels),
+            HostConfig = new HostConfig { NetworkMode = "none" },
+        }, cancellationToken);
 
     private async Task<(string? Text, string? Problem)> ReadPasswdAsync(string containerId, CancellationToken cancellationToken)
     {
