@@ -324,7 +324,7 @@ public sealed partial class GradingPipeline
             var digest = await ImageReuse.DigestAsync(contextDirectory, spec.Dockerfile, _options.MaxContextBytes, cancellationToken).ConfigureAwait(false);
             if (digest is not null)
             {
-                digest = await _reuse.WithBaseImagesAsync(digest, Path.Combine(contextDirectory, spec.Dockerfile), cancellationToken).ConfigureAwait(false);
+                digest = await _reuse.WithBaseImagesAsync(digest, Path.Combine(contextDirectory, spec.Dockerfile), cancellationToken, _options.AllowedBaseImages).ConfigureAwait(false);
             }
 
             if (digest is not null)

@@ -62,7 +62,9 @@ public sealed partial class ImageReuse(IDockerClient docker)
     /// The context digest combined with the local ids of the Dockerfile's base images; null (build, do not reuse) when
     /// the Dockerfile is missing, a base depends on a build argument, or a base is not present locally (the build pulls it).
     /// </summary>
-    public async Task<string?> WithBaseImagesAsync(string contextDigest, string dockerfilePath, CancellationToken cancellationToken)
+    /// <remarks>A Dockerfile the builder would refuse (<see cref="Dockerfiles.BuildReferencePolicy"/>) is never reused, so an
+    /// image kept before a narrower policy cannot stand in for a build that is now refused.</remarks>
+    public async Task<string?> WithBaseImagesAsync(string contextDigest, string dockerfilePath, CancellationToken cancellationToken, IReadOnlyList<string>? allowedBaseImages = null)
     {
         if (!File.Exists(dockerfilePath)) return null;
         IReadOnlyList<Dockerfiles.DockerfileInstruction> instructions;
@@ -74,6 +76,7 @@ public sealed partial class ImageReuse(IDockerClient docker)
         {
             return null; // the build refuses it and says why
         }
+        if (new Dockerfiles.BuildReferencePolicy(allowedBaseImages).Check(instructions).Count > 0) return null;
         var text = new StringBuilder(contextDigest);
         foreach (var reference in Dockerfiles.DockerfileBaseImages.Resolve(instructions))
         {
