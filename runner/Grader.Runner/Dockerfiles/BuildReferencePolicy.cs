@@ -17,7 +17,7 @@ public sealed record ReferenceViolation(int Line, string Message);
 /// it), Grader's own namespaces (<c>grader-job/…</c>, <c>grader-reuse/…</c>, any <c>grader-*</c> first component),
 /// references that are not valid reference syntax or still hold a <c>$</c> or quotes after expansion, and
 /// <c>ADD</c> from a URL (the engine downloads it from the host's network, outside the build's network) or from a
-/// source the grader cannot evaluate.
+/// source the grader cannot evaluate. <c>ONBUILD</c> triggers count too: a later <c>FROM</c> of the stage runs them.
 /// </remarks>
 public sealed partial class BuildReferencePolicy
 {
@@ -43,7 +43,8 @@ public sealed partial class BuildReferencePolicy
             var problem = Problem(reference);
             if (problem is not null) violations.Add(new ReferenceViolation(reference.Line, problem));
         }
-        foreach (var instruction in instructions.Where(i => i.Keyword == "ADD"))
+        var adds = instructions.Select(i => i.Keyword == "ONBUILD" ? DockerfileStages.Trigger(i) : i).OfType<DockerfileInstruction>().Where(i => i.Keyword == "ADD");
+        foreach (var instruction in adds)
         {
             var problem = AddProblem(instruction);
             if (problem is not null) violations.Add(new ReferenceViolation(instruction.Line, problem));

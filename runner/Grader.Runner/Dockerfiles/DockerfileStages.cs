@@ -48,6 +48,12 @@ public static partial class DockerfileStages
                 references.Add(reference);
                 stages.Add(name);
             }
+            else if (instruction.Keyword == "ONBUILD" && OnBuildCopyFrom(instruction) is { } triggerFrom)
+            {
+                // A trigger runs when a later stage builds FROM this one, where names resolve differently: so its
+                // --from must stand on its own as an allowed image (an earlier stage's index or name that is not one fails closed).
+                references.Add(ResolveCopyFrom(instruction.Line, triggerFrom, []));
+            }
             else if (instruction.Keyword is "COPY" && stages.Count > 0)
             {
                 // The stage being built is not one --from can name (the engine reads its name as an image, its index as an error).
@@ -56,6 +62,25 @@ public static partial class DockerfileStages
             }
         }
         return references;
+    }
+
+    /// <summary>The <c>--from</c> of an <c>ONBUILD COPY</c> trigger, or null.</summary>
+    private static string? OnBuildCopyFrom(DockerfileInstruction instruction)
+    {
+        var inner = Trigger(instruction);
+        return inner is { Keyword: "COPY" } ? DockerfileWords.SplitFlags(inner.Arguments).Value("from") : null;
+    }
+
+    /// <summary>The instruction an <c>ONBUILD</c> registers (keyword upper-cased), or null.</summary>
+    public static DockerfileInstruction? Trigger(DockerfileInstruction instruction)
+    {
+        ArgumentNullException.ThrowIfNull(instruction);
+        if (instruction.Keyword != "ONBUILD") return null;
+        var words = DockerfileWords.SplitWhitespace(instruction.Arguments);
+        if (words.Count == 0) return null;
+        var keyword = words[0].ToUpperInvariant();
+        var arguments = instruction.Arguments.Trim()[words[0].Length..].Trim();
+        return new DockerfileInstruction(keyword, arguments, instruction.Line, instruction.EndLine);
     }
 
     private static (DockerfileReference Reference, string? StageName) ResolveFrom(DockerfileInstruction instruction, DockerfileVariables variables, List<string?> stages)

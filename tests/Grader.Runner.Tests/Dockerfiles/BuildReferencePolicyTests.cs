@@ -50,6 +50,9 @@ public sealed class BuildReferencePolicyTests
     [TestCase("FROM grader/busybox:1\nENV U=http://10.0.0.1/\nADD $U /m\n", 3, "variables")]
     [TestCase("FROM grader/busybox:1\nADD h\\ttp://10.0.0.1/ /m\n", 2, "escapes")]
     [TestCase("FROM grader/busybox:1\nRUN <<EOF\nFROM 3f2a1b\nEOF\n", 3, "by id")]
+    [TestCase("FROM grader/busybox:1 AS base\nONBUILD COPY --from=3f2a1b4c5d6e /s /s\nFROM base\n", 2, "by id")]
+    [TestCase("FROM grader/busybox:1 AS base\nonbuild copy --from=grader-job/r:j /s /s\nFROM base\n", 2, "grader made")]
+    [TestCase("FROM grader/busybox:1 AS base\nONBUILD ADD http://169.254.169.254/ /m\nFROM base\n", 2, "download")]
     public void Check_RefusedReference_ViolationAtItsLine(string dockerfile, int line, string message)
     {
         var violation = Check(dockerfile).First();

@@ -252,6 +252,7 @@ public sealed class HostileBuildTests : DockerTestBase
         "FROM grader/busybox:1\nCOPY --from=1 /secret.txt /stolen.txt\n",
         "FROM grader/busybox:1\nRUN <<EOF\nFROM {short12}\nEOF\nRUN cat /secret.txt\n",
         "# escape=`\nFROM grader/busybox:1\nRUN echo \\\nFROM {short12}\nRUN cat /secret.txt\n",
+        "FROM grader/busybox:1 AS trap\nONBUILD COPY --from={short12} /secret.txt /stolen.txt\nFROM trap\nRUN cat /stolen.txt\n",
     ];
 
     [TestCaseSource(nameof(ReferenceAttacks))]
