@@ -29,6 +29,7 @@ public static class RunnerServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IDockerClient>(sp => DockerClientFactory.Create(sp.GetRequiredService<IOptions<DockerEngineOptions>>().Value));
+        services.TryAddSingleton<BuildIsolation>();
         services.TryAddSingleton<IImageBuilder, DockerImageBuilder>();
         services.TryAddSingleton<IImageInspector, DockerImageInspector>();
         services.TryAddSingleton<IContainerSandbox, DockerContainerSandbox>();

@@ -1,24 +1,43 @@
 using System.Diagnostics;
 using System.IO.Pipelines;
+using System.Net;
+using System.Text;
 using System.Text.RegularExpressions;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Grader.Rubrics.Model;
+using Grader.Runner.Dockerfiles;
 using Microsoft.Extensions.Logging;
 
 namespace Grader.Runner.Docker;
 
 /// <summary>
-/// Builds a learner's image with the engine's builder from a streamed tar of the context. Nothing of the
-/// runner reaches the build: no build args, no secrets, no mounts; the default bridge network stays on
-/// because learners' <c>RUN apt-get</c> legitimately needs the Debian mirror.
+/// Builds a learner's image with the engine's classic builder from a streamed tar of the context, bounded and isolated
+/// (see runner/README.md, "Builds"): the Dockerfile's references are checked first (<see cref="BuildReferencePolicy"/>);
+/// RUN steps run in a cgroup the runner prepared (process and memory limits), with CPU and memory limits per step,
+/// core dumps off and an open-files limit, and no network unless egress mode gives them a guarded one; no cache is
+/// shared between builds; the bytes the build writes are watched while it runs, and a build over its disk bound, like
+/// every failed build, leaves no image behind. Nothing of the runner reaches the build: no build args, secrets or mounts.
 /// </summary>
-public sealed partial class DockerImageBuilder(IDockerClient docker, ILogger<DockerImageBuilder> logger) : IImageBuilder
+public sealed partial class DockerImageBuilder : IImageBuilder
 {
     private const long CpuPeriod = 100_000;
 
+    private static readonly TimeSpan MinimumPoll = TimeSpan.FromMilliseconds(50);
+
     /// <summary>How long to wait for the engine to remove a cancelled build's container before removing it ourselves.</summary>
     private static readonly TimeSpan CleanupDeadline = TimeSpan.FromSeconds(30);
+
+    private readonly IDockerClient _docker;
+    private readonly ILogger<DockerImageBuilder> _logger;
+    private readonly BuildIsolation _isolation;
+
+    public DockerImageBuilder(IDockerClient docker, ILogger<DockerImageBuilder> logger, BuildIsolation? isolation = null)
+    {
+        _docker = docker;
+        _logger = logger;
+        _isolation = isolation ?? new BuildIsolation(docker);
+    }
 
     public async Task<ImageBuildOutcome> BuildAsync(ImageBuildRequest request, IProgress<string>? progress, CancellationToken cancellationToken)
     {
@@ -42,6 +61,14 @@ public sealed partial class DockerImageBuilder(IDockerClient docker, ILogger<Doc
 
         await EnsureEngineAsync(cancellationToken).ConfigureAwait(false);
 
+        var references = await CheckReferencesAsync(dockerfilePath, request, cancellationToken).ConfigureAwait(false);
+        if (references.Refusal is not null)
+        {
+            log.Append(references.Refusal + "\n");
+            LogBuildRefused(_logger, request.Tag, references.Refusal);
+            return Fail(references.Refusal);
+        }
+
         IReadOnlyList<ContextEntry> entries;
         try
         {
@@ -52,86 +79,352 @@ public sealed partial class DockerImageBuilder(IDockerClient docker, ILogger<Doc
             return Fail(e.Message);
         }
 
+        await using var sandbox = await _isolation.PrepareAsync(BuildIdentity.Of(request), request, cancellationToken).ConfigureAwait(false);
+        var ledger = new BuildLayerLedger(_docker, DateTimeOffset.UtcNow, ct => ResolveBaseIdsAsync(references.Images, ct));
+        ledger.TrustRoots(await ResolveBaseIdsAsync(references.Images, cancellationToken).ConfigureAwait(false));
+        var watch = new BuildWatch(_docker, ledger, sandbox.Cgroup, _logger);
+        var monitor = new BuildLogMonitor(log, progress, watch, ledger);
+
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(request.Timeout);
-        var monitor = new BuildMonitor(log, progress);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
+        using var guardStop = new CancellationTokenSource();
+        var guard = GuardAsync(watch, request, stop, guardStop.Token);
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 1 << 20, resumeWriterThreshold: 512 << 10));
-        var writer = WriteContextAsync(entries, pipe.Writer, request.MaxContextBytes, timeout.Token);
-        LogBuildStarted(logger, request.Tag, entries.Count);
+        var writer = WriteContextAsync(entries, pipe.Writer, request.MaxContextBytes, stop.Token);
+        LogBuildStarted(_logger, request.Tag, entries.Count, sandbox.Cgroup?.Parent ?? "(none)", sandbox.NetworkMode);
+        string? failure = null;
         try
         {
-            var parameters = new ImageBuildParameters
-            {
-                Tags = [request.Tag],
-                Dockerfile = request.Dockerfile.Replace('\\', '/'),
-                Labels = new Dictionary<string, string>(request.Labels),
-                Remove = true,
-                ForceRemove = true,
-                // RUN steps execute learner commands: bounded like every other learner container.
-                Memory = request.MemoryBytes,
-                MemorySwap = request.MemoryBytes,
-                CPUPeriod = request.Cpus is null ? null : CpuPeriod,
-                CPUQuota = request.Cpus is { } cpus ? (long)(cpus * CpuPeriod) : null,
-            };
             await using var body = pipe.Reader.AsStream();
-            await docker.Images.BuildImageFromDockerfileAsync(parameters, body, authConfigs: null, headers: null, monitor, timeout.Token).ConfigureAwait(false);
+            var api = new DockerBuildApi(_docker.Configuration.EndpointBaseUri);
+            await api.BuildAsync(DockerBuildApi.Query(QueryFor(request, sandbox)), body, monitor.Report, stop.Token).ConfigureAwait(false);
             await writer.ConfigureAwait(false);
         }
         catch (BuildContextTooLargeException e)
         {
-            return Fail(e.Message);
+            failure = e.Message;
+        }
+        catch (Exception e) when (stop.IsCancellationRequested && !timeout.IsCancellationRequested)
+        {
+            // The guard stopped the build (disk bound, isolation fault); it says why below.
+            LogBuildStopped(_logger, request.Tag, e);
         }
         catch (Exception e) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            LogBuildTimedOut(logger, request.Tag, request.Timeout, e);
-            await RemoveBuildContainersAsync(monitor.StepContainers, CancellationToken.None).ConfigureAwait(false);
+            LogBuildTimedOut(_logger, request.Tag, request.Timeout, e);
+            await StopAndCleanAsync(watch, ledger, guardStop, guard, keep: null).ConfigureAwait(false);
             log.Append($"\n[the build was stopped after {DurationText.Format(request.Timeout)}]\n");
             return Fail($"The build did not finish within {DurationText.Format(request.Timeout)} and was stopped.", timedOut: true);
         }
         catch (OperationCanceledException)
         {
-            await RemoveBuildContainersAsync(monitor.StepContainers, CancellationToken.None).ConfigureAwait(false);
+            await StopAndCleanAsync(watch, ledger, guardStop, guard, keep: null).ConfigureAwait(false);
             throw;
         }
         catch (DockerApiException e)
         {
             // The engine answered and refused the build (bad Dockerfile reference, unreadable context): the submission's fault.
-            var writerFault = await WriterFaultAsync(writer).ConfigureAwait(false);
-            if (writerFault is not null) return Fail(writerFault);
-            log.Append(e.ResponseBody ?? e.Message);
-            return Fail(CleanError(e.ResponseBody) ?? $"The engine refused the build ({(int)e.StatusCode}).");
+            failure = await WriterFaultAsync(writer).ConfigureAwait(false);
+            if (failure is null)
+            {
+                log.Append(e.ResponseBody ?? e.Message);
+                failure = CleanError(e.ResponseBody) ?? $"The engine refused the build ({(int)e.StatusCode}).";
+            }
         }
         catch (Exception e) when (e is HttpRequestException or IOException or System.Net.Sockets.SocketException)
         {
-            var writerFault = await WriterFaultAsync(writer).ConfigureAwait(false);
-            if (writerFault is not null) return Fail(writerFault);
-            throw new GraderInfrastructureException($"The Docker engine failed during the build of {request.Tag}: {e.Message}", e);
+            failure = await WriterFaultAsync(writer).ConfigureAwait(false);
+            if (failure is null)
+            {
+                await StopAndCleanAsync(watch, ledger, guardStop, guard, keep: null).ConfigureAwait(false);
+                throw new GraderInfrastructureException($"The Docker engine failed during the build of {request.Tag}: {e.Message}", e);
+            }
         }
 
-        if (monitor.Error is not null)
+        var verdict = await StopGuardAsync(guardStop, guard).ConfigureAwait(false);
+        if (verdict.Fault is not null || watch.IsolationFault is not null)
         {
-            LogBuildFailed(logger, request.Tag, monitor.Error);
-            return Fail(ExplainKilledStep(monitor.Error, request));
+            await StopAndCleanAsync(watch, ledger, guardStop, guard, keep: null).ConfigureAwait(false);
+            throw new GraderInfrastructureException($"The build of {request.Tag} could not be kept within its bounds: {verdict.Fault ?? watch.IsolationFault}");
+        }
+        if (verdict.ExceededBytes is { } written)
+        {
+            await StopAndCleanAsync(watch, ledger, guardStop, guard, keep: null).ConfigureAwait(false);
+            var message = DiskMessage(request.DiskBytes, written);
+            log.Append($"\n[{message}]\n");
+            LogBuildOverDisk(_logger, request.Tag, written, request.DiskBytes);
+            return Fail(message);
+        }
+        failure ??= monitor.Error is { } error ? ExplainFailure(error, log.ToString(), request) : null;
+        if (failure is not null)
+        {
+            LogBuildFailed(_logger, request.Tag, failure);
+            await StopAndCleanAsync(watch, ledger, guardStop, guard, keep: null).ConfigureAwait(false);
+            return Fail(failure);
         }
 
         ImageInspectResponse image;
         try
         {
-            image = await docker.Images.InspectImageAsync(request.Tag, cancellationToken).ConfigureAwait(false);
+            image = await _docker.Images.InspectImageAsync(request.Tag, cancellationToken).ConfigureAwait(false);
         }
         catch (DockerImageNotFoundException)
         {
+            await StopAndCleanAsync(watch, ledger, guardStop, guard, keep: null).ConfigureAwait(false);
             return Fail("The build ended without producing an image.");
         }
-        LogBuildSucceeded(logger, request.Tag, image.ID, stopwatch.Elapsed);
+        await ledger.UpdateAsync(cancellationToken).ConfigureAwait(false);
+        var own = Math.Max(ledger.OwnBytes, await OwnBytesAsync(image, references.Images, cancellationToken).ConfigureAwait(false));
+        if (own > request.DiskBytes)
+        {
+            // Measured after the fact (a step between two polls): the image is not kept.
+            await RemoveImageAsync(request.Tag).ConfigureAwait(false);
+            await StopAndCleanAsync(watch, ledger, guardStop, guard, keep: null).ConfigureAwait(false);
+            var message = DiskMessage(request.DiskBytes, own);
+            log.Append($"\n[{message}]\n");
+            LogBuildOverDisk(_logger, request.Tag, own, request.DiskBytes);
+            return Fail(message);
+        }
+        await StopAndCleanAsync(watch, ledger, guardStop, guard, keep: image.ID).ConfigureAwait(false);
+        LogBuildSucceeded(_logger, request.Tag, image.ID, stopwatch.Elapsed, watch.PeakBytes);
         return new ImageBuildOutcome(true, image.ID, log.ToString(), log.Truncated, stopwatch.Elapsed, false, null);
     }
+
+    private static BuildQuery QueryFor(ImageBuildRequest request, BuildSandbox sandbox) => new(
+        request.Tag,
+        request.Dockerfile.Replace('\\', '/'),
+        new Dictionary<string, string>(request.Labels, StringComparer.Ordinal),
+        // One learner never gets another learner's cached layer (a cache hit would also tell them what others built).
+        NoCache: true,
+        sandbox.NetworkMode,
+        sandbox.Cgroup?.Parent,
+        [("core", 0, 0), ("nofile", request.NoFile, request.NoFile)],
+        request.MemoryBytes,
+        request.Cpus is null ? null : CpuPeriod,
+        request.Cpus is { } cpus ? (long)(cpus * CpuPeriod) : null);
+
+    private sealed record ReferenceCheck(string? Refusal, IReadOnlyList<string> Images);
+
+    /// <summary>The Dockerfile as the engine will read it: refused (with each line) when it references what builds may not use.</summary>
+    private static async Task<ReferenceCheck> CheckReferencesAsync(string dockerfilePath, ImageBuildRequest request, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<DockerfileInstruction> instructions;
+        try
+        {
+            instructions = await DockerfileParser.ParseFileAsync(dockerfilePath, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DockerfileFormatException e)
+        {
+            return new ReferenceCheck($"{request.Dockerfile}:{e.Line}: {e.Message}", []);
+        }
+        var violations = new BuildReferencePolicy(request.AllowedBaseImages).Check(instructions);
+        if (violations.Count > 0)
+        {
+            var text = new StringBuilder("The Dockerfile uses what builds on this grader may not:");
+            foreach (var violation in violations) text.Append('\n').Append(request.Dockerfile).Append(':').Append(violation.Line).Append(": ").Append(violation.Message);
+            return new ReferenceCheck(text.ToString(), []);
+        }
+        var images = DockerfileStages.References(instructions).Where(r => r.IsImage).Select(r => r.Image!).Distinct(StringComparer.Ordinal).ToList();
+        return new ReferenceCheck(null, images);
+    }
+
+    /// <summary>The local ids of the (allowed) base images by name; one not present yet is pulled by the engine and resolved later.</summary>
+    private async Task<IReadOnlyCollection<string>> ResolveBaseIdsAsync(IReadOnlyList<string> images, CancellationToken cancellationToken)
+    {
+        var ids = new List<string>();
+        foreach (var name in images)
+        {
+            try
+            {
+                ids.Add((await _docker.Images.InspectImageAsync(name, cancellationToken).ConfigureAwait(false)).ID);
+            }
+            catch (DockerApiException)
+            {
+                // Not local (yet).
+            }
+        }
+        return ids;
+    }
+
+    /// <summary>Bytes of the image above its base: its size less the largest base image whose layers it starts with.</summary>
+    private async Task<long> OwnBytesAsync(ImageInspectResponse image, IReadOnlyList<string> baseImages, CancellationToken cancellationToken)
+    {
+        var layers = image.RootFS?.Layers ?? [];
+        long baseSize = 0;
+        foreach (var name in baseImages)
+        {
+            ImageInspectResponse candidate;
+            try
+            {
+                candidate = await _docker.Images.InspectImageAsync(name, cancellationToken).ConfigureAwait(false);
+            }
+            catch (DockerApiException)
+            {
+                continue;
+            }
+            var baseLayers = candidate.RootFS?.Layers ?? [];
+            if (baseLayers.Count <= layers.Count && baseLayers.Select((l, i) => layers[i] == l).All(x => x)) baseSize = Math.Max(baseSize, candidate.Size);
+        }
+        return Math.Max(0, image.Size - baseSize);
+    }
+
+    private readonly record struct GuardVerdict(long? ExceededBytes, string? Fault);
+
+    /// <summary>Measures the build every poll interval; over the disk bound it kills the step and stops the build.</summary>
+    private async Task<GuardVerdict> GuardAsync(BuildWatch watch, ImageBuildRequest request, CancellationTokenSource stop, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        using var timer = new PeriodicTimer(request.DiskPollInterval < MinimumPoll ? MinimumPoll : request.DiskPollInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var written = await watch.MeasureAsync(cancellationToken).ConfigureAwait(false);
+                if (watch.IsolationFault is not null)
+                {
+                    await watch.KillStepContainersAsync().ConfigureAwait(false);
+                    await stop.CancelAsync().ConfigureAwait(false);
+                    return new GuardVerdict(null, watch.IsolationFault);
+                }
+                if (written > request.DiskBytes)
+                {
+                    await watch.KillStepContainersAsync().ConfigureAwait(false);
+                    await stop.CancelAsync().ConfigureAwait(false);
+                    return new GuardVerdict(written, null);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The build ended.
+        }
+        catch (Exception e) when (e is DockerApiException or HttpRequestException or IOException)
+        {
+            // Without measurements the disk bound does not hold: stop the build rather than let it run unwatched.
+            await stop.CancelAsync().ConfigureAwait(false);
+            return new GuardVerdict(null, "the build's disk use could not be measured: " + e.Message);
+        }
+        return default;
+    }
+
+    private static async Task<GuardVerdict> StopGuardAsync(CancellationTokenSource guardStop, Task<GuardVerdict> guard)
+    {
+        await guardStop.CancelAsync().ConfigureAwait(false);
+        return await guard.ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// After a build: its step containers gone (the engine removes them; any it left are removed here), and every image
+    /// it committed removed except <paramref name="keep"/> and what that image is built on.
+    /// </summary>
+    private async Task StopAndCleanAsync(BuildWatch watch, BuildLayerLedger ledger, CancellationTokenSource guardStop, Task<GuardVerdict> guard, string? keep)
+    {
+        await StopGuardAsync(guardStop, guard).ConfigureAwait(false);
+        await RemoveBuildContainersAsync(watch.StepContainers, CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            await ledger.UpdateAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is DockerApiException or HttpRequestException or IOException)
+        {
+            LogCleanupFailed(_logger, e);
+        }
+        IReadOnlyCollection<string> orphans = [];
+        if (keep is null)
+        {
+            try
+            {
+                orphans = await FindOrphansAsync(ledger, watch).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is DockerApiException or HttpRequestException or IOException)
+            {
+                LogCleanupFailed(_logger, e);
+            }
+        }
+        foreach (var id in ledger.Committed.Concat(orphans).Where(id => id != keep).Distinct(StringComparer.Ordinal))
+        {
+            // Untagged images only: an image with a tag (the job's own, a reuse tag) is never deleted by id here.
+            await RemoveUntaggedImageAsync(id).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Images a stopped build committed that its log never named (the engine finished committing a step as the build
+    /// was cancelled): untagged, made since the build started, and either a child of an image of this build or the
+    /// commit of one of its verified step containers.
+    /// </summary>
+    private async Task<IReadOnlyCollection<string>> FindOrphansAsync(BuildLayerLedger ledger, BuildWatch watch)
+    {
+        var ours = new HashSet<string>(ledger.Committed, StringComparer.Ordinal);
+        var steps = watch.StepContainers.ToHashSet(StringComparer.Ordinal);
+        var images = await _docker.Images.ListImagesAsync(new ImagesListParameters { All = true }, CancellationToken.None).ConfigureAwait(false);
+        var recent = images
+            .Where(i => new DateTimeOffset(i.Created.ToUniversalTime(), TimeSpan.Zero) >= ledger.BuildStart.AddSeconds(-2))
+            .Where(i => i.RepoTags is null || i.RepoTags.All(t => t == "<none>:<none>"))
+            .ToList();
+        var committedBy = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var orphans = new List<string>();
+        bool found;
+        do
+        {
+            found = false;
+            foreach (var image in recent.Where(i => !ours.Contains(i.ID)))
+            {
+                var mine = ours.Contains(image.ParentID ?? "");
+                if (!mine && steps.Count > 0)
+                {
+                    if (!committedBy.TryGetValue(image.ID, out var container))
+                    {
+                        container = (await _docker.Images.InspectImageAsync(image.ID, CancellationToken.None).ConfigureAwait(false)).Container;
+                        committedBy[image.ID] = container;
+                    }
+                    mine = container is { Length: > 0 } && steps.Contains(container);
+                }
+                if (!mine) continue;
+                ours.Add(image.ID);
+                orphans.Add(image.ID);
+                found = true;
+            }
+        }
+        while (found);
+        return orphans;
+    }
+
+    private async Task RemoveUntaggedImageAsync(string id)
+    {
+        try
+        {
+            var image = await _docker.Images.InspectImageAsync(id, CancellationToken.None).ConfigureAwait(false);
+            if (image.RepoTags is { Count: > 0 }) return;
+            await _docker.Images.DeleteImageAsync(id, new ImageDeleteParameters { Force = false, NoPrune = false }, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (DockerApiException e) when (e.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Conflict)
+        {
+            // Gone with a child already pruned, or the parent of the kept image: both fine.
+        }
+    }
+
+    private async Task RemoveImageAsync(string tag)
+    {
+        try
+        {
+            await _docker.Images.DeleteImageAsync(tag, new ImageDeleteParameters { Force = true, NoPrune = false }, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            // Already gone.
+        }
+    }
+
+    private static string DiskMessage(long limit, long written) =>
+        $"The build wrote more than the {ByteSize.Format(limit)} a build may add to its base images (measured {ByteSize.Format(written)}); it was stopped and nothing of it was kept.";
 
     private async Task EnsureEngineAsync(CancellationToken cancellationToken)
     {
         try
         {
-            await docker.System.PingAsync(cancellationToken).ConfigureAwait(false);
+            await _docker.System.PingAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -177,8 +470,8 @@ public sealed partial class DockerImageBuilder(IDockerClient docker, ILogger<Doc
     }
 
     /// <summary>
-    /// The legacy builder names each step's container in its log ("Running in 3f2a..."). After a cancelled
-    /// build the engine should remove them itself; this verifies it did, and removes any it left.
+    /// The engine removes a build's step containers itself (also after a cancelled build); this verifies it did, and
+    /// removes any it left. Only containers verified as the build's own (<see cref="BuildWatch"/>) are touched.
     /// </summary>
     private async Task RemoveBuildContainersAsync(IReadOnlyCollection<string> containerIds, CancellationToken cancellationToken)
     {
@@ -189,10 +482,10 @@ public sealed partial class DockerImageBuilder(IDockerClient docker, ILogger<Doc
             {
                 if (deadline.Elapsed > CleanupDeadline)
                 {
-                    LogRemovingBuildContainer(logger, id);
+                    LogRemovingBuildContainer(_logger, id);
                     try
                     {
-                        await docker.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true }, cancellationToken).ConfigureAwait(false);
+                        await _docker.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true }, cancellationToken).ConfigureAwait(false);
                     }
                     catch (DockerContainerNotFoundException)
                     {
@@ -209,7 +502,7 @@ public sealed partial class DockerImageBuilder(IDockerClient docker, ILogger<Doc
     {
         try
         {
-            await docker.Containers.InspectContainerAsync(id, cancellationToken).ConfigureAwait(false);
+            await _docker.Containers.InspectContainerAsync(id, cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (DockerContainerNotFoundException)
@@ -222,11 +515,22 @@ public sealed partial class DockerImageBuilder(IDockerClient docker, ILogger<Doc
     private static Task WaitBrieflyAsync(CancellationToken cancellationToken) =>
         Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
 
-    /// <summary>A RUN step killed with SIGKILL (exit 137) almost always met the build's memory limit: say so, with the limit.</summary>
-    private static string ExplainKilledStep(string error, ImageBuildRequest request) =>
-        request.MemoryBytes is { } memory && error.Contains("non-zero code: 137", StringComparison.Ordinal)
-            ? $"{error} (the step was killed: most likely it used more than the build's {Grader.Rubrics.Model.ByteSize.Format(memory)} memory limit)"
-            : error;
+    /// <summary>
+    /// Names the limit a failed RUN step most likely met: exit 137 (SIGKILL) the memory limit, "can't fork" /
+    /// "Resource temporarily unavailable" the process limit.
+    /// </summary>
+    private static string ExplainFailure(string error, string log, ImageBuildRequest request)
+    {
+        if (request.MemoryBytes is { } memory && error.Contains("non-zero code: 137", StringComparison.Ordinal))
+        {
+            return $"{error} (the step was killed: most likely it used more than the build's {ByteSize.Format(memory)} memory limit)";
+        }
+        if (request.CgroupLimits && (log.Contains("can't fork", StringComparison.OrdinalIgnoreCase) || log.Contains("Resource temporarily unavailable", StringComparison.Ordinal)))
+        {
+            return $"{error} (the step could not start more processes: builds may run at most {request.Pids} at once)";
+        }
+        return error;
+    }
 
     private static string? CleanError(string? body)
     {
@@ -238,14 +542,23 @@ public sealed partial class DockerImageBuilder(IDockerClient docker, ILogger<Doc
     [GeneratedRegex("\"message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"")]
     private static partial Regex MessageField();
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Building {Tag} from {Entries} context entries")]
-    private static partial void LogBuildStarted(ILogger logger, string tag, int entries);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Building {Tag} from {Entries} context entries (cgroup {Cgroup}, network {Network})")]
+    private static partial void LogBuildStarted(ILogger logger, string tag, int entries, string cgroup, string network);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Built {Tag} as {ImageId} in {Elapsed}")]
-    private static partial void LogBuildSucceeded(ILogger logger, string tag, string imageId, TimeSpan elapsed);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Built {Tag} as {ImageId} in {Elapsed} (peak {PeakBytes} bytes written)")]
+    private static partial void LogBuildSucceeded(ILogger logger, string tag, string imageId, TimeSpan elapsed, long peakBytes);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Build of {Tag} failed: {Error}")]
     private static partial void LogBuildFailed(ILogger logger, string tag, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Build of {Tag} refused before it started: {Reason}")]
+    private static partial void LogBuildRefused(ILogger logger, string tag, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Build of {Tag} wrote {Written} bytes, over its {Limit}; stopped")]
+    private static partial void LogBuildOverDisk(ILogger logger, string tag, long written, long limit);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Build of {Tag} was stopped by its guard")]
+    private static partial void LogBuildStopped(ILogger logger, string tag, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Build of {Tag} exceeded {Timeout} and was cancelled")]
     private static partial void LogBuildTimedOut(ILogger logger, string tag, TimeSpan timeout, Exception exception);
@@ -253,44 +566,6 @@ public sealed partial class DockerImageBuilder(IDockerClient docker, ILogger<Doc
     [LoggerMessage(Level = LogLevel.Warning, Message = "The engine left build container {ContainerId} after a cancelled build; removing it")]
     private static partial void LogRemovingBuildContainer(ILogger logger, string containerId);
 
-    /// <summary>Collects the build's output (bounded), its first error and the step containers it names.</summary>
-    private sealed partial class BuildMonitor(BoundedOutput log, IProgress<string>? progress) : IProgress<JSONMessage>
-    {
-        private readonly List<string> _stepContainers = [];
-        private readonly Lock _gate = new();
-
-        public string? Error { get; private set; }
-
-        public IReadOnlyCollection<string> StepContainers
-        {
-            get
-            {
-                lock (_gate) return [.. _stepContainers];
-            }
-        }
-
-        public void Report(JSONMessage value)
-        {
-            var error = value.Error?.Message ?? value.ErrorMessage;
-            if (!string.IsNullOrEmpty(error))
-            {
-                Error ??= error.Trim();
-                log.Append(error.EndsWith('\n') ? error : error + "\n");
-                return;
-            }
-            var text = value.Stream ?? value.Status;
-            if (string.IsNullOrEmpty(text)) return;
-            log.Append(text);
-            var running = RunningIn().Match(text);
-            if (running.Success)
-            {
-                lock (_gate) _stepContainers.Add(running.Groups[1].Value);
-            }
-            var line = text.Trim();
-            if (line.StartsWith("Step ", StringComparison.Ordinal)) progress?.Report(line);
-        }
-
-        [GeneratedRegex(@"Running in ([0-9a-f]{12,64})")]
-        private static partial Regex RunningIn();
-    }
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not list what a build committed; its intermediate images may stay until pruned")]
+    private static partial void LogCleanupFailed(ILogger logger, Exception exception);
 }

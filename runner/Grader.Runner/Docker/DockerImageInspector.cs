@@ -3,9 +3,11 @@ using Docker.DotNet;
 
 namespace Grader.Runner.Docker;
 
-/// <summary>Reads an image's size, layer history (with the instruction behind each layer), user and health check.</summary>
+/// <summary>Reads an image's size, layer history (with the instruction behind each layer), user (resolved to its uid) and health check.</summary>
 public sealed partial class DockerImageInspector(IDockerClient docker) : IImageInspector
 {
+    private readonly ImageUserResolver _users = new(docker);
+
     public async Task<ImageDetails> InspectAsync(string image, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(image);
@@ -18,7 +20,8 @@ public sealed partial class DockerImageInspector(IDockerClient docker) : IImageI
             var healthcheck = inspect.Config?.Healthcheck?.Test is { Count: > 0 } test
                 && !string.Equals(test[0], "NONE", StringComparison.OrdinalIgnoreCase);
             var user = string.IsNullOrEmpty(inspect.Config?.User) ? null : inspect.Config.User;
-            return new ImageDetails(inspect.ID, image, inspect.Size, layers, user, healthcheck);
+            var resolved = await _users.ResolveAsync(inspect.ID, user, inspect.Config?.Labels, cancellationToken).ConfigureAwait(false);
+            return new ImageDetails(inspect.ID, image, inspect.Size, layers, user, healthcheck) { ResolvedUser = resolved };
         }
         catch (DockerImageNotFoundException e)
         {

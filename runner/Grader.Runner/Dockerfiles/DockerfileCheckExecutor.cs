@@ -28,8 +28,29 @@ public sealed class DockerfileCheckExecutor : ICheckExecutor
             });
         }
 
+        IReadOnlyList<DockerfileInstruction> instructions;
+        try
+        {
+            instructions = DockerfileParser.Parse(text!);
+        }
+        catch (DockerfileFormatException e)
+        {
+            var where = string.Create(CultureInfo.InvariantCulture, $"{spec.Path}:{e.Line}");
+            return Task.FromResult(new CheckResult
+            {
+                CriterionId = criterion.Id,
+                Status = CheckStatus.Failed,
+                Measure = 0,
+                Values = new Dictionary<string, string> { ["violations"] = $"{where}: {e.Message}" },
+                Message = $"Cannot read the Dockerfile: {e.Message}",
+                Details = [$"{where}: {e.Message}"],
+                Annotations = [new Annotation(spec.Path, e.Line, e.Line, AnnotationLevel.Failure, e.Message, "Unreadable Dockerfile")],
+            });
+        }
+
         var selection = new PracticeSelection(spec.PinnedBase, spec.NonRootUser, spec.Healthcheck, spec.NoSecrets);
-        var violations = DockerfilePractices.Evaluate(DockerfileParser.Parse(text), selection);
+        // When the image was built, non-root is judged on the uid it really runs as (its config and /etc/passwd).
+        var violations = DockerfilePractices.Evaluate(instructions, selection, context.Image?.ResolvedUser);
         var selected = new[] { spec.PinnedBase, spec.NonRootUser, spec.Healthcheck, spec.NoSecrets }.Count(x => x);
         var broken = violations.Select(v => v.Practice).Distinct(StringComparer.Ordinal).Count();
         var share = selected == 0 ? 1.0 : (double)(selected - broken) / selected;

@@ -27,7 +27,9 @@ public static partial class DockerfilePractices
     private static partial Regex SecretValue();
 
     /// <summary>Returns the violations of the selected practices; an empty list means all followed.</summary>
-    public static IReadOnlyList<PracticeViolation> Evaluate(IReadOnlyList<DockerfileInstruction> instructions, PracticeSelection selection)
+    /// <param name="imageUser">The built image's user resolved to a uid, when the image exists: then non-root is judged
+    /// on the uid the image really runs as (a name mapped to uid 0 in its /etc/passwd is root), not on the text.</param>
+    public static IReadOnlyList<PracticeViolation> Evaluate(IReadOnlyList<DockerfileInstruction> instructions, PracticeSelection selection, ImageUser? imageUser = null)
     {
         ArgumentNullException.ThrowIfNull(instructions);
         ArgumentNullException.ThrowIfNull(selection);
@@ -42,7 +44,11 @@ public static partial class DockerfilePractices
         var finalStage = instructions.Skip(finalStageStart).ToList();
 
         if (selection.PinnedBase) CheckPinnedBases(instructions, violations);
-        if (selection.NonRootUser) CheckNonRoot(finalStage, violations);
+        if (selection.NonRootUser)
+        {
+            if (imageUser is null) CheckNonRoot(finalStage, violations);
+            else CheckNonRoot(finalStage, imageUser, violations);
+        }
         if (selection.Healthcheck) CheckHealthcheck(finalStage, violations);
         if (selection.NoSecrets) CheckSecrets(instructions, violations);
         return violations;
@@ -78,10 +84,31 @@ public static partial class DockerfilePractices
             violations.Add(new PracticeViolation(NonRoot, finalStage[0].Line, "The final stage never sets USER, so the service runs as root: add a non-root USER."));
             return;
         }
-        var name = user.Arguments.Split(':')[0].Trim();
-        if (name is "root" or "0")
+        var spec = user.Arguments.Trim();
+        var numeric = ImageUser.FromNumber(spec);
+        if (ImageUser.UserPart(spec) == "root" || numeric?.IsRoot == true)
         {
-            violations.Add(new PracticeViolation(NonRoot, user.Line, "The final USER is root: switch to an unprivileged user before the service starts."));
+            violations.Add(new PracticeViolation(NonRoot, user.Line, $"The final USER is root ('{spec}' is uid 0): switch to an unprivileged user before the service starts."));
+        }
+        else if (numeric is { Problem: { } problem })
+        {
+            violations.Add(new PracticeViolation(NonRoot, user.Line, $"The final USER '{spec}' cannot run: {problem}."));
+        }
+    }
+
+    /// <summary>Judged on the uid the built image runs as, annotated at the final USER (or the final FROM when there is none).</summary>
+    private static void CheckNonRoot(List<DockerfileInstruction> finalStage, ImageUser imageUser, List<PracticeViolation> violations)
+    {
+        var line = finalStage.LastOrDefault(i => i.Keyword == "USER")?.Line ?? finalStage[0].Line;
+        var shown = imageUser.Spec.Length == 0 ? "no USER" : $"USER '{imageUser.Spec}'";
+        var via = imageUser.Source is null ? "" : $" in {imageUser.Source}";
+        if (imageUser.IsRoot)
+        {
+            violations.Add(new PracticeViolation(NonRoot, line, $"The image runs as root: {shown} is uid 0{via}. Switch to an unprivileged user before the service starts."));
+        }
+        else if (imageUser.Uid is null)
+        {
+            violations.Add(new PracticeViolation(NonRoot, line, $"The image's {shown} cannot be resolved to a uid: {imageUser.Problem}."));
         }
     }
 

@@ -343,7 +343,7 @@ public sealed partial class GradingPipeline
             var digest = await ImageReuse.DigestAsync(contextDirectory, spec.Dockerfile, _options.MaxContextBytes, cancellationToken).ConfigureAwait(false);
             if (digest is not null)
             {
-                digest = await _reuse.WithBaseImagesAsync(digest, Path.Combine(contextDirectory, spec.Dockerfile), cancellationToken).ConfigureAwait(false);
+                digest = await _reuse.WithBaseImagesAsync(digest, Path.Combine(contextDirectory, spec.Dockerfile), cancellationToken, _options.AllowedBaseImages).ConfigureAwait(false);
             }
 
             if (digest is not null)
@@ -365,9 +365,15 @@ public sealed partial class GradingPipeline
         {
             MemoryBytes = _options.BuildMemoryBytes,
             Cpus = _options.BuildCpus,
+            Pids = _options.BuildPids,
+            DiskBytes = _options.BuildDiskBytes,
+            NoFile = _options.BuildNoFile,
+            Network = _options.BuildNetwork,
+            AllowedBaseImages = _options.AllowedBaseImages,
+            CgroupLimits = _options.BuildCgroupLimits,
         };
         var outcome = await _builder.BuildAsync(request, job.Steps.MessagesFor(GradingSteps.Build), cancellationToken).ConfigureAwait(false);
-        if (outcome.Succeeded && reuseTag is not null)
+        if (outcome.Succeeded && reuseTag is not null && await _reuse.FitsAsync(jobTag, job.Request.Rubric, cancellationToken).ConfigureAwait(false))
         {
             await _reuse.TagAsync(jobTag, reuseTag, cancellationToken).ConfigureAwait(false);
             await _reuse.TrimAsync(_options.RunnerId, cancellationToken).ConfigureAwait(false);

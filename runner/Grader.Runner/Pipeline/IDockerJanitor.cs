@@ -17,4 +17,7 @@ public sealed record SweepReport(int Containers, int Networks, int Images)
 {
     /// <summary>Host firewall rules of the runner's service networks removed by the sweep.</summary>
     public int HostRules { get; init; }
+
+    /// <summary>Build cgroups and build-network firewall rules of the runner removed by the sweep.</summary>
+    public int BuildLeftovers { get; init; }
 }

@@ -72,10 +72,21 @@ public sealed partial class ImageReuse(IDockerClient docker)
     /// The context digest combined with the local ids of the Dockerfile's base images; null (build, do not reuse) when
     /// the Dockerfile is missing, a base depends on a build argument, or a base is not present locally (the build pulls it).
     /// </summary>
-    public async Task<string?> WithBaseImagesAsync(string contextDigest, string dockerfilePath, CancellationToken cancellationToken)
+    /// <remarks>A Dockerfile the builder would refuse (<see cref="Dockerfiles.BuildReferencePolicy"/>) is never reused, so an
+    /// image kept before a narrower policy cannot stand in for a build that is now refused.</remarks>
+    public async Task<string?> WithBaseImagesAsync(string contextDigest, string dockerfilePath, CancellationToken cancellationToken, IReadOnlyList<string>? allowedBaseImages = null)
     {
         if (!File.Exists(dockerfilePath)) return null;
-        var instructions = Dockerfiles.DockerfileParser.Parse(await File.ReadAllTextAsync(dockerfilePath, cancellationToken).ConfigureAwait(false));
+        IReadOnlyList<Dockerfiles.DockerfileInstruction> instructions;
+        try
+        {
+            instructions = await Dockerfiles.DockerfileParser.ParseFileAsync(dockerfilePath, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Dockerfiles.DockerfileFormatException)
+        {
+            return null; // the build refuses it and says why
+        }
+        if (new Dockerfiles.BuildReferencePolicy(allowedBaseImages).Check(instructions).Count > 0) return null;
         var text = new StringBuilder(contextDigest);
         foreach (var reference in Dockerfiles.DockerfileBaseImages.Resolve(instructions))
         {
@@ -99,6 +110,19 @@ public sealed partial class ImageReuse(IDockerClient docker)
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// Whether an image may be kept for reuse: not when it is over the rubric's <c>image_size</c> maximum (an image that
+    /// fails its size criterion is rebuilt, never kept; the builder already refuses images over the runner's disk bound).
+    /// </summary>
+    public async Task<bool> FitsAsync(string image, Grader.Rubrics.Model.Rubric rubric, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rubric);
+        var max = rubric.Criteria.Select(c => c.Check).OfType<Grader.Rubrics.Model.ImageSizeCheck>().Select(c => c.Max.Bytes).DefaultIfEmpty(long.MaxValue).Min();
+        if (max == long.MaxValue) return true;
+        var inspected = await docker.Images.InspectImageAsync(image, cancellationToken).ConfigureAwait(false);
+        return inspected.Size <= max;
     }
 
     /// <summary>Adds <paramref name="newTag"/> to an image.</summary>

@@ -7,7 +7,8 @@ using Microsoft.Extensions.Logging;
 namespace Grader.Runner.Pipeline;
 
 /// <summary>Docker.DotNet implementation of <see cref="IDockerJanitor"/>, selecting objects by <see cref="DockerLabels"/>.</summary>
-public sealed partial class JobJanitor(IDockerClient docker, ILogger<JobJanitor> logger) : IDockerJanitor
+/// <remarks>The start-up sweep also removes what builds of the runner left outside Docker (cgroups, firewall rules) through <see cref="BuildIsolation"/>.</remarks>
+public sealed partial class JobJanitor(IDockerClient docker, ILogger<JobJanitor> logger, BuildIsolation? builds = null) : IDockerJanitor
 {
     public async Task CleanupJobAsync(string runnerId, string jobId, IReadOnlyCollection<string> imageTags, CancellationToken cancellationToken)
     {
@@ -41,8 +42,10 @@ public sealed partial class JobJanitor(IDockerClient docker, ILogger<JobJanitor>
             await IgnoreMissingAsync(() => docker.Images.DeleteImageAsync(image.ID, new ImageDeleteParameters { Force = true }, cancellationToken)).ConfigureAwait(false);
             removed++;
         }
-        LogSwept(logger, runnerId, containers, networks, removed);
-        return new SweepReport(containers, networks, removed);
+        // After the containers: a crashed build's cgroup empties once its step container is gone.
+        var buildLeftovers = await (builds ?? new BuildIsolation(docker)).SweepAsync(runnerId, cancellationToken).ConfigureAwait(false);
+        LogSwept(logger, runnerId, containers, networks, removed, buildLeftovers);
+        return new SweepReport(containers, networks, removed) { BuildLeftovers = buildLeftovers };
     }
 
     private async Task<int> RemoveContainersAsync(IDictionary<string, IDictionary<string, bool>> filter, CancellationToken cancellationToken)
@@ -95,6 +98,6 @@ public sealed partial class JobJanitor(IDockerClient docker, ILogger<JobJanitor>
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Sweep for runner {RunnerId}: removed {Containers} containers, {Networks} networks, {Images} images")]
-    private static partial void LogSwept(ILogger logger, string runnerId, int containers, int networks, int images);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sweep for runner {RunnerId}: removed {Containers} containers, {Networks} networks, {Images} images, {BuildLeftovers} build cgroups and firewall rules")]
+    private static partial void LogSwept(ILogger logger, string runnerId, int containers, int networks, int images, int buildLeftovers);
 }

@@ -26,6 +26,33 @@ public sealed class RunnerOptions
     /// <summary>CPUs of a build's RUN steps.</summary>
     public double BuildCpus { get; set; } = 2.0;
 
+    /// <summary>Processes a build's RUN steps may run at once (pids.max of the build's cgroup): a fork bomb stops there.</summary>
+    public long BuildPids { get; set; } = Docker.BuildDefaults.Pids;
+
+    /// <summary>
+    /// Bytes a build may add to its base images (all its layers and the running step's writable layer); watched while
+    /// it runs, a build over it is stopped and its image removed. Default 2.5 GiB.
+    /// </summary>
+    public long BuildDiskBytes { get; set; } = Docker.BuildDefaults.DiskBytes;
+
+    /// <summary>Open files per process in RUN steps (nofile); core dumps are always off.</summary>
+    public long BuildNoFile { get; set; } = Docker.BuildDefaults.NoFile;
+
+    /// <summary>What RUN steps may reach: <c>None</c> (default) or <c>Egress</c> (public addresses only, through a guarded network per build).</summary>
+    public Docker.BuildNetwork BuildNetwork { get; set; } = Docker.BuildNetwork.None;
+
+    /// <summary>
+    /// Image name patterns a Dockerfile may build or copy from (<c>*</c>: any characters but <c>/</c>; <c>**</c>: any).
+    /// Unset: <c>grader/*</c> and <c>*</c> (Docker Hub's official images). Grader's own images and image ids are never allowed.
+    /// </summary>
+    public string[]? AllowedBaseImages { get; set; }
+
+    /// <summary>
+    /// Run each build in a cgroup the runner prepares with the process and memory limits (needs root on the engine's
+    /// host and the cgroupfs driver). Turning it off removes the build's process limit: only where learner code is trusted.
+    /// </summary>
+    public bool BuildCgroupLimits { get; set; } = true;
+
     /// <summary>Build log kept per job.</summary>
     public int MaxBuildLogBytes { get; set; } = 256 << 10;
 

@@ -47,10 +47,13 @@ internal sealed partial class HostIngressGuard
     /// Removes every rule this guard installed for <paramref name="runnerId"/> (a runner that crashed while a service
     /// ran leaves its rule behind); returns how many were removed. Rules of other runners are left alone.
     /// </summary>
-    public async Task<int> SweepAsync(string runnerId, CancellationToken cancellationToken)
+    public Task<int> SweepAsync(string runnerId, CancellationToken cancellationToken) => SweepChainAsync("INPUT", runnerId, cancellationToken);
+
+    /// <summary>Removes every rule of <paramref name="chain"/> commented for <paramref name="runnerId"/> (the build network guard's rules live in DOCKER-USER).</summary>
+    internal static async Task<int> SweepChainAsync(string chain, string runnerId, CancellationToken cancellationToken)
     {
         var comment = CommentFor(runnerId);
-        var (code, listing) = await RunAsync(["-w", "5", "-S", "INPUT"], cancellationToken).ConfigureAwait(false);
+        var (code, listing) = await RunAsync(["-w", "5", "-S", chain], cancellationToken).ConfigureAwait(false);
         if (code != 0) throw new GraderInfrastructureException($"Could not list the host rules (iptables exit {code}: {listing.Trim()}).");
         var removed = 0;
         foreach (var line in listing.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -74,9 +77,9 @@ internal sealed partial class HostIngressGuard
     }
 
     /// <summary>The comment that marks a runner's rules (an unsafe id falls back to a fixed token, never into the arguments).</summary>
-    private static string CommentFor(string runnerId) => CommentPrefix + (SafeToken().IsMatch(runnerId) ? runnerId : "runner");
+    internal static string CommentFor(string runnerId) => CommentPrefix + (SafeToken().IsMatch(runnerId) ? runnerId : "runner");
 
-    private static async Task<(int Code, string Error)> RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    internal static async Task<(int Code, string Error)> RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo("iptables")
         {

@@ -121,4 +121,78 @@ public class DockerImageBuilderTests : DockerTestBase
 
         Assert.ThrowsAsync<GraderInfrastructureException>(() => builder.BuildAsync(BuildRequest(submission), null, CancellationToken.None));
     }
+
+    [Test]
+    public async Task BuildAsync_RunStep_CoreDumpsOffOpenFilesBoundedInItsOwnCgroup()
+    {
+        var submission = Submission("limits", new Dictionary<string, string>
+        {
+            ["Dockerfile"] = "FROM grader/busybox:1\nRUN echo core=$(ulimit -c) nofile=$(ulimit -n) && grep pids /proc/self/cgroup\n",
+        });
+
+        var outcome = await Builder.BuildAsync(BuildRequest(submission, "ulimits") with { NoFile = 2048 }, null, CancellationToken.None);
+
+        Assert.That(outcome.Succeeded, Is.True, outcome.Log);
+        Assert.That(outcome.Log, Does.Contain("core=0 nofile=2048"));
+        Assert.That(outcome.Log, Does.Contain($"pids:/grader-build/{Grader.Runner.Pipeline.ImageReuse.SafeName(RunnerId)}/ulimits-"));
+    }
+
+    [Test]
+    public async Task BuildAsync_SameDockerfileTwice_SecondBuildNeverUsesTheCache()
+    {
+        var submission = Submission("nocache", new Dictionary<string, string> { ["Dockerfile"] = "FROM grader/busybox:1\nRUN echo step-" + Guid.NewGuid().ToString("N") + "\n" });
+
+        var first = await Builder.BuildAsync(BuildRequest(submission, "cache-1"), null, CancellationToken.None);
+        var second = await Builder.BuildAsync(BuildRequest(submission, "cache-2"), null, CancellationToken.None);
+
+        Assert.That(first.Succeeded && second.Succeeded, Is.True, second.Log);
+        Assert.That(second.Log, Does.Not.Contain("Using cache"), "one build must never get (or learn about) another build's layer");
+        Assert.That(second.ImageId, Is.Not.EqualTo(first.ImageId));
+    }
+
+    [Test]
+    public async Task BuildAsync_MultiStage_EarlierStagesImagesNotKept()
+    {
+        var marker = Guid.NewGuid().ToString("N");
+        var submission = Submission("stages", new Dictionary<string, string>
+        {
+            ["Dockerfile"] = $"FROM grader/busybox:1 AS compile\nLABEL dev.grader.test-marker={marker}\nRUN echo built > /artifact\nFROM grader/busybox:1\nCOPY --from=compile /artifact /artifact\n",
+        });
+
+        var outcome = await Builder.BuildAsync(BuildRequest(submission, "stages"), null, CancellationToken.None);
+
+        Assert.That(outcome.Succeeded, Is.True, outcome.Log);
+        var left = await Docker.Images.ListImagesAsync(new global::Docker.DotNet.Models.ImagesListParameters
+        {
+            All = true,
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"dev.grader.test-marker={marker}"] = true } },
+        });
+        Assert.That(left, Is.Empty, "the first stage's images stay on the engine for ever otherwise");
+    }
+
+    [Test]
+    public async Task BuildAsync_CgroupLimitsOff_BuildsWithoutARunnerCgroup()
+    {
+        var submission = Submission("optout", new Dictionary<string, string> { ["Dockerfile"] = "FROM grader/busybox:1\nRUN grep pids /proc/self/cgroup\n" });
+
+        var outcome = await Builder.BuildAsync(BuildRequest(submission, "optout") with { CgroupLimits = false }, null, CancellationToken.None);
+
+        Assert.That(outcome.Succeeded, Is.True, outcome.Log);
+        Assert.That(outcome.Log, Does.Not.Contain("grader-build"));
+    }
+
+    [Test]
+    public async Task BuildAsync_ReferenceRefused_LocatedErrorBeforeTheEngineRuns()
+    {
+        var submission = Submission("refused", new Dictionary<string, string> { ["Dockerfile"] = "# a comment\nFROM grader/busybox:1\nCOPY --from=ghcr.io/x/y:1 /a /a\n" });
+
+        var outcome = await Builder.BuildAsync(BuildRequest(submission, "refused"), null, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.Succeeded, Is.False);
+            Assert.That(outcome.Error, Does.Contain("Dockerfile:3: COPY --from 'ghcr.io/x/y:1' is not an allowed base image on this grader (allowed: grader/*, *)"));
+            Assert.That(outcome.Log, Does.Not.Contain("Step 1/"));
+        });
+    }
 }

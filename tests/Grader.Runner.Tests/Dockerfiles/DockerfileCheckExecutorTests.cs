@@ -73,4 +73,39 @@ public sealed class DockerfileCheckExecutorTests
             Assert.That(string.Join("\n", result.Values.Values) + result.Message, Does.Not.Contain("runner-secret-content"));
         });
     }
+
+    [Test]
+    public async Task ExecuteAsync_ImageRunsAsUidZeroUnderAnotherName_NonRootFailsAtTheUserLine()
+    {
+        using var submission = new SubmissionFolder().With("Dockerfile", "FROM python:3.11-slim\nRUN echo 'admin:x:0:0::/:/bin/sh' >> /etc/passwd\nUSER admin\nHEALTHCHECK CMD true\n");
+        var criterion = SubmissionFolder.Criterion(new DockerfileCheck());
+        var context = submission.Context(criterion);
+        context.Image = new Grader.Runner.Docker.ImageDetails("sha256:built", "tag", 1, [], "admin", true)
+        {
+            ResolvedUser = ImageUser.FromPasswd("admin", "admin:x:0:0::/:/bin/sh\n", "the image's /etc/passwd"),
+        };
+
+        var result = await new DockerfileCheckExecutor().ExecuteAsync(criterion, context, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Status, Is.EqualTo(CheckStatus.Failed));
+            Assert.That(result.Annotations.Select(a => (a.StartLine, a.Title)), Is.EqualTo(new[] { (3, "Runs as root") }));
+        });
+    }
+
+    [Test]
+    public async Task ExecuteAsync_UnreadableDockerfile_FailsWithLocatedMessage()
+    {
+        using var submission = new SubmissionFolder().With("Dockerfile", "# escape=x\nFROM python:3.11-slim\n");
+        var criterion = SubmissionFolder.Criterion(new DockerfileCheck());
+
+        var result = await new DockerfileCheckExecutor().ExecuteAsync(criterion, submission.Context(criterion), CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Status, Is.EqualTo(CheckStatus.Failed));
+            Assert.That(result.Details, Is.EqualTo(new[] { "Dockerfile:1: The escape directive must be ` or \\, not 'x'." }));
+        });
+    }
 }

@@ -54,6 +54,9 @@ public sealed class DockerfilePracticesTests
     [TestCase("FROM debian:12\nHEALTHCHECK CMD true\n", 1, "never sets USER")]
     [TestCase("FROM debian:12\nUSER app\nUSER root\nHEALTHCHECK CMD true\n", 3, "final USER is root")]
     [TestCase("FROM debian:12\nUSER 0:0\nHEALTHCHECK CMD true\n", 2, "final USER is root")]
+    [TestCase("FROM debian:12\nUSER 00\nHEALTHCHECK CMD true\n", 2, "final USER is root")]
+    [TestCase("FROM debian:12\nUSER +0:app\nHEALTHCHECK CMD true\n", 2, "final USER is root")]
+    [TestCase("FROM debian:12\nUSER root:app\nHEALTHCHECK CMD true\n", 2, "final USER is root")]
     [TestCase("FROM debian:12 AS b\nUSER app\nFROM debian:12\nHEALTHCHECK CMD true\n", 3, "never sets USER")]
     public void Evaluate_RootUser_ViolationInFinalStage(string text, int line, string message)
     {
@@ -112,5 +115,40 @@ public sealed class DockerfilePracticesTests
         var violations = DockerfilePractices.Evaluate(DockerfileParser.Parse("FROM python\n"), new PracticeSelection(false, false, true, false));
 
         Assert.That(violations.Select(v => v.Practice), Is.EqualTo(new[] { DockerfilePractices.Healthcheck }));
+    }
+
+    [Test]
+    public void Evaluate_ImageUserNameMappedToUidZero_ViolationAtFinalUser()
+    {
+        var instructions = DockerfileParser.Parse("FROM debian:12\nRUN echo 'admin:x:0:0::/:/bin/sh' >> /etc/passwd\nUSER admin\nHEALTHCHECK CMD true\n");
+        var imageUser = ImageUser.FromPasswd("admin", "admin:x:0:0::/:/bin/sh\n", "the image's /etc/passwd");
+
+        var violation = DockerfilePractices.Evaluate(instructions, All, imageUser).Single();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(violation.Practice, Is.EqualTo(DockerfilePractices.NonRoot));
+            Assert.That(violation.Line, Is.EqualTo(3));
+            Assert.That(violation.Message, Does.Contain("runs as root").And.Contain("uid 0 in the image's /etc/passwd"));
+        });
+    }
+
+    [Test]
+    public void Evaluate_ImageRunsAsNonRootFromItsBase_NoViolationWithoutUserLine()
+    {
+        var instructions = DockerfileParser.Parse("FROM base-with-user:1\nHEALTHCHECK CMD true\n");
+
+        Assert.That(DockerfilePractices.Evaluate(instructions, All with { PinnedBase = false }, new ImageUser("app", 1000, null, "the image's /etc/passwd")), Is.Empty);
+    }
+
+    [Test]
+    public void Evaluate_ImageUserUnresolvable_ViolationSaysWhy()
+    {
+        var instructions = DockerfileParser.Parse("FROM debian:12\nUSER ghost\nHEALTHCHECK CMD true\n");
+        var imageUser = ImageUser.FromPasswd("ghost", "root:x:0:0::/:/bin/sh\n", "the image's /etc/passwd");
+
+        var violation = DockerfilePractices.Evaluate(instructions, All, imageUser).Single();
+
+        Assert.That(violation.Message, Does.Contain("cannot be resolved").And.Contain("no user 'ghost'"));
     }
 }

@@ -274,11 +274,40 @@ public sealed class GradingPipelineTests
     }
 
     [Test]
-    public async Task RunAsync_BaseTagRepointedToAnotherImage_BuildsAgainInsteadOfReusing()
+    public async Task RunAsync_ImageOverRubricSizeMax_NeverKeptForReuse()
     {
         await using var harness = new PipelineHarness();
         await harness.EnsureBusyboxAsync();
-        var baseRepository = "grader-test-base/" + harness.RunnerId;
+        // 2 MB of busybox plus 1 MB of data: over a 2 MB image_size maximum.
+        var folder = harness.Submission("big", ("Dockerfile", "FROM grader/busybox:1\nRUN head -c 1000000 /dev/zero > /blob\n"));
+        var rubric = PipelineHarness.Rubric(SizeCriterion.Replace("50MB", "2MB", StringComparison.Ordinal));
+
+        var first = await harness.Pipeline.RunAsync(harness.Request(rubric, folder), null, CancellationToken.None);
+        var second = await harness.Pipeline.RunAsync(harness.Request(rubric, folder), null, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(first.Results.Single().Status, Is.EqualTo(CheckStatus.Failed), "the image is over the rubric's maximum");
+            Assert.That(second.ImageReused, Is.False, "an image that fails its size criterion is rebuilt, never kept");
+        });
+        var reusable = await harness.Docker.Images.ListImagesAsync(new global::Docker.DotNet.Models.ImagesListParameters
+        {
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["reference"] = new Dictionary<string, bool> { [$"{ImageReuse.Repository}/{ImageReuse.SafeName(harness.RunnerId)}"] = true } },
+        });
+        Assert.That(reusable, Is.Empty);
+    }
+
+    [Test]
+    public async Task RunAsync_BaseTagRepointedToAnotherImage_BuildsAgainInsteadOfReusing()
+    {
+        // A base outside Grader's own namespaces, allowed by the runner's base patterns (the builder refuses any other).
+        await using var harness = new PipelineHarness(settings: new Dictionary<string, string?>
+        {
+            ["Grader:Runner:AllowedBaseImages:0"] = "grader/*",
+            ["Grader:Runner:AllowedBaseImages:1"] = "rebased-base/*",
+        });
+        await harness.EnsureBusyboxAsync();
+        var baseRepository = "rebased-base/" + harness.RunnerId;
         await harness.Docker.Images.TagImageAsync(global::Grader.Runner.Images.BaseImages.Busybox, new global::Docker.DotNet.Models.ImageTagParameters { RepositoryName = baseRepository, Tag = "1" });
         try
         {
