@@ -131,7 +131,9 @@ internal static class TestsCheckResults
         var parts = file.Split('/', StringSplitOptions.RemoveEmptyEntries);
         if (parts.Any(p => p == "..")) return null;
         var root = Path.GetFullPath(submissionDirectory);
-        for (var i = 0; i < parts.Length; i++)
+        // A hidden run names the file exactly; the learner's own reports may use any prefix (/app/...).
+        var suffixes = hidden ? Math.Min(1, parts.Length) : parts.Length;
+        for (var i = 0; i < suffixes; i++)
         {
             var relative = string.Join('/', parts[i..]);
             var full = Path.GetFullPath(Path.Combine(root, relative));
