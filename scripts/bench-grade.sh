@@ -3,7 +3,8 @@
 # Docker commands, in the same run, cold and warm, several repetitions; prints medians and ratios.
 #
 # Same work on both sides: build the image, read its size (docker image inspect), run the learner's unit
-# tests and the hidden tests in a container with no network (JUnit XML written), as the rubric does.
+# tests in a container with no network, start the service on an internal network and run the hidden tests
+# from the grader's own image against it (JUnit XML written), as the rubric does.
 #   cold: a fresh copy of the submission whose Dockerfile carries a new LABEL right after FROM, so no layer
 #         can come from the build cache (plain side also uses --no-cache); the grader's reusable image does
 #         not match either (new context digest).
@@ -24,6 +25,7 @@ export GRADER_Grader__Runner__WorkRoot="$work/jobs"
 
 cleanup() {
   docker ps -aq --filter "label=dev.grader.runner=$runner" | xargs -r docker rm -f >/dev/null 2>&1 || true
+  docker network ls -q --filter "label=dev.grader.runner=$runner" | xargs -r docker network rm >/dev/null 2>&1 || true
   docker images -q --filter "label=dev.grader.runner=$runner" | sort -u | xargs -r docker rmi -f >/dev/null 2>&1 || true
   docker images --format '{{.Repository}}:{{.Tag}}' | grep -E "^(grader-reuse/$runner|bench-plain-$runner):" | xargs -r docker rmi -f >/dev/null 2>&1 || true
   rm -rf "$work"
@@ -64,9 +66,25 @@ plain() { # dir no-cache(0/1) -> seconds
   docker image inspect --format '{{.Size}}' "$tag" >/dev/null
   docker run --rm --network none --read-only --tmpfs /tmp --tmpfs /grader/results --user 65534:65534 --memory 1g --cpus 1 --pids-limit 256 \
     --label "dev.grader.runner=$runner" -w /app "$tag" python3 -m pytest -q -p no:cacheprovider tests --junitxml=/grader/results/junit.xml >/dev/null
-  docker run --rm --network none --read-only --tmpfs /tmp --tmpfs /grader/results --user 65534:65534 --memory 1g --cpus 1 --pids-limit 256 \
-    --label "dev.grader.runner=$runner" -v "$PWD/$hidden:/grader/hidden:ro" -w /app "$tag" \
-    python3 -m pytest -q -p no:cacheprovider /grader/hidden --junitxml=/grader/results/hidden.xml >/dev/null
+  local net="bench-plain-$runner" svc="bench-plain-svc-$runner"
+  docker network create --internal --label "dev.grader.runner=$runner" "$net" >/dev/null
+  docker run -d --name "$svc" --network "$net" --read-only --tmpfs /tmp --memory 1g --cpus 1 --pids-limit 256 \
+    --label "dev.grader.runner=$runner" "$tag" >/dev/null
+  local ip
+  ip=$(docker inspect -f "{{(index .NetworkSettings.Networks \"$net\").IPAddress}}" "$svc")
+  # Readiness as the grader waits for it (GET /health), then the hidden tests from the grader's image.
+  docker run --rm --network "$net" --read-only --tmpfs /tmp --tmpfs /grader/results --user 65534:65534 --memory 1g --cpus 1 --pids-limit 256 \
+    --label "dev.grader.runner=$runner" -v "$PWD/$hidden:/grader/hidden:ro" -w /grader/hidden -e "GRADER_SERVICE_URL=http://$ip:8080" \
+    grader/python:3.11-bookworm sh -c 'python3 -c "
+import time, urllib.request
+for _ in range(600):
+    try:
+        urllib.request.urlopen(\"$GRADER_SERVICE_URL/health\", timeout=1); break
+    except Exception:
+        time.sleep(0.1)
+" && python3 -m pytest -q -p no:cacheprovider /grader/hidden --junitxml=/grader/results/hidden.xml' >/dev/null
+  docker rm -f "$svc" >/dev/null
+  docker network rm "$net" >/dev/null
   t1=$(now)
   seconds "$t0" "$t1"
 }

@@ -13,7 +13,7 @@ public static class GradeCommand
         var submission = new Argument<string>("submission") { Description = "A folder, a local git repository, or a clone URL." };
         var sha = new Option<string?>("--sha") { Description = "Commit to grade (repositories and clone URLs)." };
         var reference = new Option<string?>("--ref") { Description = "Branch or tag to grade or fetch (repositories and clone URLs)." };
-        var hidden = new Option<DirectoryInfo?>("--hidden-tests") { Description = "A hidden tests folder replacing the rubric's." };
+        var hidden = new Option<DirectoryInfo?>("--hidden-tests") { Description = "A hidden tests folder replacing the rubric's, for the criteria that declare hidden tests only." };
         var output = new Option<DirectoryInfo>("--out", "-o")
         {
             Description = "Where review.md and result.json are written.",

@@ -54,15 +54,19 @@ public enum TestReportFormat
     ExitCode,
 }
 
-/// <summary>Tests run in a container of the built image. Measure: pass ratio (0..1).</summary>
+/// <summary>
+/// Tests: the learner's own tests run in a container of the built image; hidden (instructor) tests run in a
+/// grader-owned image, never the learner's. Measure: pass ratio (0..1).
+/// </summary>
 public sealed record TestsCheck : CheckSpec
 {
     public const string KindName = "tests";
+    public const string DefaultReportPath = "/grader/results/junit.xml";
     public override string Kind => KindName;
     public required IReadOnlyList<string> Command { get; init; }
     public TestReportFormat Report { get; init; } = TestReportFormat.JUnit;
-    /// <summary>Where the JUnit XML is written inside the container (a folder: every *.xml in it is read, or a file).</summary>
-    public string ReportPath { get; init; } = "/grader/results";
+    /// <summary>The JUnit XML file the command writes inside the container; only this file is read.</summary>
+    public string ReportPath { get; init; } = DefaultReportPath;
     public double MinPassRatio { get; init; } = 1.0;
     /// <summary>Minimum number of tests that must run (guards against a suite that silently collects nothing).</summary>
     public int MinTests { get; init; } = 1;
@@ -72,15 +76,51 @@ public sealed record TestsCheck : CheckSpec
     public string? WorkingDirectory { get; init; }
     public bool Gpu { get; init; }
     public override bool NeedsGpu => Gpu;
+    /// <summary>Hidden tests that probe the learner's running service need it started first.</summary>
+    public override bool NeedsService => Hidden is { Service: true };
 }
 
-/// <summary>Instructor-controlled tests copied into the test container only at test time.</summary>
+/// <summary>What the review, check run and result.json show of a hidden test run.</summary>
+public enum HiddenTestVisibility
+{
+    /// <summary>Counts and the names of failing tests (the default).</summary>
+    Names,
+    /// <summary>Also the first line of each failure message.</summary>
+    Messages,
+    /// <summary>Also the failure annotations and the tail of the test output.</summary>
+    Output,
+}
+
+/// <summary>
+/// Instructor-controlled tests. They run in a grader-owned image (<see cref="Image"/>), never in the learner's:
+/// learner code cannot execute where they run, so it can neither read them nor alter their outcome.
+/// </summary>
 /// <param name="Path">A folder (relative to the rubric, or absolute) on the runner, or null when <paramref name="Repository"/> is used.</param>
 /// <param name="Repository">A git clone URL of an instructor repository, or null.</param>
 /// <param name="Ref">Branch, tag or commit of <paramref name="Repository"/>.</param>
 /// <param name="Subfolder">Folder inside the repository.</param>
-/// <param name="MountPath">Where the hidden tests appear inside the container.</param>
-public sealed record HiddenTestsSpec(string? Path, string? Repository, string? Ref, string? Subfolder, string MountPath = "/grader/hidden");
+/// <param name="MountPath">Where the hidden tests appear (read-only) inside the test container.</param>
+public sealed record HiddenTestsSpec(string? Path, string? Repository, string? Ref, string? Subfolder, string MountPath = HiddenTestsSpec.DefaultMountPath)
+{
+    public const string DefaultMountPath = "/grader/hidden";
+
+    /// <summary>Where the learner's files appear (read-only) when <see cref="Submission"/> is set.</summary>
+    public const string SubmissionMountPath = "/grader/submission";
+
+    /// <summary>The environment variable holding the service's base URL when <see cref="Service"/> is set.</summary>
+    public const string ServiceUrlVariable = "GRADER_SERVICE_URL";
+
+    /// <summary>The grader-owned image the tests run in; null = the runner's default (Grader:Sandbox:HiddenTestImage).</summary>
+    public string? Image { get; init; }
+
+    /// <summary>Start the learner's service and let the tests reach it (black-box) at <see cref="ServiceUrlVariable"/>.</summary>
+    public bool Service { get; init; }
+
+    /// <summary>Copy the learner's files, read-only, to <see cref="SubmissionMountPath"/> for static inspection (never executed).</summary>
+    public bool Submission { get; init; }
+
+    public HiddenTestVisibility Show { get; init; } = HiddenTestVisibility.Names;
+}
 
 /// <summary>An HTTP request to the running service and what the answer must look like. Measure: latency in ms.</summary>
 public sealed record HttpProbeCheck : CheckSpec

@@ -114,7 +114,7 @@ internal static class CheckParser
         var check = defaults with
         {
             Report = r.Choice("report", ReportFormats) ?? defaults.Report,
-            ReportPath = r.String("report_path") ?? defaults.ReportPath,
+            ReportPath = ReportPath(r) ?? defaults.ReportPath,
             MinPassRatio = r.Ratio("min_pass_ratio") ?? defaults.MinPassRatio,
             MinTests = r.Integer("min_tests", min: 0) ?? defaults.MinTests,
             Timeout = r.Duration("timeout") ?? defaults.Timeout,
@@ -122,8 +122,35 @@ internal static class CheckParser
             Gpu = r.Bool("gpu") ?? false,
             Hidden = hidden,
         };
+        if (hidden is not null && check.Gpu)
+        {
+            r.File.Error(r.KeyNode("gpu")!, "hidden tests run in the grader's test image, which gets no GPU; give the GPU to the service ('service: { gpu: true }') and set 'hidden: { service: true }'");
+            return null;
+        }
         return command is null ? null : check with { Command = command };
     }
+
+    /// <summary>
+    /// The one JUnit file the grader reads. A folder is refused: every file in it would be read, and learner code
+    /// can write more files beside the real report.
+    /// </summary>
+    private static string? ReportPath(MapReader r)
+    {
+        if (r.String("report_path") is not { } path) return null;
+        var folder = path.LastIndexOf('/');
+        if (!path.StartsWith('/') || !path.EndsWith(".xml", StringComparison.OrdinalIgnoreCase) || folder <= 0 || path.Contains("/../", StringComparison.Ordinal))
+        {
+            r.File.Error(r.Node("report_path")!,
+                $"'report_path' names the JUnit XML file the tests write, as an absolute path ending in .xml inside a folder (e.g. {TestsCheck.DefaultReportPath}); found '{path}'. Only that file is read, never a whole folder");
+            return null;
+        }
+        return path;
+    }
+
+    private static readonly IReadOnlyDictionary<string, HiddenTestVisibility> Visibilities = new Dictionary<string, HiddenTestVisibility>
+    {
+        ["names"] = HiddenTestVisibility.Names, ["messages"] = HiddenTestVisibility.Messages, ["output"] = HiddenTestVisibility.Output,
+    };
 
     private static HiddenTestsSpec? Hidden(MapReader r)
     {
@@ -131,7 +158,11 @@ internal static class CheckParser
         var repository = r.String("repository");
         var gitRef = r.String("ref");
         var subfolder = r.String("subfolder");
-        var mount = r.String("mount") ?? "/grader/hidden";
+        var mount = r.String("mount") ?? HiddenTestsSpec.DefaultMountPath;
+        var image = r.String("image");
+        var service = r.Bool("service") ?? false;
+        var submission = r.Bool("submission") ?? false;
+        var show = r.Choice("show", Visibilities) ?? HiddenTestVisibility.Names;
         if (r.Has("path") == r.Has("repository"))
         {
             r.File.Error(r.Has("path") ? r.KeyNode("repository")! : r.Map, "'hidden' tests need exactly one of 'path' (a folder on the runner) or 'repository' (a git URL)");
@@ -142,7 +173,12 @@ internal static class CheckParser
             r.File.Error(r.KeyNode("ref") ?? r.KeyNode("subfolder")!, "'ref' and 'subfolder' apply to a hidden-tests 'repository', not to a 'path'");
             return null;
         }
-        return new HiddenTestsSpec(path, repository, gitRef, subfolder, mount);
+        if (!mount.StartsWith('/') || mount.TrimEnd('/') is "" or HiddenTestsSpec.SubmissionMountPath)
+        {
+            r.File.Error(r.Node("mount")!, $"'mount' is an absolute folder in the test container other than / and {HiddenTestsSpec.SubmissionMountPath}; found '{mount}'");
+            return null;
+        }
+        return new HiddenTestsSpec(path, repository, gitRef, subfolder, mount) { Image = image, Service = service, Submission = submission, Show = show };
     }
 
     private static string? Method(MapReader r, string key = "method")

@@ -26,7 +26,7 @@ internal static class RubricKeys
     public static readonly IReadOnlyList<string> Build = ["max_time", "dockerfile", "context"];
     public static readonly IReadOnlyList<string> ImageSize = ["max", "show_layers"];
     public static readonly IReadOnlyList<string> Tests = ["command", "report", "report_path", "min_pass_ratio", "min_tests", "timeout", "workdir", "gpu", "hidden"];
-    public static readonly IReadOnlyList<string> Hidden = ["path", "repository", "ref", "subfolder", "mount"];
+    public static readonly IReadOnlyList<string> Hidden = ["path", "repository", "ref", "subfolder", "mount", "image", "service", "submission", "show"];
     public static readonly IReadOnlyList<string> HttpProbe = ["method", "path", "body", "headers", "expect"];
     public static readonly IReadOnlyList<string> Expect = ["status", "json", "body_regex", "max_latency"];
     public static readonly IReadOnlyList<string> Metrics = ["path", "require", "increases"];

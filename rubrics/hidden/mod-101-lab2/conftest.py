@@ -1,12 +1,17 @@
-"""Hidden tests for MOD-101 Lab 2 (instructor-only; mounted read-only at /grader/hidden at test time).
+"""Hidden tests for MOD-101 Lab 2 (instructor-only).
 
-The learner's code is imported as the package `service` from the working directory (/app), as the lab's
-layout contract says (examples/mod-101-lab2/README.md). PYTHONPATH normally holds /app already; the working
-directory is added too so a learner who forgot ENV PYTHONPATH still gets graded on behaviour, not on that.
+They run in the grader's own test image, never in the learner's: the learner's service is started by the grader
+and reached black-box over the job's internal network at $GRADER_SERVICE_URL. No learner code is imported here.
 """
 
 import os
-import sys
 
-if os.getcwd() not in sys.path:
-    sys.path.insert(0, os.getcwd())
+import pytest
+
+
+@pytest.fixture(scope="session")
+def base_url():
+    url = os.environ.get("GRADER_SERVICE_URL")
+    if not url:
+        pytest.fail("GRADER_SERVICE_URL is not set: the rubric must declare 'hidden: { service: true }'")
+    return url.rstrip("/")

@@ -3,16 +3,19 @@ using System.Globalization;
 using System.IO.Pipelines;
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using Grader.Rubrics.Model;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Grader.Runner.Docker;
 
 /// <summary>
-/// Runs learner code in a locked-down container: no network, memory without swap, CPU, pids and ulimits
-/// bounded, read-only root with size-limited tmpfs for /tmp and the writable paths, all capabilities
-/// dropped, no-new-privileges, a non-root user, bounded output, a wall-clock timeout that SIGKILLs, and
-/// the container (and its helper and volumes) always removed afterwards.
+/// Runs learner code (or a grader-owned image next to it) in a locked-down container: no network (or only the
+/// job's internal service network when asked), memory without swap, CPU, pids and ulimits bounded (no core
+/// dumps), read-only root with size-limited tmpfs for /tmp and the writable paths, all capabilities dropped,
+/// no-new-privileges, a non-root user, bounded output, a wall-clock timeout that SIGKILLs, and the container
+/// (and its helper and volumes) always removed afterwards. Images named by tag (the helper, the hidden-test
+/// image) are pinned by id (<see cref="PinnedImages"/>).
 /// </summary>
 /// <remarks>
 /// Two engine behaviours shape how files get in and out:
@@ -33,6 +36,7 @@ public sealed partial class DockerContainerSandbox(IDockerClient docker, IOption
 {
     private const string HelperMountRoot = "/grader-volumes";
     private readonly SandboxOptions _options = options.Value;
+    private readonly PinnedImages _pins = new(docker);
 
     public async Task<SandboxRunResult> RunAsync(SandboxRunRequest request, CancellationToken cancellationToken)
     {
@@ -61,15 +65,17 @@ public sealed partial class DockerContainerSandbox(IDockerClient docker, IOption
         var helperMounts = new List<Mount>();
         var copyIns = new List<(SandboxCopyIn CopyIn, string HelperPath)>();
 
-        foreach (var copyIn in request.CopyIn)
+        // Planned before anything is created: a folder over the limit costs no container.
+        var plans = request.CopyIn.Select(c => (CopyIn: c, Entries: PlanCopyIn(c))).ToList();
+        foreach (var (copyIn, _) in plans)
         {
-            if (!Directory.Exists(copyIn.HostPath)) throw new ArgumentException($"Copy-in source '{copyIn.HostPath}' is not a folder.", nameof(request));
             var volume = await CreateVolumeAsync(request.Labels, driverOptions: null, resources, cancellationToken).ConfigureAwait(false);
             var helperPath = $"{HelperMountRoot}/{helperMounts.Count}";
             helperMounts.Add(VolumeMount(volume, helperPath, readOnly: false));
             mounts.Add(VolumeMount(volume, copyIn.ContainerPath, readOnly: true));
             copyIns.Add((copyIn, helperPath));
         }
+        var planned = plans.ToDictionary(p => p.CopyIn, p => p.Entries);
 
         string? copyOutHelperPath = null;
         if (persistentPath is not null)
@@ -92,13 +98,13 @@ public sealed partial class DockerContainerSandbox(IDockerClient docker, IOption
             resources.HelperId = await StartHelperAsync(request.Labels, helperMounts, cancellationToken).ConfigureAwait(false);
             foreach (var (copyIn, helperPath) in copyIns)
             {
-                await CopyFolderInAsync(resources.HelperId, copyIn.HostPath, helperPath, cancellationToken).ConfigureAwait(false);
+                await CopyFolderInAsync(resources.HelperId, planned[copyIn], helperPath, cancellationToken).ConfigureAwait(false);
             }
         }
 
         var create = new CreateContainerParameters
         {
-            Image = request.Image,
+            Image = await _pins.ResolveAsync(request.Image, cancellationToken).ConfigureAwait(false),
             Entrypoint = [request.Command[0]],
             Cmd = [.. request.Command.Skip(1)],
             User = request.User,
@@ -107,10 +113,10 @@ public sealed partial class DockerContainerSandbox(IDockerClient docker, IOption
             Labels = new Dictionary<string, string>(request.Labels),
             AttachStdout = true,
             AttachStderr = true,
-            NetworkDisabled = true,
+            NetworkDisabled = request.Network is null,
             HostConfig = LockedDownHostConfig(request, persistentPath, mounts),
         };
-        var created = await docker.Containers.CreateContainerAsync(create, cancellationToken).ConfigureAwait(false);
+        var created = await CreatePinnedAsync(create, request.Image, cancellationToken).ConfigureAwait(false);
         resources.ContainerId = created.ID;
 
         var output = new BoundedOutput(limits.MaxOutput.Bytes);
@@ -157,7 +163,7 @@ public sealed partial class DockerContainerSandbox(IDockerClient docker, IOption
             var (sourceId, sourcePath) = copyOutHelperPath is not null
                 ? (resources.HelperId!, copyOutHelperPath)
                 : (created.ID, request.CopyOutPath);
-            (copiedOut, copyOutError) = await CopyOutAsync(sourceId, sourcePath, request.CopyOutDestination, request.MaxCopyOutBytes, cancellationToken).ConfigureAwait(false);
+            (copiedOut, copyOutError) = await CopyOutAsync(sourceId, sourcePath, request, cancellationToken).ConfigureAwait(false);
         }
 
         return new SandboxRunResult(exitCode, timedOut, oomKilled, output.ToString(), output.Truncated, duration, copiedOut, copyOutError);
@@ -187,7 +193,7 @@ public sealed partial class DockerContainerSandbox(IDockerClient docker, IOption
         }
         var host = new HostConfig
         {
-            NetworkMode = "none",
+            NetworkMode = request.Network ?? "none",
             Memory = limits.Memory.Bytes,
             MemorySwap = limits.Memory.Bytes,
             NanoCPUs = (long)(limits.Cpus * 1e9),
@@ -198,13 +204,7 @@ public sealed partial class DockerContainerSandbox(IDockerClient docker, IOption
             CapDrop = ["ALL"],
             SecurityOpt = ["no-new-privileges"],
             Privileged = false,
-            // nproc counts every process of the uid on the host (shared by concurrent jobs running as the same
-            // uid), so it is generous: the pids limit is the real bound, this is defence in depth.
-            Ulimits =
-            [
-                new Ulimit { Name = "nofile", Soft = _options.NoFileLimit, Hard = _options.NoFileLimit },
-                new Ulimit { Name = "nproc", Soft = Math.Max(limits.Pids * 4, 1024), Hard = Math.Max(limits.Pids * 4, 1024) },
-            ],
+            Ulimits = LearnerUlimits.For(limits.Pids, _options.NoFileLimit),
             LogConfig = new LogConfig
             {
                 Type = "json-file",
@@ -250,7 +250,7 @@ public sealed partial class DockerContainerSandbox(IDockerClient docker, IOption
     {
         var create = new CreateContainerParameters
         {
-            Image = _options.HelperImage,
+            Image = await _pins.ResolveAsync(_options.HelperImage, cancellationToken).ConfigureAwait(false),
             Entrypoint = ["sleep"],
             Cmd = ["2147483647"],
             User = "65534:65534",
@@ -265,17 +265,49 @@ public sealed partial class DockerContainerSandbox(IDockerClient docker, IOption
                 ReadonlyRootfs = true,
                 CapDrop = ["ALL"],
                 SecurityOpt = ["no-new-privileges"],
+                Ulimits = LearnerUlimits.For(8, 64),
                 Mounts = mounts,
             },
         };
-        var created = await docker.Containers.CreateContainerAsync(create, cancellationToken).ConfigureAwait(false);
+        var created = await CreatePinnedAsync(create, _options.HelperImage, cancellationToken).ConfigureAwait(false);
         await docker.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), cancellationToken).ConfigureAwait(false);
         return created.ID;
     }
 
-    private async Task CopyFolderInAsync(string helperId, string hostFolder, string helperPath, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates a container from a pinned image; when the pinned id has vanished (the image was removed and the tag
+    /// rebuilt), the tag is resolved again once.
+    /// </summary>
+    private async Task<CreateContainerResponse> CreatePinnedAsync(CreateContainerParameters create, string reference, CancellationToken cancellationToken)
     {
-        var entries = BuildContextArchive.PlanFolder(hostFolder, _options.MaxCopyInBytes);
+        try
+        {
+            return await docker.Containers.CreateContainerAsync(create, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DockerImageNotFoundException) when (!PinnedImages.IsId(reference))
+        {
+            _pins.Forget(reference);
+            create.Image = await _pins.ResolveAsync(reference, cancellationToken).ConfigureAwait(false);
+            LogRepinned(logger, reference, create.Image);
+            return await docker.Containers.CreateContainerAsync(create, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private IReadOnlyList<ContextEntry> PlanCopyIn(SandboxCopyIn copyIn)
+    {
+        if (!Directory.Exists(copyIn.HostPath)) throw new ArgumentException($"Copy-in source '{copyIn.HostPath}' is not a folder.", nameof(copyIn));
+        try
+        {
+            return BuildContextArchive.PlanFolder(copyIn.HostPath, _options.MaxCopyInBytes);
+        }
+        catch (BuildContextTooLargeException)
+        {
+            throw new SandboxCopyInTooLargeException(copyIn, _options.MaxCopyInBytes);
+        }
+    }
+
+    private async Task CopyFolderInAsync(string helperId, IReadOnlyList<ContextEntry> entries, string helperPath, CancellationToken cancellationToken)
+    {
         var pipe = new Pipe();
         var writer = Task.Run(async () =>
         {
@@ -298,8 +330,12 @@ public sealed partial class DockerContainerSandbox(IDockerClient docker, IOption
         await writer.ConfigureAwait(false);
     }
 
-    private async Task<(string? CopiedOut, string? Error)> CopyOutAsync(string containerId, string path, string destination, long maxBytes, CancellationToken cancellationToken)
+    private async Task<(string? CopiedOut, string? Error)> CopyOutAsync(string containerId, string path, SandboxRunRequest request, CancellationToken cancellationToken)
     {
+        var destination = request.CopyOutDestination!;
+        var maxBytes = request.MaxCopyOutBytes;
+        // Messages name the path as the run's own container saw it, not where the helper mounts it.
+        var shownPath = request.CopyOutPath!;
         GetArchiveFromContainerResponse archive;
         try
         {
@@ -309,18 +345,47 @@ public sealed partial class DockerContainerSandbox(IDockerClient docker, IOption
         {
             // The engine answers 404 for a missing path too, which the client reports as a missing container;
             // the container is known to exist here (it was just inspected), so the path is what is missing.
-            return (null, $"nothing was written to {path}");
+            return (null, $"nothing was written to {shownPath}");
         }
         catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
         {
-            return (null, $"nothing was written to {path}");
+            return (null, $"nothing was written to {shownPath}");
         }
         using (archive.Stream)
         {
+            if (request.CopyOutRegularFileOnly && NotARegularFile(archive.Stat, shownPath, maxBytes) is { } refused)
+            {
+                // Refused on the engine's stat, before a byte is read: a link, fifo or device is never opened.
+                return (null, refused);
+            }
             var result = await SafeTarExtractor.ExtractAsync(archive.Stream, destination, maxBytes, cancellationToken).ConfigureAwait(false);
             var copied = Path.Combine(Path.GetFullPath(destination), archive.Stat?.Name ?? Path.GetFileName(path.TrimEnd('/')));
             return (copied, result.Error);
         }
+    }
+
+    /// <summary>Why the copy-out path is refused as a report file (not a regular file, or too large), or null.</summary>
+    private static string? NotARegularFile(ContainerPathStatResponse? stat, string path, long maxBytes)
+    {
+        if (stat is null) return $"{path} could not be inspected";
+        if (!string.IsNullOrEmpty(stat.LinkTarget) || (stat.Mode & GoFileMode.Symlink) != 0) return $"{path} is a symbolic link, not a regular file";
+        if ((stat.Mode & GoFileMode.Dir) != 0) return $"{path} is a folder, not a file";
+        if ((stat.Mode & GoFileMode.Type) != 0) return $"{path} is a fifo, socket or device, not a regular file";
+        if (stat.Size > maxBytes) return $"{path} is {ByteSize.Format(stat.Size)}, larger than the {ByteSize.Format(maxBytes)} the grader reads";
+        return null;
+    }
+
+    /// <summary>The engine reports a path's type as Go's <c>os.FileMode</c> bits.</summary>
+    private static class GoFileMode
+    {
+        public const uint Dir = 1u << 31;
+        public const uint Symlink = 1u << 27;
+        public const uint Device = 1u << 26;
+        public const uint NamedPipe = 1u << 25;
+        public const uint Socket = 1u << 24;
+        public const uint CharDevice = 1u << 21;
+        public const uint Irregular = 1u << 19;
+        public const uint Type = Dir | Symlink | Device | NamedPipe | Socket | CharDevice | Irregular;
     }
 
     private static async Task ReadOutputAsync(MultiplexedStream stream, BoundedOutput output, CancellationToken cancellationToken)
@@ -391,6 +456,9 @@ public sealed partial class DockerContainerSandbox(IDockerClient docker, IOption
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sandbox container {ContainerId} exceeded {Timeout}; killing it")]
     private static partial void LogTimedOut(ILogger logger, string containerId, TimeSpan timeout);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Image {Reference} was removed; pinned it again as {ImageId}")]
+    private static partial void LogRepinned(ILogger logger, string reference, string imageId);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Container {ContainerId} had already stopped when it was killed")]
     private static partial void LogAlreadyStopped(ILogger logger, string containerId);

@@ -2,12 +2,20 @@ using Grader.Rubrics.Model;
 
 namespace Grader.Runner.Docker;
 
-/// <summary>A host file or folder copied into the container before it starts (e.g. hidden tests).</summary>
+/// <summary>A host folder copied into the container before it starts, mounted read-only (e.g. hidden tests).</summary>
 public sealed record SandboxCopyIn(string HostPath, string ContainerPath);
 
+/// <summary>A copy-in folder holds more than the sandbox copies (Grader:Sandbox:MaxCopyInBytes); nothing was started.</summary>
+public sealed class SandboxCopyInTooLargeException(SandboxCopyIn copyIn, long maxBytes)
+    : Exception($"The folder for {copyIn.ContainerPath} is larger than {Grader.Rubrics.Model.ByteSize.Format(maxBytes)}, the most the grader copies into a container.")
+{
+    public SandboxCopyIn CopyIn { get; } = copyIn;
+}
+
 /// <summary>
-/// One run of learner code: always no network, read-only root with a writable tmpfs, all capabilities
-/// dropped, no-new-privileges, a non-root user, the given resource limits and a wall-clock timeout that kills.
+/// One run in a container: no network (unless <see cref="Network"/> names the job's internal network), read-only
+/// root with a writable tmpfs, all capabilities dropped, no-new-privileges, no core dumps, a non-root user, the
+/// given resource limits and a wall-clock timeout that kills.
 /// </summary>
 public sealed record SandboxRunRequest
 {
@@ -19,6 +27,12 @@ public sealed record SandboxRunRequest
     public string? WorkingDirectory { get; init; }
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// A Docker network to join instead of none: only the job's internal service network, for grader-owned tests
+    /// that probe the learner's service. Null (the default) = no network at all.
+    /// </summary>
+    public string? Network { get; init; }
+
     /// <summary>Copied in after create and before start.</summary>
     public IReadOnlyList<SandboxCopyIn> CopyIn { get; init; } = [];
 
@@ -29,6 +43,12 @@ public sealed record SandboxRunRequest
     public string? CopyOutPath { get; init; }
     public string? CopyOutDestination { get; init; }
     public long MaxCopyOutBytes { get; init; } = 64L << 20;
+
+    /// <summary>
+    /// The copy-out path must be one regular file of at most <see cref="MaxCopyOutBytes"/> (a report): a symbolic
+    /// link, folder, fifo or device, or a larger file, is refused from the engine's stat before anything is read.
+    /// </summary>
+    public bool CopyOutRegularFileOnly { get; init; }
 
     /// <summary>GPU device ids or UUIDs given to the container (as <c>--gpus device=...</c>); empty = none.</summary>
     public IReadOnlyList<string> GpuDeviceIds { get; init; } = [];

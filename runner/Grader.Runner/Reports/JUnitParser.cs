@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using System.Xml;
 using Grader.Rubrics.Model;
+using Grader.Runner.Docker;
 
 namespace Grader.Runner.Reports;
 
@@ -14,31 +15,38 @@ namespace Grader.Runner.Reports;
 /// </summary>
 public static partial class JUnitParser
 {
+    /// <summary>
+    /// The one configured report file. Only a regular file is read (a symbolic link, fifo or device is refused
+    /// without opening it), and its size is checked before reading.
+    /// </summary>
     public static JUnitReport ParseFile(string path, JUnitParserOptions? options = null)
     {
+        ArgumentNullException.ThrowIfNull(path);
         options ??= new JUnitParserOptions();
         var name = Path.GetFileName(path);
-        var info = new FileInfo(path);
-        if (!info.Exists) return new JUnitReport([], $"{name}: the report file does not exist");
-        if (info.Length > options.MaxFileBytes)
+        switch (UnixFileType.Of(path))
         {
-            return new JUnitReport([], $"{name}: the report is {ByteSize.Format(info.Length)}, larger than the {ByteSize.Format(options.MaxFileBytes)} the grader reads; it was not parsed");
+            case UnixFileKind.Missing:
+                return new JUnitReport([], $"{name}: the report file does not exist");
+            case UnixFileKind.SymbolicLink:
+                return new JUnitReport([], $"{name}: the report is a symbolic link, not a regular file; it was not read");
+            case UnixFileKind.Directory:
+                return new JUnitReport([], $"{name}: the report is a folder, not a file; only the configured report file is read");
+            case UnixFileKind.Special:
+                return new JUnitReport([], $"{name}: the report is a fifo, socket or device, not a regular file; it was not read");
+            default:
+                break;
         }
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 65536, FileOptions.SequentialScan);
+        // The size comes from the open handle, so the file measured is the file read.
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
+        var length = RandomAccess.GetLength(handle);
+        if (length > options.MaxFileBytes)
+        {
+            return new JUnitReport([], $"{name}: the report is {ByteSize.Format(length)}, larger than the {ByteSize.Format(options.MaxFileBytes)} the grader reads; it was not parsed");
+        }
+        using var stream = new FileStream(handle, FileAccess.Read, 65536);
         var report = Parse(stream, options);
         return report.Error is null ? report : report with { Error = $"{name}: {report.Error}" };
-    }
-
-    /// <summary>Every <c>*.xml</c> in a folder (recursively, in name order), or the file itself.</summary>
-    public static JUnitReport ParsePath(string path, JUnitParserOptions? options = null)
-    {
-        options ??= new JUnitParserOptions();
-        if (File.Exists(path)) return ParseFile(path, options);
-        if (!Directory.Exists(path)) return new JUnitReport([], "no JUnit report was written");
-        var files = Directory.EnumerateFiles(path, "*.xml", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
-        if (files.Count == 0) return new JUnitReport([], "no JUnit report (*.xml) was written");
-        if (files.Count > options.MaxFiles) files = files[..options.MaxFiles];
-        return JUnitReport.Combine(files.Select(f => ParseFile(f, options)));
     }
 
     public static JUnitReport Parse(Stream stream, JUnitParserOptions? options = null)

@@ -14,7 +14,4 @@ public sealed record JUnitParserOptions
 
     /// <summary>Failure messages and details, system-out and system-err are cut to this many characters.</summary>
     public int MaxTextLength { get; init; } = 4_000;
-
-    /// <summary>Most report files read from a report folder.</summary>
-    public int MaxFiles { get; init; } = 100;
 }

@@ -27,7 +27,7 @@ public sealed record JUnitTestCase(
     public string FullName => string.IsNullOrEmpty(ClassName) ? Name : $"{ClassName}.{Name}";
 }
 
-/// <summary>The test cases read from one or more JUnit files, and the first problem met reading them.</summary>
+/// <summary>The test cases read from the configured JUnit file, and the first problem met reading it.</summary>
 public sealed record JUnitReport(IReadOnlyList<JUnitTestCase> Cases, string? Error)
 {
     public static JUnitReport Empty { get; } = new([], null);
@@ -38,10 +38,4 @@ public sealed record JUnitReport(IReadOnlyList<JUnitTestCase> Cases, string? Err
 
     /// <summary>Tests that ran (skipped ones do not count).</summary>
     public int Total => Passed + Failed;
-
-    public static JUnitReport Combine(IEnumerable<JUnitReport> reports)
-    {
-        var list = reports.ToList();
-        return new JUnitReport([.. list.SelectMany(r => r.Cases)], list.Select(r => r.Error).FirstOrDefault(e => e is not null));
-    }
 }

@@ -38,6 +38,8 @@ internal sealed partial class DockerRunningService : IRunningService
 
     public ServiceNetwork Network { get; }
 
+    public string? NetworkName => Network.Name;
+
     public ServiceSpec Spec { get; }
 
     /// <summary>The service's address on its network; refreshed after a restart (the address may change).</summary>

@@ -14,7 +14,7 @@ namespace Grader.Runner.Service;
 /// </summary>
 /// <remarks>
 /// Hardening is the sandbox's where a service tolerates it: all capabilities dropped, no-new-privileges,
-/// memory (no swap), CPU and pids limits, a non-root user (the image's USER when it is not root, else
+/// memory (no swap), CPU and pids limits, the job's ulimits (no core dumps, nofile, nproc), a non-root user (the image's USER when it is not root, else
 /// nobody), a read-only root filesystem with a bounded tmpfs at /tmp. A read-only root suits a service:
 /// it serves from what the image holds and keeps scratch state in /tmp, which a restart wipes just as a
 /// real restart would. No init process is injected, so PID 1 is the learner's own entry point, whose
@@ -30,12 +30,14 @@ public sealed partial class DockerServiceLauncher : IServiceLauncher, IDisposabl
     private readonly ILogger<DockerServiceLauncher> _logger;
     private readonly ServiceHttpClient _http = new();
     private readonly HostIngressGuard? _guard;
+    private readonly long _noFileLimit;
 
-    public DockerServiceLauncher(IDockerClient docker, IOptions<ServiceLauncherOptions> options, ILogger<DockerServiceLauncher> logger)
+    public DockerServiceLauncher(IDockerClient docker, IOptions<ServiceLauncherOptions> options, ILogger<DockerServiceLauncher> logger, IOptions<SandboxOptions>? sandboxOptions = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _docker = docker;
         _options = options.Value;
+        _noFileLimit = (sandboxOptions?.Value ?? new SandboxOptions()).NoFileLimit;
         _logger = logger;
         _guard = _options.BlockServiceToHost ? new HostIngressGuard() : null;
     }
@@ -133,6 +135,7 @@ public sealed partial class DockerServiceLauncher : IServiceLauncher, IDisposabl
             MemorySwap = limits.Memory.Bytes,
             NanoCPUs = (long)(limits.Cpus * 1_000_000_000),
             PidsLimit = limits.Pids,
+            Ulimits = LearnerUlimits.For(limits.Pids, _noFileLimit),
             CapDrop = ["ALL"],
             SecurityOpt = ["no-new-privileges"],
             ReadonlyRootfs = _options.ReadOnlyRootFilesystem,

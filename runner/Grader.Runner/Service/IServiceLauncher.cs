@@ -12,6 +12,12 @@ public interface IRunningService : IAsyncDisposable
 
     /// <summary>The service's log so far (bounded).</summary>
     Task<string> GetLogsAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The job's internal Docker network the service is on, which grader-owned test containers may join to probe
+    /// it black-box; null when the service is not on a Docker network.
+    /// </summary>
+    string? NetworkName => null;
 }
 
 public sealed record ServiceLaunchRequest(

@@ -37,7 +37,7 @@ internal sealed class RubricQueuesTests
     {
         var queues = new RubricQueues(NullLogger<RubricQueues>.Instance);
 
-        var queue = await queues.QueueForAsync(Write("cpu.yaml", TestCourse.HelloRubric.Replace("hidden: { path: hidden }", "", StringComparison.Ordinal)), CancellationToken.None);
+        var queue = await queues.QueueForAsync(Write("cpu.yaml", TestCourse.HelloRubric.Replace("hidden: { path: hidden, image: \"grader/busybox:1\", submission: true }", "", StringComparison.Ordinal)), CancellationToken.None);
 
         Assert.That(queue, Is.EqualTo(JobQueues.Cpu));
     }

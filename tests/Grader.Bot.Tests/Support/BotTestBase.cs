@@ -25,9 +25,9 @@ internal abstract class BotTestBase : PrismValidatedTest
     protected const int PullNumber = 2;
     protected const string Author = "Codertocat";
 
-    /// <summary>The rubric every test course is graded with: build, tests (with hidden tests), a Dockerfile check.</summary>
+    /// <summary>The rubric every test course is graded with: build, tests, hidden tests, a Dockerfile check.</summary>
     protected const string RubricTitleBuild = "The image builds";
-    protected const string RubricTitleTests = "Tests pass, hidden tests included";
+    protected const string RubricTitleTests = "Tests pass";
     protected const string RubricTitleHealthcheck = "The Dockerfile declares a HEALTHCHECK";
 
     private readonly Dictionary<string, string?> _settings = [];

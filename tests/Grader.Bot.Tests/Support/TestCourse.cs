@@ -2,7 +2,7 @@ namespace Grader.Bot.Tests.Support;
 
 /// <summary>
 /// The course every bot test grades: a bot config file mapping the test's owner to the <c>hello</c> rubric (build,
-/// tests with hidden tests, Dockerfile HEALTHCHECK) and offering <c>hello-gpu</c> (the same plus GPU telemetry),
+/// the learner's tests, hidden tests in the grader's image reading the submission, Dockerfile HEALTHCHECK) and offering <c>hello-gpu</c> (the same plus GPU telemetry),
 /// with the files on disk as an instructor would keep them on the grader's machine.
 /// </summary>
 internal static class TestCourse
@@ -14,19 +14,23 @@ internal static class TestCourse
         criteria:
           - id: builds
             title: The image builds
-            points: 40
+            points: 30
             check: { build: { max_time: 5m } }
           - id: tests
-            title: Tests pass, hidden tests included
+            title: Tests pass
             points: 40
-            check:
-              tests:
-                command: ["sh", "-c", "sh /app/test.sh && sh /grader/hidden/check.sh"]
-                report: exit_code
-                timeout: 5m
-                hidden: { path: hidden }
+            check: { tests: { command: ["sh", "/app/test.sh"], report: exit_code, timeout: 5m } }
             evidence:
               - infrastructure-automation: Working
+          - id: hidden
+            title: Hidden tests pass
+            points: 10
+            check:
+              tests:
+                command: ["sh", "/grader/hidden/check.sh"]
+                report: exit_code
+                timeout: 5m
+                hidden: { path: hidden, image: "grader/busybox:1", submission: true }
           - id: healthcheck
             title: The Dockerfile declares a HEALTHCHECK
             points: 20
@@ -68,7 +72,7 @@ internal static class TestCourse
         Directory.CreateDirectory(Path.Combine(courses, "hello", "hidden"));
         Directory.CreateDirectory(Path.Combine(courses, "hello-gpu"));
         File.WriteAllText(Path.Combine(courses, "hello", "rubric.yaml"), HelloRubric);
-        File.WriteAllText(Path.Combine(courses, "hello", "hidden", "check.sh"), "test -f /app/test.sh && echo hidden check passed\n");
+        File.WriteAllText(Path.Combine(courses, "hello", "hidden", "check.sh"), "test -f /grader/submission/test.sh && echo hidden check passed\n");
         File.WriteAllText(Path.Combine(courses, "hello-gpu", "rubric.yaml"), GpuRubric);
         var config = Path.Combine(courses, "grader.yaml");
         File.WriteAllText(config, $"""

@@ -117,7 +117,14 @@ public sealed class EveryCheckLoadingTests
             Assert.That(tests.Hidden, Is.EqualTo(new HiddenTestsSpec("hidden/mod-999", null, null, null, "/grader/tests")));
             Assert.That(shell.Command, Is.EqualTo(new[] { "/bin/sh", "-c", "./smoke.sh && echo done" }));
             Assert.That(shell.Report, Is.EqualTo(TestReportFormat.ExitCode));
-            Assert.That(shell.Hidden, Is.EqualTo(new HiddenTestsSpec(null, "https://github.com/org/hidden.git", "main", "mod-999")));
+            Assert.That(shell.Hidden, Is.EqualTo(new HiddenTestsSpec(null, "https://github.com/org/hidden.git", "main", "mod-999")
+            {
+                Image = "grader/python:3.11-bookworm",
+                Service = true,
+                Submission = true,
+                Show = HiddenTestVisibility.Messages,
+            }));
+            Assert.That((tests.NeedsService, shell.NeedsService), Is.EqualTo((false, true)), "hidden tests that probe the service need it started");
             Assert.That(credit.HigherIsBetter, Is.True);
             Assert.That(credit.Steps, Is.EqualTo(new[] { new CreditStep(0.9, 1.0), new CreditStep(0.7, 0.6) }));
         });

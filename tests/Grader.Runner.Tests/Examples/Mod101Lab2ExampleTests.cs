@@ -3,6 +3,7 @@ using Grader.Rubrics.Model;
 using Grader.Rubrics.Results;
 using Grader.Rubrics.Scoring;
 using Grader.Runner.Images;
+using Grader.Runner.Tests.Hostile;
 using Grader.Runner.Tests.Pipeline;
 
 namespace Grader.Runner.Tests.Examples;
@@ -119,27 +120,47 @@ public sealed class Mod101Lab2ExampleTests
     }
 
     [Test]
-    public async Task Grade_HangingTests_TestsTimeOutAndScoreNothing()
+    public async Task Grade_HangingTests_UnitTestsTimeOutHiddenTestsNotRunAndScoreNothing()
     {
-        // The shipped rubric allows 3 minutes per test run; a shorter limit keeps this test fast with the same behaviour.
+        // The shipped rubric allows 3 minutes per test run and 60 s for the service to become ready; shorter
+        // limits keep this test fast with the same behaviour.
         var quick = _rubric with
         {
             Criteria = _rubric.Criteria.Select(c => c.Check is TestsCheck t ? c with { Check = t with { Timeout = TimeSpan.FromSeconds(15) } } : c).ToList(),
+            Service = _rubric.Service! with { ReadinessTimeout = TimeSpan.FromSeconds(15) },
         };
 
         var review = await GradeAsync("hanging-tests", quick);
 
         Assert.Multiple(() =>
         {
-            foreach (var id in new[] { "unit-tests", "hidden-tests" })
-            {
-                Assert.That(Criterion(review, id).Outcome, Is.EqualTo(CriterionOutcome.NotMet), id);
-                Assert.That(Criterion(review, id).Result.Status, Is.EqualTo(CheckStatus.Failed), id);
-                Assert.That(Criterion(review, id).Result.Message, Does.Contain("did not finish"), id);
-            }
+            Assert.That(Criterion(review, "unit-tests").Outcome, Is.EqualTo(CriterionOutcome.NotMet));
+            Assert.That(Criterion(review, "unit-tests").Result.Status, Is.EqualTo(CheckStatus.Failed));
+            Assert.That(Criterion(review, "unit-tests").Result.Message, Does.Contain("did not finish"));
+            // The hidden tests probe the service, which hangs before it listens: they cannot run.
+            Assert.That(Criterion(review, "hidden-tests").Outcome, Is.EqualTo(CriterionOutcome.NotMet));
+            Assert.That(Criterion(review, "hidden-tests").Result.Status, Is.EqualTo(CheckStatus.NotRun));
             Assert.That(review.Points, Is.EqualTo(35));
             Assert.That(review.Passed, Is.False);
             Assert.That(review.Incomplete, Is.False, "a hang in learner code is the learner's failure");
+        });
+    }
+
+    [Test]
+    public async Task Grade_FailingTests_HiddenResultShowsFailingNamesButNoHiddenSourceOrOutput()
+    {
+        var folder = Path.Combine(RepositoryRoot, "examples", "mod-101-lab2", "failing-tests");
+        var run = await _harness.Pipeline.RunAsync(_harness.Request(_rubric, folder), null, CancellationToken.None);
+        var hidden = Criterion(run.Review, "hidden-tests").Result;
+        var shown = HiddenSource.Rendered(run);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(hidden.Details, Has.Count.EqualTo(6));
+            Assert.That(hidden.Details, Has.All.StartWith("test_lab2_contract.test_predict"));
+            Assert.That(hidden.Logs, Is.Empty);
+            Assert.That(hidden.Annotations, Is.Empty);
+            Assert.That(HiddenSource.LinesIn(shown), Is.Empty, "no line of the hidden tests' source reaches the review, check run or result.json");
         });
     }
 

@@ -137,13 +137,14 @@ public sealed class GradingPipelineTests
     }
 
     [Test]
-    public async Task RunAsync_HiddenTestsInInstructorRepository_FetchedOnTheRunnerAndRunAtTestTimeOnly()
+    public async Task RunAsync_HiddenTestsInInstructorRepository_FetchedOnTheRunnerAndRunInTheGraderImage()
     {
         await using var harness = new PipelineHarness();
         await harness.EnsureBusyboxAsync();
         var hiddenRepository = Path.Combine(harness.Root, "hidden-tests.git");
         Directory.CreateDirectory(Path.Combine(hiddenRepository, "mod-x"));
-        await File.WriteAllTextAsync(Path.Combine(hiddenRepository, "mod-x", "check.sh"), "grep -q hi /hello.txt && echo hidden-test-ran\n");
+        // The hidden check runs in the grader's image and reads the learner's files only as a read-only copy.
+        await File.WriteAllTextAsync(Path.Combine(hiddenRepository, "mod-x", "check.sh"), "grep -q hi /grader/submission/hello.txt && ! test -e /build-listing.txt && echo hidden-test-ran\n");
         await GitAsync(hiddenRepository, "init", "-q", "-b", "main");
         await GitAsync(hiddenRepository, "add", ".");
         await GitAsync(hiddenRepository, "-c", "user.name=Instructor", "-c", "user.email=i@example.com", "commit", "-q", "-m", "hidden tests");
@@ -154,10 +155,10 @@ public sealed class GradingPipelineTests
                 points: 5
                 check:
                   tests:
-                    command: ["sh", "-c", "sh /grader/hidden/check.sh && ! grep -q check.sh /build-listing.txt"]
+                    command: ["sh", "/grader/hidden/check.sh"]
                     report: exit_code
                     timeout: 1m
-                    hidden: { repository: "file://{{hiddenRepository}}", ref: main, subfolder: mod-x }
+                    hidden: { repository: "file://{{hiddenRepository}}", ref: main, subfolder: mod-x, image: "grader/busybox:1", submission: true }
             """);
 
         var run = await harness.Pipeline.RunAsync(harness.Request(rubric, folder), null, CancellationToken.None);

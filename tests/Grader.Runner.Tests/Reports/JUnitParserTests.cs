@@ -145,4 +145,77 @@ public class JUnitParserTests
             File.Delete(path);
         }
     }
+
+    [Test]
+    public void ParseFile_SymbolicLinkToAReport_RefusedWithoutFollowingIt()
+    {
+        var folder = Directory.CreateTempSubdirectory("junit-link-").FullName;
+        try
+        {
+            var real = Path.Combine(folder, "real.xml");
+            File.WriteAllText(real, "<testsuite><testcase name=\"a\"/></testsuite>");
+            var link = Path.Combine(folder, "junit.xml");
+            File.CreateSymbolicLink(link, real);
+
+            var report = JUnitParser.ParseFile(link);
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(report.Cases, Is.Empty);
+                Assert.That(report.Error, Is.EqualTo("junit.xml: the report is a symbolic link, not a regular file; it was not read"));
+            });
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Test]
+    public void ParseFile_Fifo_RefusedWithoutOpeningIt()
+    {
+        var folder = Directory.CreateTempSubdirectory("junit-fifo-").FullName;
+        try
+        {
+            var fifo = Path.Combine(folder, "junit.xml");
+            int mkfifoExit;
+            using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo]))
+            {
+                mkfifo.WaitForExit();
+                mkfifoExit = mkfifo.ExitCode;
+            }
+            Assert.That(mkfifoExit, Is.Zero, "mkfifo failed");
+
+            // Opening a fifo with no writer would block forever: the parser must refuse it from lstat alone.
+            var report = JUnitParser.ParseFile(fifo);
+
+            Assert.That(report.Error, Is.EqualTo("junit.xml: the report is a fifo, socket or device, not a regular file; it was not read"));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Test]
+    public void ParseFile_Folder_RefusedAndNotSearchedForXml()
+    {
+        var folder = Directory.CreateTempSubdirectory("junit-folder-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(folder, "forged.xml"), "<testsuite><testcase name=\"forged\"/></testsuite>");
+
+            var report = JUnitParser.ParseFile(folder);
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(report.Cases, Is.Empty);
+                Assert.That(report.Error, Does.Contain("is a folder, not a file"));
+            });
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }

@@ -33,6 +33,22 @@ public sealed class DockerServiceLauncherTests
     }
 
     [Test]
+    public async Task StartAsync_AnyService_NoCoreDumpsAndBoundedFilesAndProcesses()
+    {
+        var site = new BusyboxSite().File("/health", "ok").Before("cat /proc/self/limits");
+
+        var outcome = await _host.StartAsync(ServiceTestHost.Spec(site.Command()));
+
+        Assert.That(outcome.Ready, Is.True, outcome.Error);
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.Logs, Does.Match(@"Max core file size\s+0\s+0\s"));
+            Assert.That(outcome.Logs, Does.Match(@"Max open files\s+4096\s+4096\s"));
+            Assert.That(outcome.Logs, Does.Match(@"Max processes\s+1024\s+1024\s"));
+        });
+    }
+
+    [Test]
     public async Task StartAsync_HealthNeverAnswers2xx_NotReadyWithErrorAndLogExcerpt()
     {
         var site = new BusyboxSite().Before("echo booting-marker");
