@@ -134,6 +134,7 @@ public sealed partial class BenchmarkExecutor(IContainerSandbox sandbox, Baselin
             CopyOutDestination = check.Output is null ? null : destination,
             MaxCopyOutBytes = MaxOutputFileBytes,
             GpuDeviceIds = check.Gpu ? [.. context.Gpus!.Devices.Select(d => d.Uuid)] : [],
+            User = context.Image.RunAs(SandboxRunRequest.Nobody),
         };
     }
 

@@ -73,6 +73,8 @@ public sealed partial class TestsCheckExecutor(
             CopyOutRegularFileOnly = true,
             MaxCopyOutBytes = _parserOptions.MaxFileBytes,
             GpuDeviceIds = !plan.Hidden && spec.Gpu ? [.. context.Gpus!.Devices.Select(d => d.Uuid)] : [],
+            // The grader's own image runs as nobody; the learner's as its own non-root USER (else nobody).
+            User = plan.Hidden ? SandboxRunRequest.Nobody : context.Image.RunAs(SandboxRunRequest.Nobody),
         };
 
         context.Progress?.Report($"tests: running {CheckText.FirstLine(string.Join(' ', spec.Command), 120)}{(plan.Hidden ? " (hidden tests, grader's image)" : "")}");

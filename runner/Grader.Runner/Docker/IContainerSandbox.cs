@@ -53,8 +53,11 @@ public sealed record SandboxRunRequest
     /// <summary>GPU device ids or UUIDs given to the container (as <c>--gpus device=...</c>); empty = none.</summary>
     public IReadOnlyList<string> GpuDeviceIds { get; init; } = [];
 
+    /// <summary>The unprivileged uid:gid learner code runs as when its image names no non-root user.</summary>
+    public const string Nobody = "65534:65534";
+
     /// <summary>Run as this user; default an unprivileged uid:gid.</summary>
-    public string User { get; init; } = "65534:65534";
+    public string User { get; init; } = Nobody;
 }
 
 /// <param name="ExitCode">Null when the container was killed by the timeout.</param>

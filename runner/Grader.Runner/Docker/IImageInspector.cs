@@ -9,6 +9,12 @@ public sealed record ImageDetails(string Id, string Tag, long Size, IReadOnlyLis
 {
     /// <summary>The configured user resolved to the uid the image runs as; null when the inspector did not resolve it.</summary>
     public Dockerfiles.ImageUser? ResolvedUser { get; init; }
+
+    /// <summary>
+    /// The user learner code from this image runs as: the image's own USER when it is known not to be root (code
+    /// readable only by that user still runs), otherwise <paramref name="fallback"/> (nobody).
+    /// </summary>
+    public string RunAs(string fallback) => ResolvedUser is { Uid: > 0 } && !string.IsNullOrWhiteSpace(User) ? User! : fallback;
 }
 
 /// <summary>Reads an image's size and layer history.</summary>

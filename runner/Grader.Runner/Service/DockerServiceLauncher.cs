@@ -54,6 +54,9 @@ public sealed partial class DockerServiceLauncher : IServiceLauncher, IDisposabl
             throw new GraderInfrastructureException("The service needs a GPU but none was leased to this job.");
         }
         var image = await DockerCalls.RunAsync("inspect the service image", () => _docker.Images.InspectImageAsync(request.Image, cancellationToken)).ConfigureAwait(false);
+        // The numeric uid decides, as the runtime sees it: `USER 00`, `0:0` or a name mapped to uid 0 are root too.
+        var user = await DockerCalls.RunAsync("resolve the service image's user",
+            () => new ImageUserResolver(_docker).ResolveAsync(request.Image, image.Config?.User, image.Config?.Labels, cancellationToken)).ConfigureAwait(false);
         var watch = Stopwatch.StartNew();
         var runnerId = request.Labels.TryGetValue(DockerLabels.RunnerId, out var id) ? id : "runner";
         var network = await CreateNetworkAsync(request.Labels, runnerId, cancellationToken).ConfigureAwait(false);
@@ -61,7 +64,7 @@ public sealed partial class DockerServiceLauncher : IServiceLauncher, IDisposabl
         try
         {
             var created = await DockerCalls.RunAsync("create the service container",
-                () => _docker.Containers.CreateContainerAsync(ContainerParameters(request, image, network), cancellationToken)).ConfigureAwait(false);
+                () => _docker.Containers.CreateContainerAsync(ContainerParameters(request, image, user, network), cancellationToken)).ConfigureAwait(false);
             service = new DockerRunningService(_docker, created.ID, network, spec, _guard, _options, _logger);
             LogStarting(_logger, request.Image, created.ID, network.Name);
 
@@ -123,7 +126,7 @@ public sealed partial class DockerServiceLauncher : IServiceLauncher, IDisposabl
         return network with { GuardInstalled = true };
     }
 
-    private CreateContainerParameters ContainerParameters(ServiceLaunchRequest request, ImageInspectResponse image, ServiceNetwork network)
+    private CreateContainerParameters ContainerParameters(ServiceLaunchRequest request, ImageInspectResponse image, Dockerfiles.ImageUser user, ServiceNetwork network)
     {
         var spec = request.Spec;
         var limits = request.Limits;
@@ -160,7 +163,8 @@ public sealed partial class DockerServiceLauncher : IServiceLauncher, IDisposabl
             Env = [.. spec.Environment.Select(kv => $"{kv.Key}={kv.Value}")],
             Labels = new Dictionary<string, string>(request.Labels, StringComparer.Ordinal),
             ExposedPorts = new Dictionary<string, EmptyStruct> { [port] = default },
-            User = IsRoot(image.Config?.User) ? _options.FallbackUser : image.Config!.User,
+            // The image's own user only when it is known not to be root; an unresolvable name runs as nobody too.
+            User = user.Uid is { } uid and not 0 ? image.Config!.User : _options.FallbackUser,
             HostConfig = host,
         };
     }
@@ -173,13 +177,6 @@ public sealed partial class DockerServiceLauncher : IServiceLauncher, IDisposabl
         "unless-stopped" => new RestartPolicy { Name = RestartPolicyKind.UnlessStopped },
         _ => throw new ArgumentException($"Unknown restart policy '{policy}' (expected no, on-failure, always or unless-stopped).", nameof(policy)),
     };
-
-    private static bool IsRoot(string? user)
-    {
-        if (string.IsNullOrWhiteSpace(user)) return true;
-        var name = user.Split(':')[0];
-        return name is "root" or "0";
-    }
 
     /// <summary>Starts the container; a start the runtime refuses because of the image (no such executable) is the learner's error.</summary>
     private async Task<string?> TryStartAsync(string containerId, CancellationToken cancellationToken)

@@ -45,6 +45,23 @@ public class TestsCheckExecutorTests : DockerTestBase
         Assert.That(_context.Image, Is.Not.Null, _context.Build?.Log);
     }
 
+    [TestCase("USER 10001\n", true)]
+    [TestCase("USER 00\n", false)]
+    public async Task ExecuteAsync_CodeReadableOnlyByTheImagesUser_RunsAsThatUserUnlessItIsRoot(string user, bool readable)
+    {
+        // /app is 0750 and owned by uid 10001: only that user (not nobody) can read the learner's code.
+        var submission = Submission("own-user-" + readable, new Dictionary<string, string>
+        {
+            ["Dockerfile"] = "FROM grader/busybox:1\nCOPY . /app\nRUN chown -R 10001:10001 /app && chmod -R 0750 /app\n" + user,
+        });
+        var context = await BuildContextAsync(submission, TestRubrics.With(new BuildCheck(), SmallLimits()), "own-user-" + readable);
+        Assert.That(context.Image, Is.Not.Null, context.Build?.Log);
+
+        var result = await RunAsync(Shell("id -u; cat /app/Dockerfile > /dev/null") with { Report = TestReportFormat.ExitCode }, context);
+
+        Assert.That(result.Status, Is.EqualTo(readable ? CheckStatus.Passed : CheckStatus.Failed), result.Message);
+    }
+
     private Task<CheckResult> RunAsync(TestsCheck check, GradingContext? context = null) =>
         new TestsCheckExecutor(Sandbox, NullLogger<TestsCheckExecutor>.Instance).ExecuteAsync(TestRubrics.Criterion(check), context ?? _context, CancellationToken.None);
 
