@@ -15,6 +15,9 @@ public static class GraderCommand
         root.Subcommands.Add(ServeCommand.Build());
         root.Subcommands.Add(WorkCommand.Build());
         root.Subcommands.Add(ActionCommand.Build());
+        root.Subcommands.Add(EvidenceCommands.Build());
+        root.Subcommands.Add(RosterCommands.Build());
+        root.Subcommands.Add(ReportCommands.Build());
         return root;
     }
 
