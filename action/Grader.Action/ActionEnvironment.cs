@@ -15,6 +15,12 @@ public sealed record ActionEnvironment(
     string? Token,
     Uri? RunUrl)
 {
+    /// <summary>GITHUB_ACTOR: who triggered the run (the learner when no pull request says otherwise).</summary>
+    public string? Actor { get; init; }
+
+    /// <summary>GITHUB_SERVER_URL, e.g. https://github.com.</summary>
+    public string ServerUrl { get; init; } = "https://github.com";
+
     public static ActionEnvironment FromVariables(Func<string, string?> get)
     {
         ArgumentNullException.ThrowIfNull(get);
@@ -33,7 +39,11 @@ public sealed record ActionEnvironment(
             get("GITHUB_STEP_SUMMARY"),
             get("GITHUB_OUTPUT"),
             get("GITHUB_TOKEN") is { Length: > 0 } token ? token : null,
-            runUrl);
+            runUrl)
+        {
+            Actor = get("GITHUB_ACTOR"),
+            ServerUrl = (server ?? "https://github.com").TrimEnd('/'),
+        };
     }
 
     public static ActionEnvironment FromProcess() => FromVariables(Environment.GetEnvironmentVariable);

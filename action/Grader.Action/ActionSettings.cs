@@ -5,4 +5,8 @@ namespace Grader.Action;
 /// <param name="HiddenTestsDirectory">Hidden tests on the runner, copied into the test container only at test time.</param>
 /// <param name="OutputDirectory">Where review.md and result.json are written.</param>
 /// <param name="Publish">Whether to post the check run and review on the pull request.</param>
-public sealed record ActionSettings(string RubricFile, string? HiddenTestsDirectory, string OutputDirectory, bool Publish);
+public sealed record ActionSettings(string RubricFile, string? HiddenTestsDirectory, string OutputDirectory, bool Publish)
+{
+    /// <summary>The evidence store every grading is recorded in (a SQLite file or a postgres:// URL); null: not recorded.</summary>
+    public string? EvidenceStore { get; init; }
+}

@@ -80,9 +80,14 @@ public sealed partial class GradingAction(GradingPipeline pipeline, Func<string,
         }
         await output.WriteLineAsync($"{ReviewTable.From(run.Review).Heading}: {run.Review.Summary}").ConfigureAwait(false);
 
+        (long? CheckRunId, long? ReviewId) published = default;
         if (settings.Publish)
         {
-            await PublishAsync(pullRequest, environment, run, publication, output, cancellationToken).ConfigureAwait(false);
+            published = await PublishAsync(pullRequest, environment, run, publication, output, cancellationToken).ConfigureAwait(false);
+        }
+        if (settings.EvidenceStore is not null)
+        {
+            await ActionEvidence.RecordAsync(settings.EvidenceStore, environment, pullRequest, run, published, output, cancellationToken).ConfigureAwait(false);
         }
 
         return run.Review.Incomplete ? ActionExitCodes.IncompleteOrUsage
@@ -90,17 +95,17 @@ public sealed partial class GradingAction(GradingPipeline pipeline, Func<string,
             : ActionExitCodes.Failed;
     }
 
-    private async Task PublishAsync(PullRequestEvent? pullRequest, ActionEnvironment environment, GradingRun run, PublishableResult publication, TextWriter output, CancellationToken cancellationToken)
+    private async Task<(long? CheckRunId, long? ReviewId)> PublishAsync(PullRequestEvent? pullRequest, ActionEnvironment environment, GradingRun run, PublishableResult publication, TextWriter output, CancellationToken cancellationToken)
     {
         if (pullRequest is null)
         {
             await output.WriteLineAsync($"Not a pull request event ({environment.EventName ?? "none"}): the review is in the job summary only.").ConfigureAwait(false);
-            return;
+            return default;
         }
         if (environment.Token is null)
         {
             await output.WriteLineAsync(WorkflowCommands.Annotation("warning", "No GITHUB_TOKEN: the check run and review were not posted (the review is in the job summary).", title: "grader")).ConfigureAwait(false);
-            return;
+            return default;
         }
         var target = new PublishTarget(0, pullRequest.Owner, pullRequest.Repository, pullRequest.Number, pullRequest.HeadSha, "action-" + run.Request.JobId);
         var publisher = publisherForToken(environment.Token);
@@ -110,9 +115,10 @@ public sealed partial class GradingAction(GradingPipeline pipeline, Func<string,
         {
             LogDeferred(logger, target.ToString());
             await output.WriteLineAsync(WorkflowCommands.Annotation("warning", "GitHub did not take the review now (rate limit or outage); it is in the job summary and result.json.", title: "grader")).ConfigureAwait(false);
-            return;
+            return (checkRunId, null);
         }
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Posted check run {checkRunId} and review {outcome.Review?.ReviewId} on {target}.")).ConfigureAwait(false);
+        return (checkRunId, outcome.Review?.ReviewId);
     }
 
     private static async Task WriteOutputsAsync(ActionEnvironment environment, GradingRun run, ActionSettings settings, CancellationToken cancellationToken)

@@ -21,7 +21,8 @@ namespace Grader.Bot.Integration;
 public sealed class PipelineSubmissionGrader(
     GradingPipeline pipeline,
     IInstallationTokenProvider tokens,
-    IOptions<BotOptions> options) : ISubmissionGrader
+    IOptions<BotOptions> options,
+    GradingEvidence evidence) : ISubmissionGrader
 {
     public async Task<PublishableResult> GradeAsync(GradingAssignment assignment, IProgress<string> progress, CancellationToken cancellationToken)
     {
@@ -44,6 +45,7 @@ public sealed class PipelineSubmissionGrader(
             Repository = assignment.PullRequest.Repository,
         };
         var run = await pipeline.RunAsync(request, new StepProgress(progress), cancellationToken).ConfigureAwait(false);
+        await evidence.RecordAsync(assignment, run, cancellationToken).ConfigureAwait(false);
         var publication = ReviewPublication.From(run.Review);
         if (run.Review.Incomplete)
         {

@@ -36,7 +36,7 @@ public sealed partial class GradingJob(
         var progress = new CheckRunProgress(store, publisher, job, logger, registration.Token);
         try
         {
-            var assignment = new GradingAssignment(jobKey, job.PullRequest, job.HeadSha, job.RubricPath, job.HiddenTestsPath);
+            var assignment = new GradingAssignment(jobKey, job.PullRequest, job.HeadSha, job.RubricPath, job.HiddenTestsPath) { CheckRunId = job.CheckRunId };
             var graded = await grader.GradeAsync(assignment, progress, registration.Token).ConfigureAwait(false);
             // A progress update still in flight must land before the outbox completes the check run.
             await progress.DisposeAsync().ConfigureAwait(false);

@@ -14,13 +14,27 @@ public static class ActionCommand
         var hidden = new Option<string?>("--hidden-tests") { Description = "Hidden tests folder on the runner, copied into the test container only at test time." };
         var output = new Option<string>("--out") { Description = "Where review.md and result.json are written.", DefaultValueFactory = _ => "grader-out" };
         var publish = new Option<bool>("--publish") { Description = "Post the check run and the review on the pull request (needs GITHUB_TOKEN with checks and pull-requests write).", DefaultValueFactory = _ => true };
-        var command = new Command("action", "Grade the checked-out workspace inside GitHub Actions and publish the review (see action.yml).") { rubric, hidden, output, publish };
+        var evidence = new Option<string>("--evidence-store")
+        {
+            Description = "Where every grading is recorded as signed competency evidence: a SQLite file or a postgres:// URL (default: $GRADER_EVIDENCE_STORE, else ~/.grader/evidence.db on the runner).",
+            DefaultValueFactory = _ => DefaultEvidenceStore(),
+        };
+        var command = new Command("action", "Grade the checked-out workspace inside GitHub Actions and publish the review (see action.yml).") { rubric, hidden, output, publish, evidence };
         command.SetAction((parse, cancellationToken) => RunAsync(
-            new ActionSettings(parse.GetValue(rubric)!, parse.GetValue(hidden), parse.GetValue(output)!, parse.GetValue(publish)),
+            new ActionSettings(parse.GetValue(rubric)!, parse.GetValue(hidden), parse.GetValue(output)!, parse.GetValue(publish))
+            {
+                EvidenceStore = parse.GetValue(evidence) is { Length: > 0 } store ? store : DefaultEvidenceStore(),
+            },
             ActionEnvironment.FromProcess(),
             cancellationToken));
         return command;
     }
+
+    /// <summary>The runner's home survives between jobs on a self-hosted runner; the workspace does not.</summary>
+    internal static string DefaultEvidenceStore() =>
+        Environment.GetEnvironmentVariable(EvidenceOptionsCli.StoreVariable) is { Length: > 0 } store
+            ? store
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".grader", "evidence.db");
 
     public static async Task<int> RunAsync(ActionSettings settings, ActionEnvironment environment, CancellationToken cancellationToken, IConfiguration? configuration = null)
     {
