@@ -96,6 +96,12 @@ public sealed class BotEvidenceOptions
     /// <summary>The signing key (PEM); null: beside a SQLite store, created on first use.</summary>
     public string? SigningKeyPath { get; set; }
 
+    /// <summary>
+    /// Linked from each review's competency section, <c>{login}</c> replaced by the learner's login, e.g. an LMS page
+    /// or <c>https://grader.example.edu/reports/export?format=html&amp;learner={login}</c>; null: no link.
+    /// </summary>
+    public string? ProfileUrlTemplate { get; set; }
+
     public Grader.Evidence.Recording.EvidenceOptions For(BotOptions bot) => new()
     {
         Store = Enabled ? Store ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(bot.DatabasePath)) ?? ".", "grader-evidence.db") : null,

@@ -13,12 +13,13 @@ namespace Grader.Bot.Integration;
 /// a grader error, never an attempt), the learner being the pull request's author. A store that cannot be written is
 /// logged as an error and never turns the learner's result into a failure.
 /// </summary>
-public sealed partial class GradingEvidence(EvidenceRecorder recorder, IRepositoryGateway gateway, ILogger<GradingEvidence> logger)
+public sealed partial class GradingEvidence(EvidenceRecorder recorder, IRepositoryGateway gateway, IOptions<BotOptions> options, ILogger<GradingEvidence> logger)
 {
-    public async Task RecordAsync(GradingAssignment assignment, GradingRun run, CancellationToken cancellationToken)
+    /// <returns>Where the learner's evidence is shown (for the review's link), when configured.</returns>
+    public async Task<Uri?> RecordAsync(GradingAssignment assignment, GradingRun run, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(assignment);
-        if (!recorder.Enabled) return;
+        if (!recorder.Enabled) return null;
         var pr = assignment.PullRequest;
         try
         {
@@ -32,10 +33,13 @@ public sealed partial class GradingEvidence(EvidenceRecorder recorder, IReposito
                 CheckRunUrl = assignment.CheckRunId is { } id ? string.Create(CultureInfo.InvariantCulture, $"https://github.com/{pr.Repository}/runs/{id}") : null,
             };
             await recorder.RecordAsync(run, identity, cancellationToken).ConfigureAwait(false);
+            return options.Value.Evidence.ProfileUrlTemplate is { Length: > 0 } template &&
+                   Uri.TryCreate(template.Replace("{login}", Uri.EscapeDataString(snapshot.AuthorLogin), StringComparison.Ordinal), UriKind.Absolute, out var url) ? url : null;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             LogNotRecorded(logger, e, assignment.JobKey);
+            return null;
         }
     }
 

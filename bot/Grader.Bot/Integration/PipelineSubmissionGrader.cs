@@ -45,8 +45,8 @@ public sealed class PipelineSubmissionGrader(
             Repository = assignment.PullRequest.Repository,
         };
         var run = await pipeline.RunAsync(request, new StepProgress(progress), cancellationToken).ConfigureAwait(false);
-        await evidence.RecordAsync(assignment, run, cancellationToken).ConfigureAwait(false);
-        var publication = ReviewPublication.From(run.Review);
+        var evidenceUrl = await evidence.RecordAsync(assignment, run, cancellationToken).ConfigureAwait(false);
+        var publication = ReviewPublication.From(run.Review, evidenceUrl: evidenceUrl);
         if (run.Review.Incomplete)
         {
             var errors = string.Join("; ", run.GraderErrors.Select(e => $"{e.Step}: {e.Message}"));
