@@ -26,23 +26,38 @@ public sealed class ReportData
         Filter = filter;
         GeneratedAt = generatedAt;
 
-        Latest = rows.Where(r => r.Complete)
-            .GroupBy(r => (r.Repository, r.HeadSha, r.ModuleId))
-            .Select(g => g.MaxBy(r => (r.GradedAt, r.Seq))!)
-            .OrderBy(r => r.Seq)
-            .ToList();
-        _latest = Latest.Select(r => r.Seq).ToHashSet();
-        Best = Latest
-            .GroupBy(r => (LearnerOf(r).Key, r.ModuleId))
-            .ToDictionary(g => g.Key, g => g.OrderByDescending(r => r.Passed).ThenByDescending(r => r.Points).ThenBy(r => r.GradedAt).ThenBy(r => r.Seq).First());
-        _best = Best.Values.Select(r => r.Seq).ToHashSet();
-        Modules = rows
-            .GroupBy(r => r.ModuleId, StringComparer.Ordinal)
-            .Select(g => g.MaxBy(r => r.Seq)!)
+        // One pass each (reports read 100,000 records): the latest per commit, then the best of those per learner and module.
+        var latest = new Dictionary<(string, string, string), EvidenceRow>();
+        var modules = new Dictionary<string, EvidenceRow>(StringComparer.Ordinal);
+        foreach (var r in rows)
+        {
+            if (!modules.TryGetValue(r.ModuleId, out var m) || r.Seq > m.Seq) modules[r.ModuleId] = r;
+            if (!r.Complete) continue;
+            var key = (r.Repository, r.HeadSha, r.ModuleId);
+            if (!latest.TryGetValue(key, out var current) || (r.GradedAt, r.Seq).CompareTo((current.GradedAt, current.Seq)) > 0) latest[key] = r;
+        }
+        _latest = latest.Values.Select(r => r.Seq).ToHashSet();
+        Latest = rows.Where(r => _latest.Contains(r.Seq)).ToList();
+        var best = new Dictionary<(string Learner, string Module), EvidenceRow>();
+        foreach (var r in Latest)
+        {
+            var key = (LearnerOf(r).Key, r.ModuleId);
+            if (!best.TryGetValue(key, out var current) || Better(r, current)) best[key] = r;
+        }
+        Best = best;
+        _best = best.Values.Select(r => r.Seq).ToHashSet();
+        Modules = modules.Values
             .Select(r => new ReportModule(r.ModuleId, r.ModuleTitle, r.MaxPoints))
             .OrderBy(m => m.Id, StringComparer.Ordinal)
             .ToList();
     }
+
+    /// <summary>Passed first, then more points, then earlier, then first recorded.</summary>
+    private static bool Better(EvidenceRow a, EvidenceRow b) =>
+        a.Passed != b.Passed ? a.Passed
+        : a.Points != b.Points ? a.Points > b.Points
+        : a.GradedAt != b.GradedAt ? a.GradedAt < b.GradedAt
+        : a.Seq < b.Seq;
 
     public ReportFilter Filter { get; }
     public DateTimeOffset GeneratedAt { get; }

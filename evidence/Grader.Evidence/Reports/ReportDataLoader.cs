@@ -32,19 +32,24 @@ public static class ReportDataLoader
 
         var learners = new Dictionary<string, ReportLearner>(StringComparer.Ordinal);
         var learnerOf = new Dictionary<long, ReportLearner>();
-        var submitted = new HashSet<string>(StringComparer.Ordinal);
+        // A learner has many records: resolve each (login, id) once.
+        var resolved = new Dictionary<(string Login, long? Id), ReportLearner>();
         foreach (var row in rows)
         {
-            var entry = (row.LearnerGitHubId is { } id ? byGitHubId.GetValueOrDefault(id) : null) ?? byLogin.GetValueOrDefault(row.LearnerKey);
-            var key = entry is not null ? "roster:" + entry.LearnerId : "login:" + row.LearnerKey;
-            if (!learners.TryGetValue(key, out var learner))
+            if (!resolved.TryGetValue((row.LearnerLogin, row.LearnerGitHubId), out var learner))
             {
-                learner = new ReportLearner(key, entry, entry?.GitHubLogin ?? row.LearnerLogin, entry?.GitHubId ?? row.LearnerGitHubId,
-                    entry is null ? RosterStatus.NotOnRoster : RosterStatus.Submitted);
-                learners[key] = learner;
+                var loginKey = row.LearnerKey;
+                var entry = (row.LearnerGitHubId is { } id ? byGitHubId.GetValueOrDefault(id) : null) ?? byLogin.GetValueOrDefault(loginKey);
+                var key = entry is not null ? "roster:" + entry.LearnerId : "login:" + loginKey;
+                if (!learners.TryGetValue(key, out learner))
+                {
+                    learner = new ReportLearner(key, entry, entry?.GitHubLogin ?? row.LearnerLogin, entry?.GitHubId ?? row.LearnerGitHubId,
+                        entry is null ? RosterStatus.NotOnRoster : RosterStatus.Submitted);
+                    learners[key] = learner;
+                }
+                resolved[(row.LearnerLogin, row.LearnerGitHubId)] = learner;
             }
             learnerOf[row.Seq] = learner;
-            submitted.Add(key);
         }
         foreach (var entry in roster)
         {

@@ -35,15 +35,24 @@ public sealed class XapiExporter : IReportExporter
     public async Task WriteAsync(ExportContext context, Stream output, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var statements = Statements(context).ToList();
-        await using (var writer = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = false }))
+        // Streamed: 100,000 attempts are a million statements; the LRS gets them in batches as they are written.
+        using var http = context.Settings.LrsEndpoint is null ? null : new HttpClient { Timeout = TimeSpan.FromSeconds(100) };
+        var batch = new List<JsonObject>(BatchSize);
+        await using var writer = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = false });
+        writer.WriteStartArray();
+        foreach (var statement in Statements(context))
         {
-            writer.WriteStartArray();
-            foreach (var s in statements) s.WriteTo(writer);
-            writer.WriteEndArray();
-            await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+            statement.WriteTo(writer);
+            if (writer.BytesPending > 1 << 16) await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+            if (http is null) continue;
+            batch.Add(statement);
+            if (batch.Count < BatchSize) continue;
+            await PostAsync(http, context.Settings, batch, cancellationToken).ConfigureAwait(false);
+            batch.Clear();
         }
-        if (context.Settings.LrsEndpoint is { } lrs) await PostAsync(lrs, context.Settings.LrsCredentials, statements, cancellationToken).ConfigureAwait(false);
+        writer.WriteEndArray();
+        await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+        if (http is not null && batch.Count > 0) await PostAsync(http, context.Settings, batch, cancellationToken).ConfigureAwait(false);
     }
 
     public static IEnumerable<JsonObject> Statements(ExportContext context)
@@ -119,24 +128,20 @@ public sealed class XapiExporter : IReportExporter
         ["completion"] = true,
     };
 
-    private static async Task PostAsync(Uri lrs, string? credentials, IReadOnlyList<JsonObject> statements, CancellationToken cancellationToken)
+    private static async Task PostAsync(HttpClient http, ExportSettings settings, IReadOnlyList<JsonObject> batch, CancellationToken cancellationToken)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(100) };
-        var target = new Uri(lrs.AbsoluteUri.TrimEnd('/') + "/statements");
-        foreach (var batch in statements.Chunk(BatchSize))
+        var target = new Uri(settings.LrsEndpoint!.AbsoluteUri.TrimEnd('/') + "/statements");
+        using var request = new HttpRequestMessage(HttpMethod.Post, target)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, target)
-            {
-                Content = new StringContent(new JsonArray([.. batch.Select(s => (JsonNode)s.DeepClone())]).ToJsonString(), Encoding.UTF8, "application/json"),
-            };
-            request.Headers.Add("X-Experience-API-Version", "1.0.3");
-            if (credentials is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)));
-            using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode)
-            {
-                var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-                throw new LrsException($"The learning record store at {target} answered {(int)response.StatusCode} {response.ReasonPhrase}: {body[..Math.Min(300, body.Length)]}");
-            }
+            Content = new StringContent(new JsonArray([.. batch.Select(s => s.DeepClone())]).ToJsonString(), Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("X-Experience-API-Version", "1.0.3");
+        if (settings.LrsCredentials is { } credentials) request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)));
+        using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            throw new LrsException($"The learning record store at {target} answered {(int)response.StatusCode} {response.ReasonPhrase}: {body[..Math.Min(300, body.Length)]}");
         }
     }
 
