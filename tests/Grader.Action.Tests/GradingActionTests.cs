@@ -100,6 +100,34 @@ public sealed class GradingActionTests : PrismValidatedTest
     }
 
     [Test]
+    public async Task RunAsync_PullRequestEvent_RecordsSignedEvidenceOfTheAuthorWithCheckRunAndReview()
+    {
+        var (environment, repository, pullRequest) = await PullRequestEnvironmentAsync();
+        var store = Path.Combine(_root, "evidence", "evidence.db");
+        var author = JsonNode.Parse(await File.ReadAllTextAsync(environment.EventPath!))!["pull_request"]!["user"]!;
+
+        var exit = await RunActionAsync(environment, new StringWriter(), store);
+
+        Assert.That(exit, Is.EqualTo(ActionExitCodes.Passed));
+        await using var db = await Grader.Evidence.Store.EvidenceDatabase.OpenAsync(Grader.Evidence.Database.DatabaseOptions.Parse(store), null, CancellationToken.None);
+        var row = (await db.Records.QueryAsync(new Grader.Evidence.Store.EvidenceQuery { WithJson = true }, CancellationToken.None).ToListAsync()).Single();
+        var record = row.Record();
+        var checkRun = GitHub.Emulator.CheckRuns(repository).Single(r => r.HeadSha == pullRequest.HeadSha);
+        var review = GitHub.Emulator.Reviews(repository, pullRequest.Number).Single();
+        using var key = Grader.Evidence.Signing.EvidenceSigningKey.Load(store + ".signing-key.pem");
+        Assert.Multiple(() =>
+        {
+            Assert.That(record.Learner, Is.EqualTo(new Grader.Evidence.Model.LearnerRef(author["login"]!.GetValue<string>(), author["id"]!.GetValue<long>())));
+            Assert.That((record.Submission.Repository, record.Submission.HeadSha, record.Submission.PullRequestNumber), Is.EqualTo(($"{repository.Owner}/{repository.Name}", pullRequest.HeadSha, (int?)pullRequest.Number)));
+            Assert.That(record.CheckRunUrl, Does.EndWith($"/runs/{checkRun.Id}"));
+            Assert.That(record.ReviewUrl, Does.EndWith($"/pull/{pullRequest.Number}#pullrequestreview-{review.Id}"));
+            Assert.That((record.Points, record.Passed, record.Complete), Is.EqualTo((80.0, true, true)));
+            Assert.That(record.Competencies.Select(c => (c.Id, c.Level)), Is.EqualTo(new[] { ("infrastructure-automation", "Working") }));
+            Assert.That(key.Verify(Grader.Evidence.Signing.CanonicalJson.Of(record), row.Signature), Is.True);
+        });
+    }
+
+    [Test]
     public async Task RunAsync_RerunOfSameCommit_KeepsOneReview()
     {
         var (environment, repository, pullRequest) = await PullRequestEnvironmentAsync();
@@ -127,18 +155,18 @@ public sealed class GradingActionTests : PrismValidatedTest
         });
     }
 
-    private Task<int> RunActionAsync(ActionEnvironment environment, TextWriter output)
+    private Task<int> RunActionAsync(ActionEnvironment environment, TextWriter output, string? evidenceStore = null)
     {
         var services = new ServiceCollection()
             .AddGraderAction(Configuration(), environment.ApiUrl)
             .Configure<GitHubHttpOptions>(o => o.Handlers.Add(GitHub.CreateViolationRecorder));
-        return RunWithAsync(services, environment, output);
+        return RunWithAsync(services, environment, output, evidenceStore);
     }
 
-    private async Task<int> RunWithAsync(IServiceCollection services, ActionEnvironment environment, TextWriter output)
+    private async Task<int> RunWithAsync(IServiceCollection services, ActionEnvironment environment, TextWriter output, string? evidenceStore = null)
     {
         await using var provider = services.BuildServiceProvider();
-        var settings = new ActionSettings(Path.Combine(_root, "rubric.yaml"), null, Path.Combine(_root, "out"), Publish: true);
+        var settings = new ActionSettings(Path.Combine(_root, "rubric.yaml"), null, Path.Combine(_root, "out"), Publish: true) { EvidenceStore = evidenceStore };
         return await provider.GetRequiredService<GradingAction>().RunAsync(settings, environment, output, CancellationToken.None);
     }
 
