@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test command (README): installs and starts what the tests need on a bare Debian 12 + .NET 10
-# machine (Docker engine, gcc, git, busybox-static, debootstrap, the npm tools), builds everything with
+# machine (Docker engine, gcc, git, busybox-static, debootstrap, the npm tools, PostgreSQL, chromium), builds everything with
 # warnings as errors, makes the local base images with `grader images bootstrap`, then runs every test
 # project one after another (timing-sensitive tests must not compete with each other for 2 cores).
 #
@@ -12,6 +12,8 @@ cd "$(dirname "$0")/.."
 bash scripts/lib/ensure-docker.sh
 bash scripts/lib/ensure-test-tools.sh
 bash scripts/lib/ensure-npm-tools.sh
+bash scripts/lib/ensure-postgres.sh
+bash scripts/lib/ensure-chromium.sh
 
 dotnet build Grader.sln -c Release -warnaserror -nologo
 dotnet cli/Grader.Cli/bin/Release/net10.0/grader.dll images bootstrap

@@ -25,6 +25,12 @@ public sealed record ActionEnvironment(
     /// <summary>GITHUB_WORKFLOW_REF: <c>owner/repo/.github/workflows/file.yml@ref</c>, the workflow file this run came from.</summary>
     public string? WorkflowRef { get; init; }
 
+    /// <summary>GITHUB_ACTOR: who triggered the run (the learner when no pull request says otherwise).</summary>
+    public string? Actor { get; init; }
+
+    /// <summary>GITHUB_SERVER_URL, e.g. https://github.com.</summary>
+    public string ServerUrl { get; init; } = "https://github.com";
+
     public static ActionEnvironment FromVariables(Func<string, string?> get)
     {
         ArgumentNullException.ThrowIfNull(get);
@@ -48,6 +54,9 @@ public sealed record ActionEnvironment(
             RunnerEnvironment = get("RUNNER_ENVIRONMENT"),
             RunnerTemp = get("RUNNER_TEMP"),
             WorkflowRef = get("GITHUB_WORKFLOW_REF"),
+
+            Actor = get("GITHUB_ACTOR"),
+            ServerUrl = (server ?? "https://github.com").TrimEnd('/'),
         };
     }
 

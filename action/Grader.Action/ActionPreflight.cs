@@ -3,7 +3,11 @@ using Grader.Rubrics.Model;
 namespace Grader.Action;
 
 /// <summary>The commit <c>grader action</c> grades, or why it refuses to start (each reason names the fix).</summary>
-public sealed record ActionPreflight(string? CommitSha, IReadOnlyList<string> Refusals)
+/// <param name="RunnerTrusted">
+/// Whether no learner-editable workflow can reach this runner's disk (ephemeral, enforced centrally, or vouched for by
+/// the operator): only then may secrets of the course, such as the evidence signing key, be used here.
+/// </param>
+public sealed record ActionPreflight(string? CommitSha, IReadOnlyList<string> Refusals, bool RunnerTrusted = false)
 {
     public static ActionPreflight Check(ActionSettings settings, ActionEnvironment environment, Rubric rubric, PullRequestEvent? pullRequest)
     {
@@ -43,7 +47,8 @@ public sealed record ActionPreflight(string? CommitSha, IReadOnlyList<string> Re
 
         var material = InstructorMaterial.OnRunnerDisk(rubric, settings.HiddenTestsDirectory);
         var trust = RunnerTrust.From(environment);
-        if (material.Count > 0 && trust.Ephemeral is null && trust.CentralWorkflow is null && !settings.AllowPersistentRunner)
+        var trusted = trust.Ephemeral is not null || trust.CentralWorkflow is not null || settings.AllowPersistentRunner;
+        if (material.Count > 0 && !trusted)
         {
             refusals.Add($"Instructor material is on this runner's disk ({string.Join("; ", material)}), but the runner is not known to be ephemeral "
                 + "and the workflow is not enforced from another repository, so a pull request can rewrite the workflow and read it. "
@@ -51,6 +56,6 @@ public sealed record ActionPreflight(string? CommitSha, IReadOnlyList<string> Re
                 + "or enforce the workflow centrally (an organisation ruleset's required workflow), or grade in the bot (grader serve). "
                 + "If no learner-editable workflow can ever run on this runner, set allow-persistent-runner: true.");
         }
-        return new ActionPreflight(refusals.Count == 0 ? sha : null, refusals);
+        return new ActionPreflight(refusals.Count == 0 ? sha : null, refusals, trusted);
     }
 }

@@ -16,4 +16,8 @@ public sealed record ActionSettings(
     string OutputDirectory,
     bool Publish,
     bool AllowPersistedCredentials = false,
-    bool AllowPersistentRunner = false);
+    bool AllowPersistentRunner = false)
+{
+    /// <summary>The evidence store every grading is recorded in (a SQLite file or a postgres:// URL); null: not recorded.</summary>
+    public string? EvidenceStore { get; init; }
+}

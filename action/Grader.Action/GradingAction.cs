@@ -94,9 +94,22 @@ public sealed partial class GradingAction(GradingPipeline pipeline, Func<string,
         }
         log.WriteText($"{ReviewTable.From(run.Review).Heading}: {run.Review.Summary}");
 
+        (long? CheckRunId, long? ReviewId) published = default;
         if (settings.Publish)
         {
-            await PublishAsync(pullRequest, environment, run, publication, cancellationToken).ConfigureAwait(false);
+            published = await PublishAsync(pullRequest, environment, run, publication, cancellationToken).ConfigureAwait(false);
+        }
+        if (settings.EvidenceStore is not null && !preflight.RunnerTrusted)
+        {
+            // The signing key would sit where a pull request that rewrites the workflow can read it and sign anything.
+            log.WriteCommand(WorkflowCommands.Annotation("notice",
+                "The grading was not recorded as competency evidence: this runner is not known to be ephemeral and the workflow is not enforced centrally, "
+                + "so a learner-edited workflow could read the evidence signing key. Record from an ephemeral runner or a centrally enforced workflow "
+                + "(or set allow-persistent-runner: true where no learner-editable workflow can run).", title: "grader evidence"));
+        }
+        else if (settings.EvidenceStore is not null)
+        {
+            await ActionEvidence.RecordAsync(settings.EvidenceStore, environment, pullRequest, run, published, log, cancellationToken).ConfigureAwait(false);
         }
 
         return run.Review.Incomplete ? ActionExitCodes.IncompleteOrUsage
@@ -104,17 +117,17 @@ public sealed partial class GradingAction(GradingPipeline pipeline, Func<string,
             : ActionExitCodes.Failed;
     }
 
-    private async Task PublishAsync(PullRequestEvent? pullRequest, ActionEnvironment environment, GradingRun run, PublishableResult publication, CancellationToken cancellationToken)
+    private async Task<(long? CheckRunId, long? ReviewId)> PublishAsync(PullRequestEvent? pullRequest, ActionEnvironment environment, GradingRun run, PublishableResult publication, CancellationToken cancellationToken)
     {
         if (pullRequest is null)
         {
             log.WriteText($"Not a pull request event ({environment.EventName ?? "none"}): the review is in the job summary only.");
-            return;
+            return default;
         }
         if (environment.Token is null)
         {
             log.WriteCommand(WorkflowCommands.Annotation("warning", "No GITHUB_TOKEN: the check run and review were not posted (the review is in the job summary).", title: "grader"));
-            return;
+            return default;
         }
         var target = new PublishTarget(0, pullRequest.Owner, pullRequest.Repository, pullRequest.Number, pullRequest.HeadSha, "action-" + run.Request.JobId);
         var publisher = publisherForToken(environment.Token);
@@ -124,9 +137,10 @@ public sealed partial class GradingAction(GradingPipeline pipeline, Func<string,
         {
             LogDeferred(logger, target.ToString());
             log.WriteCommand(WorkflowCommands.Annotation("warning", "GitHub did not take the review now (rate limit or outage); it is in the job summary and result.json.", title: "grader"));
-            return;
+            return (checkRunId, null);
         }
         log.WriteText(string.Create(CultureInfo.InvariantCulture, $"Posted check run {checkRunId} and review {outcome.Review?.ReviewId} on {target}."));
+        return (checkRunId, outcome.Review?.ReviewId);
     }
 
     private static async Task WriteOutputsAsync(ActionEnvironment environment, GradingRun run, ActionSettings settings, CancellationToken cancellationToken)

@@ -16,6 +16,9 @@ public static class GraderCommand
         root.Subcommands.Add(WorkCommand.Build());
         root.Subcommands.Add(ActionCommand.Build());
         root.Subcommands.Add(GradingWorkerCommand.Build());
+        root.Subcommands.Add(EvidenceCommands.Build());
+        root.Subcommands.Add(RosterCommands.Build());
+        root.Subcommands.Add(ReportCommands.Build());
         return root;
     }
 

@@ -71,6 +71,51 @@ public sealed class GradingActionTests : ActionTestBase
     }
 
     [Test]
+    public async Task RunAsync_PullRequestEventOnATrustedRunner_RecordsSignedEvidenceOfTheAuthorWithCheckRunAndReview()
+    {
+        var (environment, repository, pullRequest) = await PullRequestEnvironmentAsync(await CommitAsync(Submission));
+        var store = Path.Combine(Root, "evidence", "evidence.db");
+        var author = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(environment.EventPath!))!["pull_request"]!["user"]!;
+
+        var run = await RunActionAsync(Settings(allowPersistentRunner: true) with { EvidenceStore = store }, environment);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ActionExitCodes.Passed), run.Output);
+        await using var db = await Grader.Evidence.Store.EvidenceDatabase.OpenAsync(Grader.Evidence.Database.DatabaseOptions.Parse(store), null, CancellationToken.None);
+        var row = (await db.Records.QueryAsync(new Grader.Evidence.Store.EvidenceQuery { WithJson = true }, CancellationToken.None).ToListAsync()).Single();
+        var record = row.Record();
+        var checkRun = GitHub.Emulator.CheckRuns(repository).Single(r => r.HeadSha == pullRequest.HeadSha);
+        var review = GitHub.Emulator.Reviews(repository, pullRequest.Number).Single();
+        using var key = Grader.Evidence.Signing.EvidenceSigningKey.Load(store + ".signing-key.pem");
+        Assert.Multiple(() =>
+        {
+            Assert.That(record.Learner, Is.EqualTo(new Grader.Evidence.Model.LearnerRef(author["login"]!.GetValue<string>(), author["id"]!.GetValue<long>())));
+            Assert.That((record.Submission.Repository, record.Submission.HeadSha, record.Submission.PullRequestNumber), Is.EqualTo(($"{repository.Owner}/{repository.Name}", pullRequest.HeadSha, (int?)pullRequest.Number)));
+            Assert.That(record.CheckRunUrl, Does.EndWith($"/runs/{checkRun.Id}"));
+            Assert.That(record.ReviewUrl, Does.EndWith($"/pull/{pullRequest.Number}#pullrequestreview-{review.Id}"));
+            Assert.That((record.Points, record.Passed, record.Complete), Is.EqualTo((80.0, true, true)));
+            Assert.That(record.Competencies.Select(c => (c.Id, c.Level)), Is.EqualTo(new[] { ("infrastructure-automation", "Working") }));
+            Assert.That(key.Verify(Grader.Evidence.Signing.CanonicalJson.Of(record), row.Signature), Is.True);
+        });
+    }
+
+    [Test]
+    public async Task RunAsync_RunnerLearnerWorkflowsCanReach_RecordsNoEvidenceAndSaysWhy()
+    {
+        var (environment, _, _) = await PullRequestEnvironmentAsync(await CommitAsync(Submission));
+        var store = Path.Combine(Root, "evidence", "evidence.db");
+
+        var run = await RunActionAsync(Settings() with { EvidenceStore = store }, environment);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.ExitCode, Is.EqualTo(ActionExitCodes.Passed), run.Output);
+            Assert.That(File.Exists(store), Is.False, "no store and no signing key on a runner a learner's workflow can read");
+            Assert.That(File.Exists(store + ".signing-key.pem"), Is.False);
+            Assert.That(run.Runner.Commands.Where(c => c.Name == "notice").Select(c => c.Data), Has.Some.Contain("not recorded as competency evidence"));
+        });
+    }
+
+    [Test]
     public async Task RunAsync_RerunOfSameCommit_KeepsOneReview()
     {
         var (environment, repository, pullRequest) = await PullRequestEnvironmentAsync(await CommitAsync(Submission));

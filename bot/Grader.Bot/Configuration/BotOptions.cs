@@ -69,6 +69,9 @@ public sealed class BotOptions
 
     public DashboardOptions Dashboard { get; set; } = new();
 
+    /// <summary>Competency evidence: each completed grading recorded, signed; the reports endpoint (evidence/README.md).</summary>
+    public BotEvidenceOptions Evidence { get; set; } = new();
+
     /// <summary>How the runner clones a repository; <c>{repository}</c> is <c>owner/name</c>. Point it at GitHub Enterprise or an emulator.</summary>
     public string CloneUrlTemplate { get; set; } = "https://github.com/{repository}.git";
 }
@@ -83,6 +86,30 @@ public sealed class RetryOptions
     public IList<int> DelaysInSeconds { get; set; } = [];
 
     public IReadOnlyList<int> EffectiveDelays => DelaysInSeconds.Count > 0 ? [.. DelaysInSeconds] : [30, 120, 600];
+}
+
+/// <summary>Where the bot records evidence: a SQLite file beside its database unless configured.</summary>
+public sealed class BotEvidenceOptions
+{
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>A SQLite file or a postgres:// URL; null: <c>grader-evidence.db</c> beside <see cref="BotOptions.DatabasePath"/>.</summary>
+    public string? Store { get; set; }
+
+    /// <summary>The signing key (PEM); null: beside a SQLite store, created on first use.</summary>
+    public string? SigningKeyPath { get; set; }
+
+    /// <summary>
+    /// Linked from each review's competency section, <c>{login}</c> replaced by the learner's login, e.g. an LMS page
+    /// or <c>https://grader.example.edu/reports/export?format=html&amp;learner={login}</c>; null: no link.
+    /// </summary>
+    public string? ProfileUrlTemplate { get; set; }
+
+    public Grader.Evidence.Recording.EvidenceOptions For(BotOptions bot) => new()
+    {
+        Store = Enabled ? Store ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(bot.DatabasePath)) ?? ".", "grader-evidence.db") : null,
+        SigningKeyPath = SigningKeyPath,
+    };
 }
 
 /// <summary>The Hangfire dashboard for operators: off unless a token is configured.</summary>

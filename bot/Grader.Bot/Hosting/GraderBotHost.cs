@@ -87,6 +87,7 @@ public static class GraderBotHost
         }
 
         services.AddGraderBot(configuration, courses);
+        services.AddBotEvidence();
         services.AddGraderBotIntegrations(configuration, botOptions.RunJobs);
         return services;
     }

@@ -110,6 +110,7 @@ public static partial class GraderBotServiceCollectionExtensions
                 Authorization = [new TokenDashboardAuthorizationFilter(token)],
                 IgnoreAntiforgeryToken = true,
             });
+            app.MapEvidenceReports(token);
         }
 
         return app;

@@ -12,9 +12,12 @@ public sealed class TokenDashboardAuthorizationFilter(string token) : IDashboard
 {
     private readonly byte[] _token = Encoding.UTF8.GetBytes(token);
 
-    public bool Authorize(DashboardContext context)
+    public bool Authorize(DashboardContext context) => Authorize(context.GetHttpContext());
+
+    /// <summary>The same check for any endpoint (the evidence reports).</summary>
+    public bool Authorize(HttpContext http)
     {
-        var http = context.GetHttpContext();
+        ArgumentNullException.ThrowIfNull(http);
         var header = http.Request.Headers.Authorization.ToString();
         if (Matches(header))
         {

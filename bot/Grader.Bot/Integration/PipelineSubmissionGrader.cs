@@ -1,4 +1,6 @@
 using Grader.Bot.Integration.Worker;
+using Grader.Evidence.Model;
+using Grader.Evidence.Recording;
 using Grader.Bot.Jobs;
 using Grader.GitHub.Publishing;
 using Grader.Rubrics.Loading;
@@ -16,7 +18,10 @@ namespace Grader.Bot.Integration;
 /// </summary>
 public sealed class PipelineSubmissionGrader(GradingPipeline pipeline)
 {
-    public async Task<PublishableResult> GradeAsync(WorkerAssignment assignment, IProgress<string> progress, CancellationToken cancellationToken)
+    /// <summary>The result to publish and, when the assignment asks for it, the run's unsigned evidence record (JSON).</summary>
+    public sealed record Graded(PublishableResult Result, string? Evidence);
+
+    public async Task<Graded> GradeAsync(WorkerAssignment assignment, IProgress<string> progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(assignment);
         var loaded = await RubricLoader.LoadFileAsync(assignment.RubricPath, cancellationToken).ConfigureAwait(false);
@@ -36,14 +41,16 @@ public sealed class PipelineSubmissionGrader(GradingPipeline pipeline)
             Repository = assignment.Repository,
         };
         var run = await pipeline.RunAsync(request, new StepProgress(progress), cancellationToken).ConfigureAwait(false);
-        var publication = ReviewPublication.From(run.Review);
+        var publication = ReviewPublication.From(run.Review, evidenceUrl: assignment.EvidenceUrl);
+        // An incomplete run is recorded too: as a grader error, never as the learner's attempt.
+        var evidence = assignment.Evidence is { } identity ? EvidenceJson.Serialize(EvidenceRecordFactory.FromRun(run, identity)) : null;
         if (run.Review.Incomplete)
         {
             var errors = string.Join("; ", run.GraderErrors.Select(e => $"{e.Step}: {e.Message}"));
-            throw new IncompleteGradingException($"Grading was incomplete because of grader errors: {errors}", publication);
+            throw new IncompleteGradingException($"Grading was incomplete because of grader errors: {errors}", publication) { Evidence = evidence };
         }
 
-        return publication;
+        return new Graded(publication, evidence);
     }
 
     private sealed class StepProgress(IProgress<string> target) : IProgress<GradingProgress>

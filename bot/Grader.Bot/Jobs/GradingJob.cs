@@ -44,7 +44,7 @@ public sealed partial class GradingJob(
         var progress = new CheckRunProgress(store, publisher, started, logger, registration.Token);
         try
         {
-            var assignment = new GradingAssignment(jobKey, started.PullRequest, started.HeadSha, started.RubricPath, started.HiddenTestsPath);
+            var assignment = new GradingAssignment(jobKey, started.PullRequest, started.HeadSha, started.RubricPath, started.HiddenTestsPath) { CheckRunId = started.CheckRunId };
             var graded = await grader.GradeAsync(assignment, progress, registration.Token).ConfigureAwait(false);
             // A progress update still in flight must land before the outbox completes the check run.
             await progress.DisposeAsync().ConfigureAwait(false);

@@ -22,7 +22,11 @@ public sealed record GradingAssignment(
     PullRequestRef PullRequest,
     string HeadSha,
     string RubricPath,
-    string? HiddenTestsPath);
+    string? HiddenTestsPath)
+{
+    /// <summary>The check run of the job, when it was created before grading (recorded in the evidence).</summary>
+    public long? CheckRunId { get; init; }
+}
 
 /// <summary>
 /// A grading that ran but could not grade every criterion because of grader errors (a runner without a GPU, a
@@ -32,6 +36,9 @@ public sealed record GradingAssignment(
 public sealed class IncompleteGradingException(string message, PublishableResult partial) : Exception(message)
 {
     public PublishableResult Partial { get; } = partial;
+
+    /// <summary>The partial run's unsigned evidence record (recorded as a grader error), when one was asked for.</summary>
+    public string? Evidence { get; init; }
 }
 
 /// <summary>

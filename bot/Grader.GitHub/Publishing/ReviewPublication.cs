@@ -10,7 +10,8 @@ namespace Grader.GitHub.Publishing;
 /// </summary>
 public static class ReviewPublication
 {
-    public static PublishableResult From(ScoredReview review, Uri? detailsUrl = null)
+    /// <param name="evidenceUrl">The learner's competency evidence, linked from the review's competency section.</param>
+    public static PublishableResult From(ScoredReview review, Uri? detailsUrl = null, Uri? evidenceUrl = null)
     {
         ArgumentNullException.ThrowIfNull(review);
         var checkRun = MarkdownReviewRenderer.RenderCheckRun(review);
@@ -22,7 +23,7 @@ public static class ReviewPublication
             // An incomplete grading is the grader's problem: neutral never blocks a merge or reads as a low score.
             Conclusion = review.Incomplete ? PublishConclusion.Neutral : review.Passed ? PublishConclusion.Success : PublishConclusion.Failure,
             ReviewEvent = review.Event,
-            ReviewBody = MarkdownReviewRenderer.RenderReview(review),
+            ReviewBody = MarkdownReviewRenderer.RenderReview(review, evidenceUrl: evidenceUrl),
             Annotations = Annotations(review),
             DetailsUrl = detailsUrl,
         };

@@ -23,14 +23,22 @@ public static class ActionCommand
         {
             Description = "Use instructor material on this runner's disk although the runner is not known to be ephemeral and the workflow is not enforced centrally.",
         };
+        var evidence = new Option<string>("--evidence-store")
+        {
+            Description = "Where every grading is recorded as signed competency evidence: a SQLite file or a postgres:// URL (default: $GRADER_EVIDENCE_STORE, else ~/.grader/evidence.db on the runner).",
+            DefaultValueFactory = _ => DefaultEvidenceStore(),
+        };
         var command = new Command("action", "Grade the commit of the workspace's repository inside GitHub Actions and publish the review (see action.yml).")
         {
-            rubric, hidden, output, publish, allowCredentials, allowPersistentRunner,
+            rubric, hidden, output, publish, allowCredentials, allowPersistentRunner, evidence,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var settings = new ActionSettings(parse.GetValue(rubric)!, parse.GetValue(hidden), parse.GetValue(output)!, parse.GetValue(publish),
-                parse.GetValue(allowCredentials), parse.GetValue(allowPersistentRunner));
+                parse.GetValue(allowCredentials), parse.GetValue(allowPersistentRunner))
+            {
+                EvidenceStore = parse.GetValue(evidence) is { Length: > 0 } store ? store : DefaultEvidenceStore(),
+            };
             var (stdout, stderr) = (Console.Out, Console.Error);
             using var log = new WorkflowLog(stdout);
             using var writer = new WorkflowLogWriter(log);
@@ -49,6 +57,12 @@ public static class ActionCommand
         });
         return command;
     }
+
+    /// <summary>The runner's home survives between jobs on a self-hosted runner; the workspace does not.</summary>
+    internal static string DefaultEvidenceStore() =>
+        Environment.GetEnvironmentVariable(EvidenceOptionsCli.StoreVariable) is { Length: > 0 } store
+            ? store
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".grader", "evidence.db");
 
     public static async Task<int> RunAsync(ActionSettings settings, ActionEnvironment environment, WorkflowLog log, CancellationToken cancellationToken, IConfiguration? configuration = null)
     {

@@ -20,10 +20,12 @@ public static class GradeCommand
             DefaultValueFactory = _ => new DirectoryInfo("grader-out"),
         };
         var tokenEnv = new Option<string?>("--token-env") { Description = "Name of the environment variable holding an access token for the clone URL." };
+        var record = new Option<string?>("--record") { Description = "Also record the grading as signed competency evidence in this store (a SQLite file or a postgres:// URL)." };
+        var learner = new Option<string?>("--learner") { Description = "With --record: the learner's GitHub login (default: the current user name)." };
 
         var command = new Command("grade", "Grade a submission against a rubric: build, test, score; writes review.md and result.json.")
         {
-            rubric, submission, sha, reference, hidden, output, tokenEnv,
+            rubric, submission, sha, reference, hidden, output, tokenEnv, record, learner,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -34,7 +36,11 @@ public static class GradeCommand
                 parse.GetValue(reference),
                 parse.GetValue(hidden)?.FullName,
                 parse.GetValue(output)!.FullName,
-                parse.GetValue(tokenEnv));
+                parse.GetValue(tokenEnv))
+            {
+                RecordStore = parse.GetValue(record),
+                Learner = parse.GetValue(learner),
+            };
             var (console, workflowLog) = ConsoleFor(parse.InvocationConfiguration.Output, insideActions: Environment.GetEnvironmentVariable("GITHUB_ACTIONS") == "true");
             using (workflowLog)
             {
@@ -81,7 +87,14 @@ public sealed record GradeSettings(
     string? Ref,
     string? HiddenTestsDirectory,
     string OutputDirectory,
-    string? TokenEnvironmentVariable);
+    string? TokenEnvironmentVariable)
+{
+    /// <summary>Record the grading as evidence in this store (<c>--record</c>); null: not recorded.</summary>
+    public string? RecordStore { get; init; }
+
+    /// <summary>The learner's GitHub login for the record (<c>--learner</c>).</summary>
+    public string? Learner { get; init; }
+}
 
 /// <summary>Exit codes of <c>grader grade</c>.</summary>
 public static class GradeExitCodes

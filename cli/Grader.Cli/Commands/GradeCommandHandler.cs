@@ -61,6 +61,10 @@ public static class GradeCommandHandler
         await File.WriteAllTextAsync(reviewPath, MarkdownReviewRenderer.RenderReview(run.Review), cancellationToken).ConfigureAwait(false);
         await ResultJson.WriteFileAsync(ResultDocumentFactory.Create(run), resultPath, cancellationToken).ConfigureAwait(false);
         console.MarkupLine($"Wrote [link]{Markup.Escape(reviewPath)}[/] and [link]{Markup.Escape(resultPath)}[/]");
+        if (settings.RecordStore is not null && !await GradeEvidence.RecordAsync(settings, source, run, console, cancellationToken).ConfigureAwait(false))
+        {
+            return GradeExitCodes.IncompleteOrUsage;
+        }
 
         return run.Review.Incomplete ? GradeExitCodes.IncompleteOrUsage
             : run.Review.Passed ? GradeExitCodes.Passed

@@ -23,13 +23,14 @@ public static class MarkdownReviewRenderer
     internal const int MaxLogChars = 8000;
 
     /// <summary>The pull request review body.</summary>
-    public static string RenderReview(ScoredReview review, int limit = GitHubLimit)
+    /// <param name="evidenceUrl">Where the learner's competency evidence is shown (the evidence reports); linked from the competency section when given.</param>
+    public static string RenderReview(ScoredReview review, int limit = GitHubLimit, Uri? evidenceUrl = null)
     {
         ArgumentNullException.ThrowIfNull(review);
         var doc = new BoundedMarkdown(limit, "the check run and result.json have the full report");
         AddVerdict(doc, review);
         AddTable(doc, review);
-        AddBody(doc, review);
+        AddBody(doc, review, evidenceUrl);
         return doc.Build();
     }
 
@@ -80,7 +81,7 @@ public static class MarkdownReviewRenderer
         doc.Add($"| **Total** | | | **{r.Points.ToString("0.##", CultureInfo.InvariantCulture)}/{r.MaxPoints.ToString("0.##", CultureInfo.InvariantCulture)}** |", "\n");
     }
 
-    private static void AddBody(BoundedMarkdown doc, ScoredReview r)
+    private static void AddBody(BoundedMarkdown doc, ScoredReview r, Uri? evidenceUrl = null)
     {
         var toImprove = r.Criteria.Where(c => c.Outcome is CriterionOutcome.NotMet or CriterionOutcome.Partial).ToList();
         if (toImprove.Count > 0)
@@ -102,7 +103,10 @@ public static class MarkdownReviewRenderer
         {
             var lines = r.Evidence.Select(e =>
                 $"- **{MarkdownText.Escape(e.CompetencyName)}**: {e.Level} (shown by {string.Join(", ", e.CriterionIds.Select(TitleOf(r)))})");
-            doc.Add("#### Competency evidence\n\n" + string.Join("\n", lines));
+            var link = evidenceUrl is { IsAbsoluteUri: true, Scheme: "https" or "http" }
+                ? $"\n\n[All your competency evidence]({evidenceUrl.AbsoluteUri.Replace("(", "%28", StringComparison.Ordinal).Replace(")", "%29", StringComparison.Ordinal)})"
+                : "";
+            doc.Add("#### Competency evidence\n\n" + string.Join("\n", lines) + link);
         }
 
         var logs = r.Criteria.SelectMany(c => c.Result.Logs.Select(l => (c, l))).ToList();

@@ -11,6 +11,9 @@ public interface IGpuInventory
     string? UnavailableReason { get; }
 
     IReadOnlyList<GpuDevice> Devices { get; }
+
+    /// <summary>Driver facts (recorded in competency evidence); null when unknown.</summary>
+    GpuSystemInfo? System => null;
 }
 
 /// <summary>GPUs leased to one job; concurrent jobs get distinct devices. Disposing returns them.</summary>

@@ -115,6 +115,9 @@ public sealed partial class GradingPipeline
             GraderErrors = [.. job.GraderErrors],
             Logs = job.Logs,
             ImageReused = job.ImageReused,
+            ImageId = job.Context?.Image?.Id,
+            GpuModels = job.GpuLease?.Devices.Select(d => d.Name).ToList() ?? [],
+            GpuDriver = job.GpuLease is null ? null : _gpuInventory?.System?.DriverVersion,
         };
     }
 

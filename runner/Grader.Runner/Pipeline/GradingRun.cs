@@ -24,4 +24,13 @@ public sealed record GradingRun
 
     /// <summary>Whether the build was skipped because an identical context had been built before.</summary>
     public bool ImageReused { get; init; }
+
+    /// <summary>The id (sha256:...) of the learner's image, when one was built or reused and inspected (evidence records).</summary>
+    public string? ImageId { get; init; }
+
+    /// <summary>Model names of the GPUs leased to the job; empty when it ran without one (evidence records).</summary>
+    public IReadOnlyList<string> GpuModels { get; init; } = [];
+
+    /// <summary>The NVIDIA driver version when the job held a GPU.</summary>
+    public string? GpuDriver { get; init; }
 }

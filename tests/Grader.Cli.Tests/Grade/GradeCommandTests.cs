@@ -105,6 +105,32 @@ public sealed class GradeCommandTests
     }
 
     [Test]
+    public async Task RunAsync_WithRecord_AppendsASignedRecordWithRubricHashAndImage()
+    {
+        using (var docker = DockerClientFactory.Create()) await BaseImages.EnsureBusyboxAsync(docker, CancellationToken.None);
+        var store = Path.Combine(_root, "evidence.db");
+        var rubric = Rubric("50MB");
+
+        var exit = await GradeCommandHandler.RunAsync(Settings(rubric, Submission()) with { RecordStore = store, Learner = "octo-learner" }, _console, _configuration, CancellationToken.None);
+
+        Assert.That(exit, Is.EqualTo(GradeExitCodes.Passed), _output.ToString());
+        await using var db = await Grader.Evidence.Store.EvidenceDatabase.OpenAsync(Grader.Evidence.Database.DatabaseOptions.Parse(store), null, CancellationToken.None);
+        var record = (await db.Records.QueryAsync(new Grader.Evidence.Store.EvidenceQuery { WithJson = true }, CancellationToken.None).ToListAsync()).Single().Record();
+        var loaded = Grader.Rubrics.Loading.RubricLoader.LoadFile(rubric).Rubric!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(record.Learner.Login, Is.EqualTo("octo-learner"));
+            Assert.That(record.Submission.Repository, Is.EqualTo(Path.Combine(_root, "submission")));
+            Assert.That(record.Rubric.ContentHash, Is.EqualTo(Grader.Evidence.Recording.EvidenceRecordFactory.RubricHash(loaded)).And.StartWith("sha256:"));
+            Assert.That(record.Runner.ImageDigest, Does.StartWith("sha256:"));
+            Assert.That(record.Runner.Id, Is.EqualTo(_runnerId));
+            Assert.That(record.Criteria.Select(c => (c.Id, c.Outcome)), Is.EqualTo(new[] { ("build", "met"), ("size", "met") }));
+            Assert.That(record.Competencies, Is.Empty, "no criterion of this rubric yields evidence");
+            Assert.That(_output.ToString(), Does.Contain("Recorded evidence " + record.RecordId));
+        });
+    }
+
+    [Test]
     public async Task RunAsync_ImageOverTheLimit_Exits1WithFailedVerdict()
     {
         using (var docker = DockerClientFactory.Create()) await BaseImages.EnsureBusyboxAsync(docker, CancellationToken.None);

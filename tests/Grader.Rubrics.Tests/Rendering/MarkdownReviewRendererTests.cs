@@ -89,6 +89,17 @@ public class MarkdownReviewRendererTests
     }
 
     [Test]
+    public void RenderReview_EvidenceUrl_LinksFromTheCompetencySection()
+    {
+        var body = MarkdownReviewRenderer.RenderReview(SampleReviews.Failing(), evidenceUrl: new Uri("https://grader.example.edu/reports/export?format=html&learner=a(b)"));
+        var plain = MarkdownReviewRenderer.RenderReview(SampleReviews.Failing());
+
+        var section = body[body.IndexOf("#### Competency evidence", StringComparison.Ordinal)..];
+        Assert.That(section, Does.Contain("[All your competency evidence](https://grader.example.edu/reports/export?format=html&learner=a%28b%29)"));
+        Assert.That(plain, Does.Not.Contain("All your competency evidence"));
+    }
+
+    [Test]
     public void RenderReview_NotRunCriterion_IsLabelledNotRun()
     {
         var rubric = SampleReviews.Rubric();

@@ -73,12 +73,12 @@ public static partial class GradingWorker
     {
         try
         {
-            var result = await grader.GradeAsync(assignment, writer, stop).ConfigureAwait(false);
-            return new WorkerMessage { Result = result };
+            var graded = await grader.GradeAsync(assignment, writer, stop).ConfigureAwait(false);
+            return new WorkerMessage { Result = graded.Result, Evidence = graded.Evidence };
         }
         catch (IncompleteGradingException incomplete)
         {
-            return new WorkerMessage { Result = incomplete.Partial, Error = incomplete.Message };
+            return new WorkerMessage { Result = incomplete.Partial, Error = incomplete.Message, Evidence = incomplete.Evidence };
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {

@@ -24,6 +24,7 @@ public sealed partial class WorkerProcessGrader(
     IOptions<BotOptions> bot,
     IOptions<GradingWorkerOptions> worker,
     IOptions<RunnerOptions> runner,
+    GradingEvidence evidence,
     ILogger<WorkerProcessGrader> logger) : ISubmissionGrader
 {
     /// <summary>Configuration sections the worker composes its runner and logging from.</summary>
@@ -35,6 +36,7 @@ public sealed partial class WorkerProcessGrader(
     {
         ArgumentNullException.ThrowIfNull(assignment);
         var token = await tokens.GetTokenAsync(assignment.PullRequest.InstallationId, cancellationToken).ConfigureAwait(false);
+        var learner = await evidence.PrepareAsync(assignment, cancellationToken).ConfigureAwait(false);
         var work = new WorkerAssignment
         {
             JobKey = assignment.JobKey,
@@ -46,6 +48,8 @@ public sealed partial class WorkerProcessGrader(
             CloneUrl = new Uri(bot.Value.CloneUrlTemplate.Replace("{repository}", assignment.PullRequest.Repository, StringComparison.Ordinal)),
             GitRef = $"refs/pull/{assignment.PullRequest.Number}/head",
             Token = token.Token,
+            Evidence = learner?.Identity,
+            EvidenceUrl = learner?.ProfileUrl,
             Settings = WorkerSections.SelectMany(s => configuration.GetSection(s).AsEnumerable()).Where(kv => kv.Value is not null)
                 .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.OrdinalIgnoreCase),
         };
@@ -65,6 +69,8 @@ public sealed partial class WorkerProcessGrader(
             }
         }
 
+        // Signed here, never in the worker: the key stays with the bot.
+        await evidence.RecordAsync(assignment.JobKey, outcome.Answer?.Evidence, cancellationToken).ConfigureAwait(false);
         return outcome.Answer switch
         {
             { Result: { } result, Error: null } => result,

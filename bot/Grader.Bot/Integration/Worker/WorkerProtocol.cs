@@ -28,6 +28,15 @@ public sealed record WorkerAssignment
     /// <summary>A short-lived installation token (contents: read) for the clone.</summary>
     public required string Token { get; init; }
 
+    /// <summary>
+    /// Whose work this is and where it lives on GitHub, for the evidence record the worker makes from the run; null when
+    /// the bot records no evidence. The worker never holds the signing key: the bot signs what comes back.
+    /// </summary>
+    public Grader.Evidence.Recording.SubmissionIdentity? Evidence { get; init; }
+
+    /// <summary>Where the learner's evidence is shown (the review links to it); null for no link.</summary>
+    public Uri? EvidenceUrl { get; init; }
+
     /// <summary>The runner's settings (configuration keys under <c>Grader:</c> and <c>Logging:</c>) as the bot has them.</summary>
     public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
 
@@ -44,6 +53,9 @@ public sealed record WorkerMessage
     public string? Progress { get; init; }
     public PublishableResult? Result { get; init; }
     public string? Error { get; init; }
+
+    /// <summary>With a final answer that graded something: the unsigned evidence record of the run (EvidenceJson), when asked for.</summary>
+    public string? Evidence { get; init; }
 
     [JsonIgnore]
     public bool IsFinal => Result is not null || Error is not null;

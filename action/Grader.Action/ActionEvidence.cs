@@ -1,0 +1,42 @@
+using System.Globalization;
+using Grader.Evidence.Recording;
+using Grader.GitHub.Actions;
+using Grader.Runner.Pipeline;
+
+namespace Grader.Action;
+
+/// <summary>
+/// The action records every grading as signed competency evidence: the learner is the pull request's author (else
+/// GITHUB_ACTOR), with the PR, commit, check run and review. A store that cannot be written is reported as an error
+/// annotation; it never changes the learner's verdict.
+/// </summary>
+internal static class ActionEvidence
+{
+    /// <summary>GRADER_EVIDENCE_KEY names the signing key; else it is kept beside a SQLite store.</summary>
+    public const string KeyVariable = "GRADER_EVIDENCE_KEY";
+
+    public static async Task RecordAsync(string store, ActionEnvironment environment, PullRequestEvent? pullRequest, GradingRun run, (long? CheckRunId, long? ReviewId) published, WorkflowLog log, CancellationToken cancellationToken)
+    {
+        var repository = pullRequest is not null ? $"{pullRequest.Owner}/{pullRequest.Repository}" : environment.Repository ?? environment.Workspace;
+        var prUrl = pullRequest is null ? null : string.Create(CultureInfo.InvariantCulture, $"{environment.ServerUrl}/{repository}/pull/{pullRequest.Number}");
+        var identity = new SubmissionIdentity(pullRequest?.AuthorLogin ?? environment.Actor ?? "unknown", repository)
+        {
+            LearnerGitHubId = pullRequest?.AuthorId,
+            PullRequestNumber = pullRequest?.Number,
+            PullRequestUrl = prUrl,
+            HeadSha = pullRequest?.HeadSha ?? environment.Sha,
+            CheckRunUrl = published.CheckRunId is { } check ? string.Create(CultureInfo.InvariantCulture, $"{environment.ServerUrl}/{repository}/runs/{check}") : null,
+            ReviewUrl = published.ReviewId is { } review && prUrl is not null ? string.Create(CultureInfo.InvariantCulture, $"{prUrl}#pullrequestreview-{review}") : null,
+        };
+        var settings = new EvidenceOptions { Store = store, SigningKeyPath = Environment.GetEnvironmentVariable(KeyVariable) is { Length: > 0 } key ? key : null };
+        try
+        {
+            var row = await EvidenceRecorder.RecordOnceAsync(settings, run, identity, null, cancellationToken).ConfigureAwait(false);
+            log.WriteText($"Recorded competency evidence {row.RecordId} for {identity.LearnerLogin}.");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.WriteCommand(WorkflowCommands.Annotation("error", $"The grading was not recorded as evidence ({store}): {e.Message}", title: "grader evidence"));
+        }
+    }
+}

@@ -1,0 +1,9 @@
+namespace Grader.Evidence.Rosters;
+
+/// <summary>A learner as the program knows them.</summary>
+/// <param name="LearnerId">The program's id for the learner (student number, Classroom identifier).</param>
+/// <param name="GitHubLogin">Null for a learner with no linked GitHub account yet.</param>
+public sealed record RosterEntry(string LearnerId, string Name, string? Email, string? GitHubLogin, long? GitHubId, string? Cohort)
+{
+    public string? LoginKey => GitHubLogin?.ToLowerInvariant();
+}

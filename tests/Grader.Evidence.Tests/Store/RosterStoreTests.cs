@@ -1,0 +1,38 @@
+using Grader.Evidence.Database;
+using Grader.Evidence.Rosters;
+using Grader.Evidence.Store;
+using Grader.Evidence.Tests.Support;
+
+namespace Grader.Evidence.Tests.Store;
+
+[TestFixture(DatabaseDialect.Sqlite)]
+[TestFixture(DatabaseDialect.PostgreSql)]
+[Category("Database")]
+public sealed class RosterStoreTests(DatabaseDialect dialect)
+{
+    [Test]
+    public async Task ImportAsync_NewerRosterMovesALogin_ReplacesTheRowsInvolved()
+    {
+        await using var db = await TestDatabase.CreateAsync(dialect);
+        await using var evidence = await EvidenceDatabase.OpenAsync(db.Options, null, CancellationToken.None);
+        await evidence.Roster.ImportAsync(
+        [
+            new RosterEntry("S1", "Ann", null, "ann", 1, "a"),
+            new RosterEntry("S2", "Ben", null, "ben", 2, "a"),
+        ], CancellationToken.None);
+
+        // S3 now holds the login "ANN" (another case) and S2 changed cohort.
+        await evidence.Roster.ImportAsync(
+        [
+            new RosterEntry("S3", "Ann B", "annb@x.test", "ANN", 1, "b"),
+            new RosterEntry("S2", "Ben", null, "ben", 2, "b"),
+        ], CancellationToken.None);
+
+        var rows = await evidence.Roster.ListAsync(CancellationToken.None);
+        Assert.That(rows, Is.EqualTo(new[]
+        {
+            new RosterEntry("S2", "Ben", null, "ben", 2, "b"),
+            new RosterEntry("S3", "Ann B", "annb@x.test", "ANN", 1, "b"),
+        }));
+    }
+}

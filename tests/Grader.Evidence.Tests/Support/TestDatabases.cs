@@ -1,0 +1,62 @@
+using Grader.Evidence.Database;
+using Npgsql;
+
+namespace Grader.Evidence.Tests.Support;
+
+/// <summary>
+/// Real databases for the tests: a SQLite file in a temporary folder, or a fresh PostgreSQL database on the server the
+/// test command starts (scripts/lib/ensure-postgres.sh), dropped afterwards.
+/// </summary>
+public sealed class TestDatabase : IAsyncDisposable
+{
+    public const string DefaultPostgres = "Host=127.0.0.1;Port=5432;Username=grader_test;Password=grader_test;Database=postgres;Timeout=10";
+
+    private readonly string? _postgresName;
+    private readonly string? _folder;
+
+    private TestDatabase(DatabaseOptions options, string? postgresName, string? folder)
+    {
+        Options = options;
+        _postgresName = postgresName;
+        _folder = folder;
+    }
+
+    public DatabaseOptions Options { get; }
+
+    /// <summary>A folder that goes away with the database (keys, exports).</summary>
+    public string Folder => _folder ?? throw new InvalidOperationException();
+
+    public static string AdminConnectionString => Environment.GetEnvironmentVariable("GRADER_TEST_POSTGRES") ?? DefaultPostgres;
+
+    public static async Task<TestDatabase> CreateAsync(DatabaseDialect dialect)
+    {
+        var folder = Directory.CreateTempSubdirectory("grader-evidence-").FullName;
+        if (dialect == DatabaseDialect.Sqlite)
+        {
+            return new TestDatabase(new DatabaseOptions { SqlitePath = Path.Combine(folder, "evidence.db") }, null, folder);
+        }
+        var name = "evidence_test_" + Guid.NewGuid().ToString("n")[..12];
+        await using (var admin = new NpgsqlConnection(AdminConnectionString))
+        {
+            await admin.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+        var builder = new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name };
+        return new TestDatabase(new DatabaseOptions { PostgresConnectionString = builder.ConnectionString }, name, folder);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_postgresName is not null)
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var admin = new NpgsqlConnection(AdminConnectionString);
+            await admin.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_postgresName} WITH (FORCE)", admin);
+            await drop.ExecuteNonQueryAsync();
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (_folder is not null && Directory.Exists(_folder)) Directory.Delete(_folder, true);
+    }
+}
