@@ -69,13 +69,13 @@ public sealed class Mod101Lab2ExampleTests
             Assert.That(Criterion(review, "build").Outcome, Is.EqualTo(CriterionOutcome.Met));
             Assert.That(Criterion(review, "image-size").Outcome, Is.EqualTo(CriterionOutcome.Met));
             Assert.That(Criterion(review, "dockerfile-practices").Outcome, Is.EqualTo(CriterionOutcome.Met));
-            // 5 of 8 own tests pass: linear 50%..100% gives a quarter of 30 points.
+            // 5 of 8 own tests pass: linear 50%..100% gives a quarter of 15 points.
             Assert.That(Criterion(review, "unit-tests").Outcome, Is.EqualTo(CriterionOutcome.Partial));
-            Assert.That(Criterion(review, "unit-tests").Points, Is.EqualTo(7.5));
-            // 21 of 27 contract tests pass (77.8%): the 50% step, 30% of 35 points.
+            Assert.That(Criterion(review, "unit-tests").Points, Is.EqualTo(3.75));
+            // 21 of 27 contract tests pass (77.8%): the 50% step, 30% of 50 points.
             Assert.That(Criterion(review, "hidden-tests").Outcome, Is.EqualTo(CriterionOutcome.Partial));
-            Assert.That(Criterion(review, "hidden-tests").Points, Is.EqualTo(10.5));
-            Assert.That(review.Points, Is.EqualTo(53));
+            Assert.That(Criterion(review, "hidden-tests").Points, Is.EqualTo(15));
+            Assert.That(review.Points, Is.EqualTo(53.75));
             Assert.That(review.Passed, Is.False);
             Assert.That(review.Incomplete, Is.False);
         });

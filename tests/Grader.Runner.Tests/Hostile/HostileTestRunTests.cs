@@ -115,7 +115,9 @@ public sealed class HostileTestRunTests : DockerTestBase
             // It never reaches the hidden tests: the grader's image runs them against the (wrong) service.
             Assert.That(hidden.Status, Is.EqualTo(CheckStatus.Failed), hidden.Message);
             Assert.That(hidden.Message, Is.EqualTo("21 of 27 tests passed (77.8%; 80% required)."));
-            Assert.That(Criterion(run, "hidden-tests").Points, Is.EqualTo(10.5), "the 50% step of 35 points, as without the trick");
+            Assert.That(Criterion(run, "hidden-tests").Points, Is.EqualTo(15), "the 50% step of 50 points, as without the trick");
+            // A forged own run earns its 15 points, which cannot lift a service that fails the contract to the pass mark.
+            Assert.That((run.Review.Passed, run.Review.Points), Is.EqualTo((false, 65.0)), run.Review.Summary);
         });
         await AssertHostHealthyAsync();
     }
