@@ -3,10 +3,12 @@ using System.Net;
 namespace Grader.Cli.Tests.Serve;
 
 /// <summary>
-/// `grader serve` as a real process fed a poison push: one committed file that crashes whatever parses it in process
+/// `grader serve` as a real process fed a poison push: one committed file that crashed whatever parsed it in process
 /// (a 240 KB answer sheet nested 120,000 levels deep overflowed YamlDotNet's recursion with an uncatchable stack
-/// overflow). Grading runs in worker processes, so the poison costs only its own job: the bot keeps acknowledging
-/// deliveries and grades another learner's pull request, and the poisoned job ends, never in a crash loop.
+/// overflow). The answer sheet is now checked on the parser's event stream first, so the file is the learner's own
+/// failure, located; and grading runs in worker processes, so even a poison that did crash would cost only its own
+/// job (WorkerDeathTests kill the worker for that). The bot keeps acknowledging deliveries and grades another
+/// learner's pull request meanwhile.
 /// </summary>
 [Category("Hostile")]
 [Category("Docker")]
@@ -33,6 +35,7 @@ public sealed class ServePoisonTests : ServeProcessTest
           - id: quiz
             title: The quiz
             points: 30
+            gate: true
             check:
               quiz: { answers: quiz/answers.yaml, key: keys/quiz.yaml, pass_mark: 50% }
         """;
@@ -64,9 +67,10 @@ public sealed class ServePoisonTests : ServeProcessTest
             Assert.That(serve.HasExited, Is.False, "the bot process survived the poison\n" + Diagnostics());
             Assert.That(HeadCheckRuns().Select(c => (c.Status, c.Conclusion)), Is.EqualTo(new[] { ("completed", (string?)"success") }), Diagnostics());
             Assert.That(HeadReviews(), Has.Count.EqualTo(1), Diagnostics());
-            // A worker that died is a grader error (neutral, no review); a parser that refuses the file makes it the learner's failure.
-            Assert.That(poisonedRun.Conclusion, Is.AnyOf("neutral", "failure"), Diagnostics());
-            Assert.That(HeadReviews(PoisonedPullNumber, poisoned).Count, Is.EqualTo(poisonedRun.Conclusion == "neutral" ? 0 : 1), Diagnostics());
+            // The parser refuses the file at its place: the learner's failure (the quiz gate), reviewed once, no grader error.
+            Assert.That(poisonedRun.Conclusion, Is.EqualTo("failure"), Diagnostics());
+            Assert.That(poisonedRun.Text + poisonedRun.Summary, Does.Contain("nested deeper than"), Diagnostics());
+            Assert.That(HeadReviews(PoisonedPullNumber, poisoned), Has.Count.EqualTo(1), Diagnostics());
         });
     }
 }

@@ -54,7 +54,9 @@ public sealed class LoadErrorCountingTests
         Assert.That(result.Counts.Timeouts, Is.GreaterThanOrEqualTo(2));
         Assert.That(result.Counts.Succeeded, Is.Zero);
         Assert.That(result.ErrorRate, Is.EqualTo(1.0));
-        Assert.That(result.Latency.P50Ms, Is.GreaterThanOrEqualTo(150), "a timeout is recorded at the time it took");
+        // Recorded at the time it took, not as 0: the timer behind the 150 ms timeout may fire a fraction of a
+        // millisecond before the stopwatch reads 150 ms (149.76 ms was seen), hence the margin.
+        Assert.That(result.Latency.P50Ms, Is.GreaterThanOrEqualTo(145), "a timeout is recorded at the time it took");
     }
 
     [Test]
