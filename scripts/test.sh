@@ -21,6 +21,7 @@ dotnet cli/Grader.Cli/bin/Release/net10.0/grader.dll images bootstrap
 passed=0
 failed=0
 status=0
+failures=$(mktemp)
 for project in tests/*.Tests/*.Tests.csproj; do
   log=$(mktemp)
   set +e
@@ -37,9 +38,17 @@ for project in tests/*.Tests/*.Tests.csproj; do
     # A project that failed without counting a failed test (crash, build problem) still counts as one.
     [[ -n "$f" && "$f" != 0 ]] || failed=$((failed + 1))
   fi
+  # Keep each failed test's name and the start of its message, so the end of the output says what failed.
+  grep -A 6 -E '^ +Failed [A-Za-z_]' "$log" | grep -v -E '^ +Passed ' >>"$failures" || true
   rm -f "$log"
 done
 
 echo
+if [[ -s "$failures" ]]; then
+  echo "Failed tests (name and the start of each message):"
+  head -n 400 "$failures"
+  echo
+fi
+rm -f "$failures"
 echo "$passed passed, $failed failed"
 exit $status

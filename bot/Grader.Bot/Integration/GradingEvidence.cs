@@ -13,7 +13,7 @@ namespace Grader.Bot.Integration;
 /// a grader error, never an attempt), the learner being the pull request's author. A store that cannot be written is
 /// logged as an error and never turns the learner's result into a failure.
 /// </summary>
-public sealed partial class GradingEvidence(EvidenceRecorder recorder, IRepositoryGateway gateway, IOptions<BotOptions> options, ILogger<GradingEvidence> logger)
+public sealed partial class GradingEvidence(EvidenceRecorder recorder, IRepositoryGateway gateway, IOptions<BotOptions> options, ILogger<GradingEvidence> logger) : IGradingEvidence
 {
     /// <summary>
     /// Who the evidence of this assignment belongs to (the PR's author, asked of GitHub) and where the review links to,
@@ -46,13 +46,19 @@ public sealed partial class GradingEvidence(EvidenceRecorder recorder, IReposito
         }
     }
 
-    /// <summary>Signs and stores the record the worker made of its run; a store that cannot be written never changes the learner's result.</summary>
-    public async Task RecordAsync(string jobKey, string? recordJson, CancellationToken cancellationToken)
+    /// <summary>Signs and stores the record the worker made of its run, with where it was published; a store that cannot be written never changes the learner's result.</summary>
+    public async Task RecordAsync(string jobKey, string recordJson, string? checkRunUrl, string? reviewUrl, CancellationToken cancellationToken)
     {
-        if (recordJson is null || !recorder.Enabled) return;
+        ArgumentNullException.ThrowIfNull(recordJson);
+        if (!recorder.Enabled) return;
         try
         {
-            await recorder.RecordAsync(EvidenceJson.Deserialize(recordJson), cancellationToken).ConfigureAwait(false);
+            var record = EvidenceJson.Deserialize(recordJson);
+            await recorder.RecordAsync(record with
+            {
+                CheckRunUrl = checkRunUrl ?? record.CheckRunUrl,
+                ReviewUrl = reviewUrl ?? record.ReviewUrl,
+            }, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -73,6 +79,7 @@ public static class GradingEvidenceServiceCollectionExtensions
             Options.Create(sp.GetRequiredService<IOptions<BotOptions>>().Value.Evidence.For(sp.GetRequiredService<IOptions<BotOptions>>().Value)),
             sp.GetRequiredService<ILogger<EvidenceRecorder>>()));
         services.AddSingleton<GradingEvidence>();
+        services.AddSingleton<IGradingEvidence>(sp => sp.GetRequiredService<GradingEvidence>());
         return services;
     }
 }

@@ -20,6 +20,7 @@ public sealed partial class GradingJob(
     JobCancellationRegistry registry,
     OutboxSignal outbox,
     AttemptBudget budget,
+    IGradingEvidence evidence,
     ILogger<GradingJob> logger)
 {
     /// <param name="context">Hangfire's, unused: attempts are counted in SQLite, which survives restarts (Hangfire's in-memory count does not).</param>
@@ -48,11 +49,11 @@ public sealed partial class GradingJob(
             var graded = await grader.GradeAsync(assignment, progress, registration.Token).ConfigureAwait(false);
             // A progress update still in flight must land before the outbox completes the check run.
             await progress.DisposeAsync().ConfigureAwait(false);
-            var result = new OutboxResult(graded, PostReview: started.PostsReview).Serialize();
+            var result = new OutboxResult(graded.Result, PostReview: started.PostsReview) { Evidence = graded.Evidence }.Serialize();
             if (await store.CompleteJobWithResultAsync(jobKey, result, CancellationToken.None).ConfigureAwait(false))
             {
                 outbox.Notify();
-                LogCompleted(logger, jobKey, graded.Conclusion);
+                LogCompleted(logger, jobKey, graded.Result.Conclusion);
             }
         }
         catch (OperationCanceledException) when (registration.Token.IsCancellationRequested)
@@ -68,6 +69,12 @@ public sealed partial class GradingJob(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            // An incomplete attempt is evidence of a grader error, never of the learner's attempt: kept now, nothing follows it.
+            if (ex is IncompleteGradingException { Evidence: { } partialEvidence })
+            {
+                await evidence.RecordAsync(jobKey, partialEvidence, checkRunUrl: null, reviewUrl: null, CancellationToken.None).ConfigureAwait(false);
+            }
+
             var deaths = ex is GradingWorkerDiedException
                 ? await store.RecordWorkerDeathAsync(jobKey, CancellationToken.None).ConfigureAwait(false)
                 : started.WorkerDeaths;

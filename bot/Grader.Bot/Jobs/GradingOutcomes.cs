@@ -38,6 +38,9 @@ public static class GradingOutcomes
 /// <summary>An outbox payload: the check run result and whether its review is posted too.</summary>
 public sealed record OutboxResult(PublishableResult Result, bool PostReview)
 {
+    /// <summary>The grading's unsigned evidence record, signed and stored once the check run and review are out (their URLs in it).</summary>
+    public string? Evidence { get; init; }
+
     public string Serialize() => JsonSerializer.Serialize(this, BotJson.Options);
 
     public static OutboxResult Deserialize(string payload) =>

@@ -13,8 +13,12 @@ namespace Grader.Bot.Jobs;
 public interface ISubmissionGrader
 {
     /// <summary>The check run and review to publish, from Grader.GitHub's shared mapping of a scored review.</summary>
-    Task<PublishableResult> GradeAsync(GradingAssignment assignment, IProgress<string> progress, CancellationToken cancellationToken);
+    Task<GradedSubmission> GradeAsync(GradingAssignment assignment, IProgress<string> progress, CancellationToken cancellationToken);
 }
+
+/// <param name="Result">The check run and review to publish.</param>
+/// <param name="Evidence">The run's unsigned evidence record (EvidenceJson) when the bot records evidence; signed and stored once published.</param>
+public sealed record GradedSubmission(PublishableResult Result, string? Evidence = null);
 
 /// <summary>What to grade: the commit of a PR and the course rubric.</summary>
 public sealed record GradingAssignment(

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Grader.Bot.Configuration;
 using Grader.Bot.Jobs;
 using Grader.Bot.Storage;
@@ -17,6 +18,7 @@ namespace Grader.Bot.Publishing;
 public sealed partial class OutboxPublisher(
     GraderStore store,
     IResultPublisher publisher,
+    IGradingEvidence evidence,
     OutboxSignal signal,
     IOptions<BotOptions> options,
     TimeProvider time,
@@ -77,16 +79,29 @@ public sealed partial class OutboxPublisher(
                 break;
             case OutboxKind.Result:
                 var result = OutboxResult.Deserialize(item.Payload);
+                long? publishedCheckRun = job.CheckRunId;
                 if (result.PostReview || job.CheckRunId is not null)
                 {
                     var checkRunId = await publisher.CompleteCheckRunAsync(job.PullRequest, job.HeadSha, job.CheckRunId, result.Result, cancellationToken).ConfigureAwait(false);
                     await store.SetCheckRunIdAsync(job.JobKey, checkRunId, cancellationToken).ConfigureAwait(false);
+                    publishedCheckRun = checkRunId;
                 }
 
-                if (result.PostReview && await store.GetReviewIdAsync(job.PullRequest.Repository, job.HeadSha, cancellationToken).ConfigureAwait(false) is null)
+                var reviewId = result.PostReview ? await store.GetReviewIdAsync(job.PullRequest.Repository, job.HeadSha, cancellationToken).ConfigureAwait(false) : null;
+                if (result.PostReview && reviewId is null)
                 {
-                    var reviewId = await publisher.PostReviewAsync(job.PullRequest, job.HeadSha, result.Result, cancellationToken).ConfigureAwait(false);
-                    await store.RecordReviewAsync(job.PullRequest.Repository, job.PullRequest.Number, job.HeadSha, reviewId, cancellationToken).ConfigureAwait(false);
+                    reviewId = await publisher.PostReviewAsync(job.PullRequest, job.HeadSha, result.Result, cancellationToken).ConfigureAwait(false);
+                    await store.RecordReviewAsync(job.PullRequest.Repository, job.PullRequest.Number, job.HeadSha, reviewId.Value, cancellationToken).ConfigureAwait(false);
+                }
+
+                // Evidence last, so the record names the check run and review it was published as (stored once per record id).
+                if (result.Evidence is { } record)
+                {
+                    var repository = job.PullRequest.Repository;
+                    await evidence.RecordAsync(job.JobKey, record,
+                        publishedCheckRun is { } check ? string.Create(CultureInfo.InvariantCulture, $"https://github.com/{repository}/runs/{check}") : null,
+                        reviewId is { } review ? string.Create(CultureInfo.InvariantCulture, $"https://github.com/{repository}/pull/{job.PullRequest.Number}#pullrequestreview-{review}") : null,
+                        cancellationToken).ConfigureAwait(false);
                 }
 
                 break;

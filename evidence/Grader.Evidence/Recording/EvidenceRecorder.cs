@@ -23,17 +23,20 @@ public sealed partial class EvidenceRecorder(IOptions<EvidenceOptions> options, 
     public bool Enabled => !string.IsNullOrWhiteSpace(options.Value.Store);
 
     /// <summary>Records one grading (complete or not: an incomplete one is kept as a grader error, never as an attempt).</summary>
-    public Task<EvidenceRow> RecordAsync(GradingRun run, SubmissionIdentity identity, CancellationToken cancellationToken) =>
-        RecordAsync(EvidenceRecordFactory.FromRun(run, identity), cancellationToken);
+    public async Task<EvidenceRow> RecordAsync(GradingRun run, SubmissionIdentity identity, CancellationToken cancellationToken) =>
+        await RecordAsync(EvidenceRecordFactory.FromRun(run, identity), cancellationToken).ConfigureAwait(false)
+        ?? throw new InvalidOperationException("A freshly made record id was in the store already.");
 
     /// <summary>
     /// Signs and appends a record made elsewhere from a run (<see cref="EvidenceRecordFactory.FromRun"/>), e.g. by the
-    /// bot's grading worker, which never holds the signing key.
+    /// bot's grading worker, which never holds the signing key. A record id already in the store is not appended again
+    /// (a hook retried after a crash); null then.
     /// </summary>
-    public async Task<EvidenceRow> RecordAsync(EvidenceRecord record, CancellationToken cancellationToken)
+    public async Task<EvidenceRow?> RecordAsync(EvidenceRecord record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
         var (database, key) = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        if (await database.Records.ContainsAsync(record.RecordId, cancellationToken).ConfigureAwait(false)) return null;
         var row = await database.Records.AppendAsync(record, key, cancellationToken).ConfigureAwait(false);
         LogRecorded(_logger, record.RecordId, record.Learner.Login, record.Module.Id, record.Submission.HeadSha, record.Complete);
         return row;

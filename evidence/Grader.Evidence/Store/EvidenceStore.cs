@@ -60,6 +60,14 @@ public sealed class EvidenceStore(DatabaseConnectionFactory connections)
         return stored;
     }
 
+    /// <summary>Whether a record with this id was appended already (a hook retried after a crash appends it once).</summary>
+    public async Task<bool> ContainsAsync(string recordId, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var found = await Sql.ScalarAsync(connection, null, "SELECT COUNT(*) FROM evidence_records WHERE record_id = @id", cancellationToken, ("id", recordId)).ConfigureAwait(false);
+        return Convert.ToInt64(found, System.Globalization.CultureInfo.InvariantCulture) > 0;
+    }
+
     /// <summary>The public keys (PEM) of every key that signed a record, by key id.</summary>
     public async Task<IReadOnlyDictionary<string, string>> PublicKeysAsync(CancellationToken cancellationToken)
     {

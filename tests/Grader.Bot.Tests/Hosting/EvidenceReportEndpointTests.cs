@@ -47,6 +47,9 @@ internal sealed class EvidenceReportEndpointTests : BotTestBase
             Assert.That(record["complete"]!.GetValue<bool>(), Is.True);
             Assert.That(record["rubric"]!["contentHash"]!.GetValue<string>(), Does.StartWith("sha256:"));
             Assert.That(record["runner"]!["imageDigest"]!.GetValue<string>(), Does.StartWith("sha256:"));
+            // Recorded once published: the record names the check run and the review the learner sees.
+            Assert.That(record["checkRunUrl"]!.GetValue<string>(), Does.EndWith($"/{Repository.FullName}/runs/{CheckRun(HeadSha)!.Id}"));
+            Assert.That(record["reviewUrl"]!.GetValue<string>(), Does.EndWith($"/{Repository.FullName}/pull/{PullNumber}#pullrequestreview-{Reviews().Single().Id}"));
             Assert.That(Reviews().Single().Body, Does.Contain($"[All your competency evidence](https://grader.example.edu/reports/export?format=html&learner={Author})"));
         });
     }

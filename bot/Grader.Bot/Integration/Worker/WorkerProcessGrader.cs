@@ -3,7 +3,6 @@ using System.Text;
 using Grader.Bot.Configuration;
 using Grader.Bot.Jobs;
 using Grader.GitHub.Auth;
-using Grader.GitHub.Publishing;
 using Grader.Runner;
 using Grader.Runner.Pipeline;
 using Microsoft.Extensions.Options;
@@ -32,7 +31,7 @@ public sealed partial class WorkerProcessGrader(
 
     private static readonly TimeSpan CleanupLimit = TimeSpan.FromMinutes(2);
 
-    public async Task<PublishableResult> GradeAsync(GradingAssignment assignment, IProgress<string> progress, CancellationToken cancellationToken)
+    public async Task<GradedSubmission> GradeAsync(GradingAssignment assignment, IProgress<string> progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(assignment);
         var token = await tokens.GetTokenAsync(assignment.PullRequest.InstallationId, cancellationToken).ConfigureAwait(false);
@@ -69,12 +68,11 @@ public sealed partial class WorkerProcessGrader(
             }
         }
 
-        // Signed here, never in the worker: the key stays with the bot.
-        await evidence.RecordAsync(assignment.JobKey, outcome.Answer?.Evidence, cancellationToken).ConfigureAwait(false);
+        // The record is signed by the bot, never in the worker: the key stays here.
         return outcome.Answer switch
         {
-            { Result: { } result, Error: null } => result,
-            { Result: { } partial, Error: { } error } => throw new IncompleteGradingException(error, partial),
+            { Result: { } result, Error: null } => new GradedSubmission(result, outcome.Answer.Evidence),
+            { Result: { } partial, Error: { } error } => throw new IncompleteGradingException(error, partial) { Evidence = outcome.Answer.Evidence },
             { Error: { } error } => throw new GraderInfrastructureException(error),
             _ => throw new GradingWorkerDiedException(outcome.DeathCause),
         };
