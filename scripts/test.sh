@@ -22,24 +22,34 @@ passed=0
 failed=0
 status=0
 failures=$(mktemp)
+# One TRX file per project: the totals are read from them, not from console text.
+results=.grader/test-results
+rm -rf "$results"
+mkdir -p "$results"
 for project in tests/*.Tests/*.Tests.csproj; do
+  name=$(basename "$project" .csproj)
   log=$(mktemp)
   set +e
-  dotnet test "$project" -c Release --no-build --nologo --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
+  dotnet test "$project" -c Release --no-build --nologo --logger "console;verbosity=normal" \
+    --logger "trx;LogFileName=$name.trx" --results-directory "$results" "$@" 2>&1 | tee "$log"
   rc=${PIPESTATUS[0]}
   set -e
-  # The console logger ends with "Total tests: N", "Passed: N" and, when any failed, "Failed: N".
-  p=$(grep -E '^ +Passed: +[0-9]+$' "$log" | tail -n 1 | grep -oE '[0-9]+' || true)
-  f=$(grep -E '^ +Failed: +[0-9]+$' "$log" | tail -n 1 | grep -oE '[0-9]+' || true)
+  # <Counters total="N" executed="N" passed="N" failed="N" .../> in the TRX file.
+  counters=$(grep -oE '<Counters [^>]*>' "$results/$name.trx" 2>/dev/null || true)
+  p=$(grep -oE ' passed="[0-9]+"' <<<"$counters" | grep -oE '[0-9]+' || true)
+  f=$(grep -oE ' failed="[0-9]+"' <<<"$counters" | grep -oE '[0-9]+' || true)
   passed=$((passed + ${p:-0}))
   failed=$((failed + ${f:-0}))
   if [[ $rc -ne 0 ]]; then
     status=1
-    # A project that failed without counting a failed test (crash, build problem) still counts as one.
-    [[ -n "$f" && "$f" != 0 ]] || failed=$((failed + 1))
+    # A project that failed without counting a failed test (crash, no TRX) still counts as one.
+    if [[ -z "$f" || "$f" == 0 ]]; then
+      failed=$((failed + 1))
+      echo "$project: dotnet test exited $rc without a failed test in its TRX" >>"$failures"
+    fi
   fi
   # Keep each failed test's name and the start of its message, so the end of the output says what failed.
-  grep -A 6 -E '^ +Failed [A-Za-z_]' "$log" | grep -v -E '^ +Passed ' >>"$failures" || true
+  grep -A 6 -E '^ +Failed [A-Za-z_][^ ]*( .*)? \[[^]]+\]$' "$log" | grep -v -E '^ +Passed ' >>"$failures" || true
   rm -f "$log"
 done
 
@@ -50,5 +60,5 @@ if [[ -s "$failures" ]]; then
   echo
 fi
 rm -f "$failures"
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed (TRX files: $results/)"
 exit $status

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Debian packages the tests use beyond Docker: gcc (NVML stand-in library), git, busybox-static and
-# debootstrap (local base images, no registry here).
+# Debian packages the tests use beyond Docker: gcc (NVML stand-in library), git, busybox-static,
+# debootstrap (local base images, no registry here) and iproute2 (network namespaces of the hostile build tests).
 set -euo pipefail
 need=()
-for pkg in gcc git busybox-static debootstrap; do
+for pkg in gcc git busybox-static debootstrap iproute2; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if ((${#need[@]})); then

@@ -1,6 +1,7 @@
 using Grader.Rubrics.Loading;
 using Grader.Rubrics.Rendering;
 using Grader.Runner;
+using Grader.Runner.Checkout;
 using Grader.Runner.Pipeline;
 using Grader.Runner.Results;
 using Microsoft.Extensions.Configuration;
@@ -115,7 +116,13 @@ public static class GradeCommandHandler
             error = $"--sha and --ref need a git repository; {target} is a plain folder.";
             return false;
         }
-        source = new LocalRepositorySubmission(target, settings.Sha ?? settings.Ref);
+        var revision = settings.Sha ?? settings.Ref!;
+        if (!GitSubmissionCheckout.RevisionExists(target, revision))
+        {
+            error = $"{(settings.Sha is null ? "--ref" : "--sha")} {revision}: no such commit, branch or tag in {target}.";
+            return false;
+        }
+        source = new LocalRepositorySubmission(target, revision);
         return true;
     }
 

@@ -22,7 +22,7 @@ public static class RubricLintCommand
         // Usage problems are checked in the action rather than by the parser so that they exit with 2, not the parser's 1.
         var paths = new Argument<string[]>("paths")
         {
-            Description = "Rubric files, or folders searched recursively for *.yaml and *.yml. A file without 'module' is checked as a fragment.",
+            Description = "Rubric files, or folders searched recursively for *.yaml and *.yml. A file without 'module' is checked as a fragment, or as an answer key when a rubric's quiz check names it.",
             Arity = ArgumentArity.ZeroOrMore,
         };
         var format = new Option<string>("--format")
@@ -88,11 +88,22 @@ public static class RubricLintCommand
         }
         var errors = results.Sum(r => r.Diagnostics.Count);
         var failed = results.Count(r => r.Diagnostics.Count > 0);
-        var fragments = results.Count(r => r.IsFragment);
-        var checkedText = string.Create(CultureInfo.InvariantCulture,
-            $"{Plural(results.Count, "file")} checked ({Plural(results.Count - fragments, "rubric")}, {Plural(fragments, "fragment")})");
+        var checkedText = CheckedText(results);
         if (errors == 0) console.MarkupLine($"[green]ok[/]: {Markup.Escape(checkedText)}, no problems");
         else console.MarkupLine($"[red]{Markup.Escape(Plural(errors, "error"))}[/] in {Markup.Escape(Plural(failed, "file"))}; {Markup.Escape(checkedText)}");
+    }
+
+    /// <summary>"13 files checked (8 rubrics, 4 fragments, 1 answer key)"; answer keys are named only when there are some.</summary>
+    private static string CheckedText(IReadOnlyList<RubricLintFile> results)
+    {
+        var kinds = new List<string>
+        {
+            Plural(results.Count(r => r.Kind == LintedAs.Rubric), "rubric"),
+            Plural(results.Count(r => r.Kind == LintedAs.Fragment), "fragment"),
+        };
+        var keys = results.Count(r => r.Kind == LintedAs.AnswerKey);
+        if (keys > 0) kinds.Add(Plural(keys, "answer key"));
+        return $"{Plural(results.Count, "file")} checked ({string.Join(", ", kinds)})";
     }
 
     private static string Plural(int n, string noun) => string.Create(CultureInfo.InvariantCulture, $"{n} {noun}{(n == 1 ? "" : "s")}");

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Grader.Bot.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Grader.Cli.Commands;
 
@@ -47,6 +48,10 @@ internal static class HostRunner
             await Console.Error.WriteLineAsync($"grader: {ex.Message}").ConfigureAwait(false);
             return 2;
         }
+        catch (OptionsValidationException ex)
+        {
+            return await InvalidSettingsAsync(ex).ConfigureAwait(false);
+        }
 
         if (!settings.ServeWebhooks && string.IsNullOrEmpty(app.Configuration["Bot:HangfirePostgresConnectionString"]))
         {
@@ -56,10 +61,26 @@ internal static class HostRunner
 
         await using (app.ConfigureAwait(false))
         {
-            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OptionsValidationException ex)
+            {
+                // Options validated on start (ValidateOnStart) fail here rather than in Build.
+                return await InvalidSettingsAsync(ex).ConfigureAwait(false);
+            }
             await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
         }
 
         return 0;
+    }
+
+    /// <summary>One line per missing or invalid setting, naming the file key and the environment variable; exit 2.</summary>
+    private static async Task<int> InvalidSettingsAsync(OptionsValidationException ex)
+    {
+        foreach (var line in ConfigurationErrors.Describe(ex))
+            await Console.Error.WriteLineAsync($"grader: {line}").ConfigureAwait(false);
+        return 2;
     }
 }

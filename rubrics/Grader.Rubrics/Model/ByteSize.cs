@@ -8,6 +8,9 @@ namespace Grader.Rubrics.Model;
 /// </summary>
 public readonly partial record struct ByteSize(long Bytes) : IComparable<ByteSize>
 {
+    /// <summary>Written in binary units (KiB, MiB, GiB, TiB): shown back in binary units, as the author wrote it.</summary>
+    public bool Binary { get; init; }
+
     private static readonly Dictionary<string, long> Units = new(StringComparer.OrdinalIgnoreCase)
     {
         ["B"] = 1,
@@ -31,12 +34,17 @@ public readonly partial record struct ByteSize(long Bytes) : IComparable<ByteSiz
         if (!decimal.TryParse(m.Groups["n"].Value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var n)) return false;
         var bytes = n * factor;
         if (bytes > long.MaxValue) return false;
-        size = new ByteSize((long)Math.Round(bytes));
+        size = new ByteSize((long)Math.Round(bytes)) { Binary = unit.EndsWith("iB", StringComparison.OrdinalIgnoreCase) };
         return true;
     }
 
     public static ByteSize Parse(string text) =>
         TryParse(text, out var s) ? s : throw new FormatException($"'{text}' is not a size (expected e.g. 2GB, 512MiB, 800kB).");
+
+    /// <summary>Two sizes are equal when they are the same number of bytes, however they were written (1GiB is 1073741824).</summary>
+    public bool Equals(ByteSize other) => Bytes == other.Bytes;
+
+    public override int GetHashCode() => Bytes.GetHashCode();
 
     public int CompareTo(ByteSize other) => Bytes.CompareTo(other.Bytes);
 
@@ -45,8 +53,28 @@ public readonly partial record struct ByteSize(long Bytes) : IComparable<ByteSiz
     public static bool operator <=(ByteSize a, ByteSize b) => a.Bytes <= b.Bytes;
     public static bool operator >=(ByteSize a, ByteSize b) => a.Bytes >= b.Bytes;
 
-    /// <summary>Human form in decimal units (as Docker reports image sizes): 2.41 GB, 512 MB, 900 B.</summary>
-    public override string ToString() => Format(Bytes);
+    /// <summary>Human form in the units it was written in: decimal (as Docker reports image sizes, 2.41 GB) or binary (1 GiB).</summary>
+    public override string ToString() => Format(Bytes, Binary);
+
+    /// <summary>A measured size in the same kind of units as <paramref name="limit"/>, so the two read side by side.</summary>
+    public static string FormatLike(long bytes, ByteSize limit) => Format(bytes, limit.Binary);
+
+    /// <summary>Binary units: 1 GiB, 1.5 MiB, 900 B.</summary>
+    public static string Format(long bytes, bool binary)
+    {
+        if (!binary) return Format(bytes);
+        string[] units = ["B", "KiB", "MiB", "GiB", "TiB"];
+        double value = bytes;
+        var i = 0;
+        while (Math.Abs(value) >= 1024 && i < units.Length - 1)
+        {
+            value /= 1024;
+            i++;
+        }
+        return i == 0
+            ? string.Create(CultureInfo.InvariantCulture, $"{bytes} B")
+            : string.Create(CultureInfo.InvariantCulture, $"{value:0.##} {units[i]}");
+    }
 
     public static string Format(long bytes)
     {

@@ -26,10 +26,10 @@ public sealed record ServiceSpec
 /// <summary>Resource limits for any container that runs learner code.</summary>
 public sealed record SandboxLimits
 {
-    public ByteSize Memory { get; init; } = new(1L << 30);
+    public ByteSize Memory { get; init; } = new(1L << 30) { Binary = true };
     public double Cpus { get; init; } = 1.0;
     public long Pids { get; init; } = 256;
-    public ByteSize TmpSize { get; init; } = new(256L << 20);
-    public ByteSize MaxOutput { get; init; } = new(1L << 20);
+    public ByteSize TmpSize { get; init; } = new(256L << 20) { Binary = true };
+    public ByteSize MaxOutput { get; init; } = new(1L << 20) { Binary = true };
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(10);
 }

@@ -26,6 +26,12 @@ public sealed record CheckResult
     public required CheckStatus Status { get; init; }
     public double? Measure { get; init; }
 
+    /// <summary>
+    /// The check failed a requirement other than its measure's threshold (too few tests ran, a wrong status code, an
+    /// error rate over its limit): no credit rule may earn points from the measure then.
+    /// </summary>
+    public bool RequirementFailed { get; init; }
+
     /// <summary>Named measured values, already formatted for people (e.g. size = "2.41 GB", max = "2 GB").</summary>
     public IReadOnlyDictionary<string, string> Values { get; init; } = new Dictionary<string, string>();
 

@@ -35,7 +35,8 @@ public static class MeasuredValueText
             // Ratio measures read best as percentages.
             TestsCheck or MetricsCheck or FilesCheck or DockerfileCheck or QuizCheck =>
                 string.Create(CultureInfo.InvariantCulture, $"{m * 100:0.#}%"),
-            ImageSizeCheck or GpuCheck => ByteSize.Format((long)m),
+            ImageSizeCheck size => ByteSize.FormatLike((long)m, size.Max),
+            GpuCheck gpu => gpu.MaxMemory is { } limit ? ByteSize.FormatLike((long)m, limit) : ByteSize.Format((long)m),
             HttpProbeCheck or LoadCheck or RecoveryCheck => DurationText.Format(TimeSpan.FromMilliseconds(m)),
             BuildCheck => DurationText.Format(TimeSpan.FromSeconds(m)),
             _ => m.ToString("0.####", CultureInfo.InvariantCulture),

@@ -95,10 +95,12 @@ public static class RubricScorer
 
     /// <summary>
     /// With a credit rule and a measure, the rule decides the share for passed and failed checks alike (it is the
-    /// author's explicit statement of what earns what). Without one, a pass earns everything and a failure nothing.
+    /// author's explicit statement of what earns what), unless the check failed a requirement beside its measure.
+    /// Without one, a pass earns everything and a failure nothing.
     /// </summary>
     private static double CreditFraction(Criterion criterion, CheckResult result)
     {
+        if (result.Status == CheckStatus.Failed && result.RequirementFailed) return 0;
         if (criterion.Credit is { } credit && result.Measure is { } measure && double.IsFinite(measure))
         {
             var f = credit.Fraction(measure);

@@ -51,6 +51,11 @@ public sealed partial class BenchmarkExecutor(IContainerSandbox sandbox, Baselin
             {
                 result = await sandbox.RunAsync(Request(check, criterion, context, run), cancellationToken).ConfigureAwait(false);
             }
+            catch (ImageCommandUnavailableException ex)
+            {
+                // The benchmark runs in the learner's image: a command it lacks is theirs to install.
+                return Failed(criterion, $"The benchmark command could not start in your image: {ex.RuntimeMessage}. Install '{ex.Command}' in the image.", "", false, started);
+            }
             catch (GraderInfrastructureException ex)
             {
                 LogInfrastructureFailure(logger, criterion.Id, ex);
@@ -141,7 +146,7 @@ public sealed partial class BenchmarkExecutor(IContainerSandbox sandbox, Baselin
     private static string? RunFailure(BenchmarkCheck check, GradingContext context, SandboxRunResult result, int run)
     {
         if (result.TimedOut) return $"Run {run}: the benchmark did not finish within {CheckText.Duration(check.Timeout)}; the container was killed.";
-        if (result.OomKilled) return $"Run {run}: the benchmark ran out of memory (limit {ByteSize.Format(context.Rubric.Limits.Memory.Bytes)}) and was killed.";
+        if (result.OomKilled) return $"Run {run}: the benchmark ran out of memory (limit {context.Rubric.Limits.Memory}) and was killed.";
         if (result.ExitCode != 0) return $"Run {run}: the benchmark command exited with code {result.ExitCode}.";
         if (check.Output is not null && result.CopiedOut is null)
             return $"Run {run}: the benchmark did not write its results to {check.Output} ({result.CopyOutError ?? "nothing was copied out"}).";

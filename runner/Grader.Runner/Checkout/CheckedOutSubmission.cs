@@ -7,6 +7,12 @@ namespace Grader.Runner.Checkout;
 /// <param name="Fetched">Whether the remote was contacted at all.</param>
 public sealed record CheckedOutSubmission(string Directory, string? CommitSha, int FetchedObjects, bool Fetched)
 {
+    /// <summary>
+    /// Full, without a trailing separator: every spelling of a folder (<c>passing/</c>, <c>./passing</c>) grades the same,
+    /// and paths inside it are compared against one form.
+    /// </summary>
+    public string Directory { get; init; } = Path.TrimEndingDirectorySeparator(Path.GetFullPath(Directory));
+
     /// <summary>Entries left out of the checkout and why (links leaving the submission or looping, unsafe names).</summary>
     public IReadOnlyList<string> Dropped { get; init; } = [];
 }

@@ -227,12 +227,23 @@ public sealed partial class GitSubmissionCheckout : ISubmissionCheckout
         return $"+refs/heads/{reference}:refs/heads/{reference}";
     }
 
-    private static Commit Resolve(Repository repo, string revision, string where)
+    private static Commit Resolve(Repository repo, string revision, string where) =>
+        Lookup(repo, revision) ?? throw new GraderInfrastructureException($"{revision} is not a commit, branch or tag of {where}.");
+
+    private static Commit? Lookup(Repository repo, string revision) =>
+        repo.Lookup<Commit>(revision)
+        ?? repo.Lookup<Commit>("refs/heads/" + revision)
+        ?? repo.Lookup<Commit>("refs/tags/" + revision);
+
+    /// <summary>
+    /// Whether <paramref name="revision"/> names a commit, branch or tag of the repository at <paramref name="path"/>:
+    /// a revision someone typed is checked before grading, so a typo is their usage error, never a grader error.
+    /// </summary>
+    public static bool RevisionExists(string path, string revision)
     {
-        var commit = repo.Lookup<Commit>(revision)
-            ?? repo.Lookup<Commit>("refs/heads/" + revision)
-            ?? repo.Lookup<Commit>("refs/tags/" + revision);
-        return commit ?? throw new GraderInfrastructureException($"{revision} is not a commit, branch or tag of {where}.");
+        if (!Repository.IsValid(path)) return false;
+        using var repo = new Repository(path);
+        return Lookup(repo, revision) is not null;
     }
 
     private static void Verify(Commit commit, string? requested)

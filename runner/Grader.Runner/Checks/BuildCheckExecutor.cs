@@ -22,7 +22,7 @@ public sealed class BuildCheckExecutor : ICheckExecutor
         var build = context.Build;
         if (build is null) return Task.FromResult(CheckResult.GraderError(criterion.Id, "The build step did not run."));
 
-        var duration = CheckText.Duration(build.Duration);
+        var duration = build.Reused ? "no time (reused)" : CheckText.Duration(build.Duration);
         var maxTime = CheckText.Duration(spec.MaxTime);
         var values = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -42,7 +42,9 @@ public sealed class BuildCheckExecutor : ICheckExecutor
                 Status = CheckStatus.Passed,
                 Measure = build.Duration.TotalSeconds,
                 Values = values,
-                Message = $"The image built in {duration}.",
+                Message = build.Reused
+                    ? "The image builds: the same files and base images built before, so that image was reused."
+                    : $"The image built in {duration}.",
                 Duration = build.Duration,
             };
         }

@@ -25,13 +25,14 @@ public sealed class ImageSizeCheckExecutor : ICheckExecutor
             return Task.FromResult(CheckResult.NotRunBecause(criterion.Id, "The image did not build, so its size could not be measured."));
         }
 
-        var size = ByteSize.Format(image.Size);
-        var max = ByteSize.Format(spec.Max.Bytes);
+        // In the units the rubric wrote the limit in: "1.02 GiB, over the limit of 1 GiB", never "limit 1.07 GB".
+        var size = ByteSize.FormatLike(image.Size, spec.Max);
+        var max = spec.Max.ToString();
         var largest = image.Layers
             .Where(l => l.Size > 0)
             .OrderByDescending(l => l.Size)
             .Take(Math.Max(spec.ShowLayers, 0))
-            .Select(l => $"{ByteSize.Format(l.Size)}: {CheckText.FirstLine(l.CreatedBy, MaxInstructionChars)}")
+            .Select(l => $"{ByteSize.FormatLike(l.Size, spec.Max)}: {CheckText.FirstLine(l.CreatedBy, MaxInstructionChars)}")
             .ToList();
         var passed = image.Size <= spec.Max.Bytes;
         return Task.FromResult(new CheckResult

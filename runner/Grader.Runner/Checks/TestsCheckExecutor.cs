@@ -83,6 +83,17 @@ public sealed partial class TestsCheckExecutor(
         {
             run = await sandbox.RunAsync(request, cancellationToken).ConfigureAwait(false);
         }
+        catch (ImageCommandUnavailableException e) when (!plan.Hidden)
+        {
+            // The learner's image lacks what their own test command needs: their submission to fix, not a grader fault.
+            var message = $"The test command could not start in your image: {e.RuntimeMessage}. Install '{e.Command}' in the image (or change the command the rubric runs).";
+            return TestsCheckResults.Failed(criterion, spec, plan, message, new SandboxRunResult(127, false, false, e.RuntimeMessage, false, TimeSpan.Zero, null, null));
+        }
+        catch (ImageCommandUnavailableException e)
+        {
+            LogInfrastructureFailure(logger, criterion.Id, e);
+            return CheckResult.GraderError(criterion.Id, $"The hidden tests' command cannot start in the grader's image ({e.RuntimeMessage}); check the rubric's hidden image and command.");
+        }
         catch (SandboxCopyInTooLargeException e) when (e.CopyIn.ContainerPath == HiddenTestsSpec.SubmissionMountPath)
         {
             return CheckResult.NotRunBecause(criterion.Id, $"The submission is too large for the hidden tests to inspect: {e.Message}");
@@ -99,7 +110,7 @@ public sealed partial class TestsCheckExecutor(
         }
         if (run.OomKilled)
         {
-            return TestsCheckResults.Failed(criterion, spec, plan, $"The tests ran out of memory (limit {ByteSize.Format(limits.Memory.Bytes)}) and were killed.", run);
+            return TestsCheckResults.Failed(criterion, spec, plan, $"The tests ran out of memory (limit {limits.Memory}) and were killed.", run);
         }
         if (!junit) return TestsCheckResults.FromExitCode(criterion, spec, plan, run);
 

@@ -33,10 +33,11 @@ internal static class TestsCheckResults
 
         string message;
         CheckStatus status;
-        if (report.Total < spec.MinTests)
+        var tooFew = report.Total < spec.MinTests;
+        if (tooFew)
         {
             status = CheckStatus.Failed;
-            message = $"Only {report.Total} tests ran; at least {spec.MinTests} must run.";
+            message = $"Only {report.Total} {(report.Total == 1 ? "test" : "tests")} ran; at least {spec.MinTests} must run.";
         }
         else if (ratio + 1e-9 >= spec.MinPassRatio)
         {
@@ -46,13 +47,14 @@ internal static class TestsCheckResults
         else
         {
             status = CheckStatus.Failed;
-            message = $"{report.Passed} of {report.Total} tests passed ({Percent(ratio)}; {Percent(spec.MinPassRatio)} required).";
+            message = $"{report.Passed} of {report.Total} tests passed ({PercentBelow(ratio, spec.MinPassRatio)}; {Percent(spec.MinPassRatio)} required).";
         }
         return new CheckResult
         {
             CriterionId = criterion.Id,
             Status = status,
             Measure = ratio,
+            RequirementFailed = tooFew,
             Values = Values(report.Passed, report.Failed, spec),
             Message = message,
             Details = details,
@@ -111,6 +113,27 @@ internal static class TestsCheckResults
     }
 
     private static string Percent(double ratio) => (ratio * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%";
+
+    /// <summary>
+    /// A pass ratio that missed <paramref name="required"/>, shown so that it reads as missing it: rounded as usual
+    /// (77.8%), but with more decimals, rounded down, where rounding would reach the requirement (10014 of 10017 is
+    /// 99.97%, never "100%; 100% required").
+    /// </summary>
+    private static string PercentBelow(double ratio, double required)
+    {
+        var shown = Percent(ratio);
+        var requiredPercent = required * 100;
+        // decimal: 0.9995 * 100 in binary floating point is 99.94999..., which would floor to 99.94.
+        var percent = (decimal)ratio * 100;
+        for (var decimals = 2; decimals <= 6 && Shown(shown) >= requiredPercent - 1e-9; decimals++)
+        {
+            var scale = (decimal)Math.Pow(10, decimals);
+            shown = (Math.Floor(percent * scale) / scale).ToString("0." + new string('#', decimals), CultureInfo.InvariantCulture) + "%";
+        }
+        return shown;
+
+        static double Shown(string percent) => double.Parse(percent.TrimEnd('%'), CultureInfo.InvariantCulture);
+    }
 
     /// <summary>
     /// A failing test's file and line as a path in the submission. Reports name files as the container saw

@@ -126,7 +126,14 @@ public sealed partial class DockerContainerSandbox(IDockerClient docker, IOption
         var reader = ReadOutputAsync(stream, output, drain.Token);
 
         var stopwatch = Stopwatch.StartNew();
-        await docker.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await docker.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (DockerApiException e) when (ImageCommandUnavailableException.IsCommandRefusal(e))
+        {
+            throw new ImageCommandUnavailableException(request.Command[0], ImageCommandUnavailableException.RuntimeWords(e), e);
+        }
         LogStarted(logger, created.ID, request.Image);
 
         var timedOut = false;

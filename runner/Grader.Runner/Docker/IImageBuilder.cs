@@ -78,7 +78,11 @@ public sealed record ImageBuildOutcome(
     bool LogTruncated,
     TimeSpan Duration,
     bool TimedOut,
-    string? Error);
+    string? Error)
+{
+    /// <summary>The image was not built now: an image built earlier from the same files and base images was reused.</summary>
+    public bool Reused { get; init; }
+}
 
 /// <summary>Builds a learner's image from a build context.</summary>
 public interface IImageBuilder

@@ -39,7 +39,7 @@ public sealed class GpuCheckExecutor : ICheckExecutor
         var problems = new List<string>();
         if (spec.MaxMemory is { } max && telemetry.PeakMemoryUsedBytes > max.Bytes)
         {
-            problems.Add($"peak GPU memory {ByteSize.Format(telemetry.PeakMemoryUsedBytes)} is over the {max} limit");
+            problems.Add($"peak GPU memory {ByteSize.FormatLike(telemetry.PeakMemoryUsedBytes, max)} is over the {max} limit");
         }
         if (spec.MinUtilization is { } min && telemetry.MeanUtilization < min)
         {

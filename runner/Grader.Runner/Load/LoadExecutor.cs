@@ -67,6 +67,7 @@ public sealed partial class LoadExecutor(BaselineProvider baselines, RegressionD
             ? detector.Compare(reference.Samples, run.WindowP95Ms, check.Baseline!.Tolerance, higherIsBetter: false)
             : null;
         var failures = Failures(check, run, comparison);
+        var requirementFailed = RequirementFailed(check, run);
         var values = Values(check, run, baseline, comparison);
         var details = Details(run, baseline, comparison);
         var status = failures.Count == 0 ? CheckStatus.Passed : CheckStatus.Failed;
@@ -78,12 +79,22 @@ public sealed partial class LoadExecutor(BaselineProvider baselines, RegressionD
             CriterionId = criterion.Id,
             Status = status,
             Measure = double.IsFinite(run.Latency.P95Ms) ? run.Latency.P95Ms : null,
+            RequirementFailed = requirementFailed,
             Values = values,
             Message = message,
             Details = details,
             Duration = duration,
         };
     }
+
+    /// <summary>
+    /// The measure is p95: a credit rule may grade latency, but not excuse the service failing, erroring over its limit
+    /// or serving under the throughput it must.
+    /// </summary>
+    private static bool RequirementFailed(LoadCheck check, LoadRunResult run) =>
+        run.Counts.Succeeded == 0
+        || (check.MaxErrorRate is { } maxErrors && run.ErrorRate > maxErrors)
+        || (check.MinThroughput is { } minThroughput && run.Throughput < minThroughput);
 
     private static List<string> Failures(LoadCheck check, LoadRunResult run, RegressionComparison? comparison)
     {

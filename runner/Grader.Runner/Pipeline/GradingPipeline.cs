@@ -278,7 +278,9 @@ public sealed partial class GradingPipeline
     {
         var buildSpec = job.Request.Rubric.Criteria.Select(c => c.Check).OfType<BuildCheck>().FirstOrDefault() ?? new BuildCheck();
         var contextDirectory = Path.GetFullPath(Path.Combine(context.SubmissionDirectory, buildSpec.Context));
-        if (!contextDirectory.StartsWith(context.SubmissionDirectory, StringComparison.Ordinal) || !Directory.Exists(contextDirectory))
+        var relative = Path.GetRelativePath(context.SubmissionDirectory, contextDirectory);
+        var outside = Path.IsPathRooted(relative) || relative == ".." || relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+        if (outside || !Directory.Exists(contextDirectory))
         {
             var missing = $"the build context '{buildSpec.Context}' is not a folder of the submission";
             job.Steps.Skip(GradingSteps.Build, missing);
@@ -358,7 +360,7 @@ public sealed partial class GradingPipeline
                     await _reuse.TagAsync(reuseTag, jobTag, cancellationToken).ConfigureAwait(false);
                     job.ImageReused = true;
                     LogImageReused(_logger, job.Request.JobId, reuseTag);
-                    return new ImageBuildOutcome(true, existing, "", false, TimeSpan.Zero, false, null);
+                    return new ImageBuildOutcome(true, existing, "", false, TimeSpan.Zero, false, null) { Reused = true };
                 }
             }
         }

@@ -10,7 +10,7 @@ public abstract record SubmissionSource
 /// <summary>A folder graded as it is (no git).</summary>
 public sealed record LocalFolderSubmission(string Path) : SubmissionSource
 {
-    public override string Describe() => System.IO.Path.GetFullPath(Path);
+    public override string Describe() => System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(Path));
 }
 
 /// <summary>A repository on this machine; <paramref name="Revision"/> is a branch, tag or commit SHA (default HEAD).</summary>

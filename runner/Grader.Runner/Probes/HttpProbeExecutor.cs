@@ -62,11 +62,14 @@ public sealed class HttpProbeExecutor(ServiceHttpClient http, IOptions<HttpProbe
         }
 
         var problems = Problems(probe, response, latencyMs);
+        var overCeiling = probe.MaxLatency is { } limit && latencyMs > limit.TotalMilliseconds;
         return new CheckResult
         {
             CriterionId = criterion.Id,
             Status = problems.Count == 0 ? CheckStatus.Passed : CheckStatus.Failed,
             Measure = latencyMs,
+            // The measure is the latency: a wrong status, body or JSON field earns nothing however fast it came.
+            RequirementFailed = problems.Count > (overCeiling ? 1 : 0),
             Values = values,
             Message = problems.Count == 0
                 ? $"{target} answered {response.Status} in {FormatMs(latencyMs)}."

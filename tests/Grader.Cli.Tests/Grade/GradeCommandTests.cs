@@ -81,12 +81,16 @@ public sealed class GradeCommandTests
     private GradeSettings Settings(string rubric, string submission, string? sha = null) =>
         new(rubric, submission, sha, null, null, Path.Combine(_root, "out"), null);
 
-    [Test]
-    public async Task RunAsync_PassingSubmission_WritesReviewAndResultJsonAndExits0()
+    // Any spelling of the submission folder grades the same (shell completion adds the trailing slash).
+    [TestCase("")]
+    [TestCase("/")]
+    [TestCase("/.")]
+    [TestCase("/../submission//")]
+    public async Task RunAsync_PassingSubmission_WritesReviewAndResultJsonAndExits0(string spelling)
     {
         using (var docker = DockerClientFactory.Create()) await BaseImages.EnsureBusyboxAsync(docker, CancellationToken.None);
 
-        var exit = await GradeCommandHandler.RunAsync(Settings(Rubric("50MB"), Submission()), _console, _configuration, CancellationToken.None);
+        var exit = await GradeCommandHandler.RunAsync(Settings(Rubric("50MB"), Submission() + spelling), _console, _configuration, CancellationToken.None);
 
         var result = await ResultJson.ReadFileAsync(Path.Combine(_root, "out", "result.json"), CancellationToken.None);
         var review = await File.ReadAllTextAsync(Path.Combine(_root, "out", "review.md"));
@@ -170,6 +174,29 @@ public sealed class GradeCommandTests
         {
             Assert.That(exit, Is.EqualTo(GradeExitCodes.IncompleteOrUsage));
             Assert.That(_output.ToString(), Does.Contain("need a git repository"));
+        });
+    }
+
+    [TestCase("--sha", "0123456789abcdef0123456789abcdef01234567")]
+    [TestCase("--ref", "no-such-branch")]
+    public async Task RunAsync_RevisionNotInTheRepository_UsageErrorExit2AndNoReview(string option, string revision)
+    {
+        var repository = Submission();
+        using (var repo = new LibGit2Sharp.Repository(LibGit2Sharp.Repository.Init(repository)))
+        {
+            LibGit2Sharp.Commands.Stage(repo, "*");
+            var me = new LibGit2Sharp.Signature("Learner", "learner@example.com", DateTimeOffset.UnixEpoch);
+            repo.Commit("lab", me, me, new LibGit2Sharp.CommitOptions());
+        }
+        var settings = option == "--sha" ? Settings(Rubric("50MB"), repository, sha: revision) : Settings(Rubric("50MB"), repository) with { Ref = revision };
+
+        var exit = await GradeCommandHandler.RunAsync(settings, _console, _configuration, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.EqualTo(GradeExitCodes.IncompleteOrUsage));
+            Assert.That(_output.ToString(), Does.Contain($"{option} {revision}: no such commit, branch or tag"));
+            Assert.That(File.Exists(Path.Combine(_root, "out", "review.md")), Is.False, "a typo is not graded, so no review blames the grader");
         });
     }
 

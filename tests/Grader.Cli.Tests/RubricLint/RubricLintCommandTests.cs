@@ -179,14 +179,77 @@ public sealed class RubricLintCommandTests
     }
 
     [Test]
-    public async Task Lint_ShippedRubricFolders_AllValid()
+    public async Task Lint_ShippedRubricsFolderAsTheReadmeSays_AllValidWithTheAnswerKeyCheckedAsAKey()
     {
-        // rubrics/keys, hidden and baselines hold data the rubrics point at, not rubrics.
-        var folders = new[] { "courses", "shared", "examples" }.Select(f => Path.Combine(RepositoryRoot(), "rubrics", f)).Where(Directory.Exists).ToArray();
-        var run = await LintRun.InvokeAsync(["rubric", "lint", .. folders]);
+        // The README's instructor command: the whole rubrics/ tree, answer keys and all.
+        var run = await LintRun.InvokeAsync("rubric", "lint", Path.Combine(RepositoryRoot(), "rubrics"));
 
-        Assert.That(run.ExitCode, Is.EqualTo(RubricLintCommand.Valid), run.Output);
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.ExitCode, Is.EqualTo(RubricLintCommand.Valid), run.Output);
+            Assert.That(run.OutputLines[^1], Does.Match(@"^ok: \d+ files checked \(\d+ rubrics, \d+ fragments, 1 answer key\), no problems$"));
+        });
     }
+
+    [Test]
+    public async Task Lint_QuizRubricAndItsKey_KeyCheckedAsAnAnswerKeyNotAsAFragment()
+    {
+        _folder.Write("courses/quiz.yaml", QuizRubric("../keys/quiz.yaml"));
+        _folder.Write("keys/quiz.yaml", "q1: b\nq2: [c, \"mount\"]\nq3: { all: [a, c] }\n");
+
+        var run = await LintRun.InvokeAsync("rubric", "lint", _folder.Root);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.ExitCode, Is.EqualTo(RubricLintCommand.Valid), run.Output);
+            Assert.That(run.OutputLines, Is.EqualTo(new[] { "ok: 2 files checked (1 rubric, 0 fragments, 1 answer key), no problems" }));
+        });
+    }
+
+    [Test]
+    public async Task Lint_AnswerKeyWithAMapAnswer_LocatedErrorInTheKey()
+    {
+        var rubric = _folder.Write("quiz.yaml", QuizRubric("keys/quiz.yaml"));
+        var key = _folder.Write("keys/quiz.yaml", "q1: b\nq2: { any: [a] }\n");
+
+        // Only the rubric is named: the key it points at is checked with it.
+        var run = await LintRun.InvokeAsync("rubric", "lint", rubric);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.ExitCode, Is.EqualTo(RubricLintCommand.Invalid));
+            Assert.That(run.OutputLines, Is.EqualTo(new[]
+            {
+                $"{key}:2:5: error: in this answer key: the key for 'q2' must be a value, a list of accepted values, or {{ all: [...] }}",
+                "1 error in 1 file; 2 files checked (1 rubric, 0 fragments, 1 answer key)",
+            }));
+        });
+    }
+
+    [Test]
+    public async Task Lint_QuizKeyDoesNotExist_ErrorAtTheCriterion()
+    {
+        var rubric = _folder.Write("quiz.yaml", QuizRubric("keys/missing.yaml"));
+
+        var run = await LintRun.InvokeAsync("rubric", "lint", rubric);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.ExitCode, Is.EqualTo(RubricLintCommand.Invalid));
+            Assert.That(run.OutputLines[0], Does.StartWith($"{rubric}:5:5: error: criterion 'quiz': the quiz answer key 'keys/missing.yaml' does not exist"));
+        });
+    }
+
+    private static string QuizRubric(string key) => $$"""
+        module: { id: MOD-1, title: Quiz }
+        competencies:
+          concepts: { name: Concepts, level: Working }
+        criteria:
+          - id: quiz
+            title: Quiz
+            points: 10
+            check: { quiz: { key: {{key}} } }
+        """;
 
     private static string RepositoryRoot()
     {

@@ -34,6 +34,19 @@ public class PartialCreditScoringTests
         Assert.That(scored.Outcome, Is.EqualTo(CriterionOutcome.NotMet));
     }
 
+    [Test]
+    public void Score_RequirementBesideTheMeasureFailed_NoCreditEvenWhenTheMeasureEarnsAll()
+    {
+        // Two of two tests passed (measure 1.0), but the rubric asks for at least three.
+        var scored = ScoreOne(new ThresholdCredit(0.8, HigherIsBetter: true), Failed("c", 1.0) with { RequirementFailed = true });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(scored.Outcome, Is.EqualTo(CriterionOutcome.NotMet));
+            Assert.That(scored.Points, Is.Zero);
+        });
+    }
+
     [TestCase(0.5, 0)]
     [TestCase(0.75, 10)]
     [TestCase(0.9, 16)]

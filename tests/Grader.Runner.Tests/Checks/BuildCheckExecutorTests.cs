@@ -30,6 +30,19 @@ public class BuildCheckExecutorTests
     }
 
     [Test]
+    public async Task ExecuteAsync_ImageReused_PassedSayingSoInsteadOfZeroSeconds()
+    {
+        var result = await RunAsync(new ImageBuildOutcome(true, "sha256:1", "", false, TimeSpan.Zero, false, null) { Reused = true }, TimeSpan.FromMinutes(10));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Status, Is.EqualTo(CheckStatus.Passed));
+            Assert.That(result.Message, Does.Contain("reused").And.Not.Contain("0ms"));
+            Assert.That(result.Values["duration"], Is.EqualTo("no time (reused)"));
+        });
+    }
+
+    [Test]
     public async Task ExecuteAsync_BuiltTooSlowly_FailedWithLimit()
     {
         var result = await RunAsync(new ImageBuildOutcome(true, "sha256:1", "log", false, TimeSpan.FromSeconds(90), false, null), TimeSpan.FromMinutes(1));

@@ -40,6 +40,20 @@ public class ImageSizeCheckExecutorTests
     }
 
     [Test]
+    public async Task ExecuteAsync_LimitWrittenInGiB_SizesShownInBinaryUnitsAsTheRubricWroteThem()
+    {
+        var result = await RunAsync(Heavy, "1GiB", showLayers: 1);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Values["max"], Is.EqualTo("1 GiB"), "not 1.07 GB");
+            Assert.That(result.Values["size"], Is.EqualTo("2.24 GiB"));
+            Assert.That(result.Message, Is.EqualTo("The image is 2.24 GiB, over the limit of 1 GiB. Its largest layers are listed below."));
+            Assert.That(result.Details, Is.EqualTo(new[] { "1.77 GiB: RUN pip install torch" }));
+        });
+    }
+
+    [Test]
     public async Task ExecuteAsync_WithinLimit_Passed()
     {
         Assert.That((await RunAsync(Heavy, "3GB")).Status, Is.EqualTo(CheckStatus.Passed));

@@ -62,6 +62,35 @@ public class TestsCheckExecutorTests : DockerTestBase
         Assert.That(result.Status, Is.EqualTo(readable ? CheckStatus.Passed : CheckStatus.Failed), result.Message);
     }
 
+    [Test]
+    public async Task ExecuteAsync_TestCommandNotInTheLearnersImage_LearnersFailureNamingTheCommand()
+    {
+        // busybox has no python3: the learner's image cannot run the rubric's command, which they must fix.
+        var result = await RunAsync(new TestsCheck { Command = ["python3", "-m", "pytest"], Timeout = TimeSpan.FromSeconds(20) });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Status, Is.EqualTo(CheckStatus.Failed), result.Message);
+            Assert.That(result.Message, Does.StartWith("The test command could not start in your image: exec: \"python3\""));
+            Assert.That(result.Message, Does.Contain("Install 'python3' in the image"));
+        });
+    }
+
+    [Test]
+    public async Task ExecuteAsync_HiddenTestCommandNotInTheGradersImage_GraderError()
+    {
+        var folder = HiddenFolder(("test_x.py", "def test_x(): pass\n"));
+        var check = Hidden("true", folder) with { Command = ["python3", "-m", "pytest"] };
+
+        var result = await RunAsync(check);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Status, Is.EqualTo(CheckStatus.GraderError), result.Message);
+            Assert.That(result.Message, Does.Contain("cannot start in the grader's image"));
+        });
+    }
+
     private Task<CheckResult> RunAsync(TestsCheck check, GradingContext? context = null) =>
         new TestsCheckExecutor(Sandbox, NullLogger<TestsCheckExecutor>.Instance).ExecuteAsync(TestRubrics.Criterion(check), context ?? _context, CancellationToken.None);
 
@@ -127,12 +156,28 @@ public class TestsCheckExecutorTests : DockerTestBase
     }
 
     [Test]
+    public async Task ExecuteAsync_OneFailureInTwoThousand_PercentageNeverRoundsUpToTheRequirement()
+    {
+        var report = "{ echo '<testsuite>'; i=0; while [ $i -lt 1999 ]; do echo \"<testcase name='t$i'/>\"; i=$((i+1)); done; "
+            + "echo \"<testcase name='bad'><failure message='no'/></testcase></testsuite>\"; } > /grader/results/junit.xml";
+
+        var result = await RunAsync(Shell(report));
+
+        Assert.That(result.Message, Is.EqualTo("1999 of 2000 tests passed (99.95%; 100% required)."));
+    }
+
+    [Test]
     public async Task ExecuteAsync_FewerThanMinTests_Failed()
     {
         var result = await RunAsync(Shell("printf '<testsuite><testcase name=\"a\"/></testsuite>' > /grader/results/junit.xml") with { MinTests = 3 });
 
-        Assert.That(result.Status, Is.EqualTo(CheckStatus.Failed));
-        Assert.That(result.Message, Is.EqualTo("Only 1 tests ran; at least 3 must run."));
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Status, Is.EqualTo(CheckStatus.Failed));
+            Assert.That(result.Message, Is.EqualTo("Only 1 test ran; at least 3 must run."));
+            Assert.That(result.Measure, Is.EqualTo(1.0), "every test that ran passed");
+            Assert.That(result.RequirementFailed, Is.True, "so no credit rule may turn the pass ratio into points");
+        });
     }
 
     [Test]

@@ -21,6 +21,8 @@ internal sealed class ProbeListeners : IAsyncDisposable
     private readonly string _namespace;
     private readonly string _hostVeth;
     private readonly List<string> _routes = [];
+    /// <summary>Routes that were there before ours replaced them (a cloud host routes the metadata address itself).</summary>
+    private readonly List<string> _replacedRoutes = [];
     private Process? _server;
 
     private ProbeListeners(string suffix)
@@ -35,7 +37,9 @@ internal sealed class ProbeListeners : IAsyncDisposable
 
     public static async Task<ProbeListeners> StartAsync()
     {
-        var listeners = new ProbeListeners(Guid.NewGuid().ToString("N")[..8]);
+        await SweepLeftoversAsync();
+        // The suffix names this process, so a later run can tell a killed run's leftovers from a live one's.
+        var listeners = new ProbeListeners(Environment.ProcessId.ToString("x", System.Globalization.CultureInfo.InvariantCulture));
         try
         {
             listeners._host.Start();
@@ -65,7 +69,9 @@ internal sealed class ProbeListeners : IAsyncDisposable
         await IpAsync("netns", "exec", _namespace, "ip", "route", "add", "default", "via", HostSide);
         foreach (var address in new[] { Metadata, PublicAddress })
         {
-            await IpAsync("route", "add", address + "/32", "via", PrivateAddress, "dev", _hostVeth);
+            var existing = (await IpOutputAsync("route", "show", "exact", address + "/32")).Trim();
+            if (existing.Length > 0) _replacedRoutes.Add(existing);
+            await IpAsync("route", "replace", address + "/32", "via", PrivateAddress, "dev", _hostVeth);
             _routes.Add(address + "/32");
         }
         // One TCP listener on every address of the namespace (busybox nc -ll: a persistent server).
@@ -76,13 +82,36 @@ internal sealed class ProbeListeners : IAsyncDisposable
         }) ?? throw new InvalidOperationException("could not start the namespace listener");
     }
 
-    private static async Task IpAsync(params string[] arguments)
+    private static async Task IpAsync(params string[] arguments) => await IpOutputAsync(arguments);
+
+    private static async Task<string> IpOutputAsync(params string[] arguments)
     {
         using var process = Process.Start(new ProcessStartInfo("ip", arguments) { RedirectStandardError = true, RedirectStandardOutput = true })!;
+        var output = process.StandardOutput.ReadToEndAsync();
         var error = await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
         if (process.ExitCode != 0) throw new InvalidOperationException($"ip {string.Join(' ', arguments)} failed: {error}");
+        return await output;
     }
+
+    /// <summary>
+    /// Removes the namespaces and links of earlier runs whose process is gone (killed before its teardown): their routes
+    /// go with their links. A live run's are left alone.
+    /// </summary>
+    private static async Task SweepLeftoversAsync()
+    {
+        foreach (var line in (await IpOutputAsync("netns", "list")).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var name = line.Split(' ')[0];
+            if (!name.StartsWith("gbt-", StringComparison.Ordinal) || IsLiveProcess(name["gbt-".Length..])) continue;
+            await TryIpAsync("link", "del", "gbh" + name["gbt-".Length..]);
+            await TryIpAsync("netns", "del", name);
+        }
+    }
+
+    private static bool IsLiveProcess(string hexPid) =>
+        int.TryParse(hexPid, System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out var pid)
+        && Directory.Exists($"/proc/{pid}");
 
     public async ValueTask DisposeAsync()
     {
@@ -96,6 +125,7 @@ internal sealed class ProbeListeners : IAsyncDisposable
         foreach (var route in _routes) await TryIpAsync("route", "del", route);
         await TryIpAsync("link", "del", _hostVeth);
         await TryIpAsync("netns", "del", _namespace);
+        foreach (var route in _replacedRoutes) await TryIpAsync(["route", "replace", .. route.Split(' ', StringSplitOptions.RemoveEmptyEntries)]);
     }
 
     private static async Task TryIpAsync(params string[] arguments)

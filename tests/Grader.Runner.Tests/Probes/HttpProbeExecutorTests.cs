@@ -107,6 +107,7 @@ public sealed class HttpProbeExecutorTests
             Assert.That(result.Status, Is.EqualTo(CheckStatus.Failed));
             Assert.That(result.Values["status"], Is.EqualTo("404"));
             Assert.That(result.Message, Does.Contain("the status is 404, expected 200"));
+            Assert.That(result.RequirementFailed, Is.True, "a fast wrong answer earns nothing from a latency credit rule");
         });
     }
 
@@ -148,6 +149,7 @@ public sealed class HttpProbeExecutorTests
             Assert.That(result.Measure, Is.GreaterThan(200));
             Assert.That(result.Values["max_latency"], Is.EqualTo("200 ms"));
             Assert.That(result.Details, Has.Some.Contains("over the 200 ms ceiling"));
+            Assert.That(result.RequirementFailed, Is.False, "latency is the measure: a credit rule may grade it");
         });
     }
 

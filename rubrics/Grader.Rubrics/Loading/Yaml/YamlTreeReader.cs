@@ -29,6 +29,12 @@ internal static partial class YamlTreeReader
         catch (YamlException ex)
         {
             var message = PositionPrefix().Replace(ex.Message, "");
+            // YamlDotNet places tab errors at the start of the enclosing mapping (often 1:1): point at the tab itself.
+            if (message.Contains("tab", StringComparison.OrdinalIgnoreCase) && FirstIndentingTab(text) is var (tabLine, tabColumn))
+            {
+                problems.Add(new YamlProblem(tabLine, tabColumn, "YAML syntax error: a tab indents this line; YAML indents with spaces only"));
+                return new YamlReadResult(null, problems);
+            }
             problems.Add(new YamlProblem(Math.Max(1, (int)ex.Start.Line), Math.Max(1, (int)ex.Start.Column), $"YAML syntax error: {Describe(message)}"));
             return new YamlReadResult(null, problems);
         }
@@ -42,6 +48,21 @@ internal static partial class YamlTreeReader
             problems.Add(new YamlProblem(Math.Max(1, line), Math.Max(1, column), "YAML syntax error: the text from here on cannot be read (look for an unclosed '{', '[' or quote)"));
             return new YamlReadResult(null, problems);
         }
+    }
+
+    /// <summary>The line and column (1-based) of the first tab in a line's leading whitespace, if any.</summary>
+    internal static (int Line, int Column)? FirstIndentingTab(string text)
+    {
+        var lineNumber = 0;
+        foreach (var line in text.Split('\n'))
+        {
+            lineNumber++;
+            for (var i = 0; i < line.Length && (line[i] == ' ' || line[i] == '\t'); i++)
+            {
+                if (line[i] == '\t') return (lineNumber, i + 1);
+            }
+        }
+        return null;
     }
 
     private static string Describe(string message) => message.Length == 0 ? "the text is not valid YAML" : char.ToLowerInvariant(message[0]) + message[1..];
