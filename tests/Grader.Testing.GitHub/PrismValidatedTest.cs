@@ -4,6 +4,8 @@ namespace Grader.Testing.GitHub;
 /// Base for tests that talk to GitHub through prism: fails a test when prism logged a violation of GitHub's
 /// OpenAPI description during it, with prism's validation output in the failure message.
 /// </summary>
+// Integration level: needs prism, Docker or child processes (scripts/test.sh runs it after the unit level).
+[Category("Integration")]
 public abstract class PrismValidatedTest
 {
     private int _mark;

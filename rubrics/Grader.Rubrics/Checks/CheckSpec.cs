@@ -6,8 +6,11 @@ namespace Grader.Rubrics.Model;
 /// </summary>
 public abstract record CheckSpec
 {
+    /// <summary>What this kind of check is: its YAML name and keys, measure unit, phase, whether it needs the image.</summary>
+    public abstract CheckKind Descriptor { get; }
+
     /// <summary>The YAML key naming the check type, e.g. <c>image_size</c>.</summary>
-    public abstract string Kind { get; }
+    public string Kind => Descriptor.Name;
 
     /// <summary>Whether the check needs the learner's service running (probes, metrics, load, recovery).</summary>
     public virtual bool NeedsService => false;
@@ -18,19 +21,14 @@ public abstract record CheckSpec
     public SourceLocation? Location { get; init; }
 
     /// <summary>Every check kind the language knows, for the loader's "unknown check type" message and the schema.</summary>
-    public static readonly IReadOnlyList<string> AllKinds =
-    [
-        BuildCheck.KindName, ImageSizeCheck.KindName, TestsCheck.KindName, HttpProbeCheck.KindName,
-        MetricsCheck.KindName, LoadCheck.KindName, BenchmarkCheck.KindName, GpuCheck.KindName,
-        RecoveryCheck.KindName, FilesCheck.KindName, DockerfileCheck.KindName, QuizCheck.KindName,
-    ];
+    public static IReadOnlyList<string> AllKinds { get; } = [.. CheckKind.All.Select(k => k.Name)];
 }
 
 /// <summary>The learner's image builds within a time limit.</summary>
 public sealed record BuildCheck : CheckSpec
 {
     public const string KindName = "build";
-    public override string Kind => KindName;
+    public override CheckKind Descriptor => CheckKind.Build;
     public TimeSpan MaxTime { get; init; } = TimeSpan.FromMinutes(10);
     /// <summary>Dockerfile path relative to the context.</summary>
     public string Dockerfile { get; init; } = "Dockerfile";
@@ -42,7 +40,7 @@ public sealed record BuildCheck : CheckSpec
 public sealed record ImageSizeCheck : CheckSpec
 {
     public const string KindName = "image_size";
-    public override string Kind => KindName;
+    public override CheckKind Descriptor => CheckKind.ImageSize;
     public required ByteSize Max { get; init; }
     /// <summary>How many of the largest layers the feedback lists.</summary>
     public int ShowLayers { get; init; } = 5;
@@ -62,7 +60,7 @@ public sealed record TestsCheck : CheckSpec
 {
     public const string KindName = "tests";
     public const string DefaultReportPath = "/grader/results/junit.xml";
-    public override string Kind => KindName;
+    public override CheckKind Descriptor => CheckKind.Tests;
     public required IReadOnlyList<string> Command { get; init; }
     public TestReportFormat Report { get; init; } = TestReportFormat.JUnit;
     /// <summary>The JUnit XML file the command writes inside the container; only this file is read.</summary>
@@ -126,7 +124,7 @@ public sealed record HiddenTestsSpec(string? Path, string? Repository, string? R
 public sealed record HttpProbeCheck : CheckSpec
 {
     public const string KindName = "http_probe";
-    public override string Kind => KindName;
+    public override CheckKind Descriptor => CheckKind.HttpProbe;
     public override bool NeedsService => true;
     public string Method { get; init; } = "GET";
     public required string Path { get; init; }
@@ -143,7 +141,7 @@ public sealed record HttpProbeCheck : CheckSpec
 public sealed record MetricsCheck : CheckSpec
 {
     public const string KindName = "metrics";
-    public override string Kind => KindName;
+    public override CheckKind Descriptor => CheckKind.Metrics;
     public override bool NeedsService => true;
     public string Path { get; init; } = "/metrics";
     public IReadOnlyList<RequiredMetric> Require { get; init; } = [];
@@ -169,7 +167,7 @@ public enum LoadMode
 public sealed record LoadCheck : CheckSpec
 {
     public const string KindName = "load";
-    public override string Kind => KindName;
+    public override CheckKind Descriptor => CheckKind.Load;
     public override bool NeedsService => true;
     public string Method { get; init; } = "GET";
     public required string Path { get; init; }
@@ -209,7 +207,7 @@ public enum BenchmarkFormat
 public sealed record BenchmarkCheck : CheckSpec
 {
     public const string KindName = "benchmark";
-    public override string Kind => KindName;
+    public override CheckKind Descriptor => CheckKind.Benchmark;
     public required IReadOnlyList<string> Command { get; init; }
     public BenchmarkFormat Format { get; init; } = BenchmarkFormat.Generic;
     /// <summary>The JSON file the command writes inside the container; null = read stdout.</summary>
@@ -233,7 +231,7 @@ public sealed record BenchmarkCheck : CheckSpec
 public sealed record GpuCheck : CheckSpec
 {
     public const string KindName = "gpu";
-    public override string Kind => KindName;
+    public override CheckKind Descriptor => CheckKind.Gpu;
     public override bool NeedsGpu => true;
     /// <summary>Which step the telemetry summarises: tests, benchmark, load or service.</summary>
     public string During { get; init; } = "benchmark";
@@ -257,7 +255,7 @@ public enum RecoveryFault
 public sealed record RecoveryCheck : CheckSpec
 {
     public const string KindName = "recovery";
-    public override string Kind => KindName;
+    public override CheckKind Descriptor => CheckKind.Recovery;
     public override bool NeedsService => true;
     public RecoveryFault Fault { get; init; } = RecoveryFault.KillProcess;
     /// <summary>Time to healthy again (or to exit cleanly, for graceful shutdown) that meets the SLO.</summary>
@@ -269,7 +267,7 @@ public sealed record RecoveryCheck : CheckSpec
 public sealed record FilesCheck : CheckSpec
 {
     public const string KindName = "files";
-    public override string Kind => KindName;
+    public override CheckKind Descriptor => CheckKind.Files;
     public required IReadOnlyList<RequiredFile> Require { get; init; }
 }
 
@@ -282,7 +280,7 @@ public sealed record RequiredFile(string Path, IReadOnlyList<string> Sections, i
 public sealed record DockerfileCheck : CheckSpec
 {
     public const string KindName = "dockerfile";
-    public override string Kind => KindName;
+    public override CheckKind Descriptor => CheckKind.Dockerfile;
     public string Path { get; init; } = "Dockerfile";
     public bool PinnedBase { get; init; } = true;
     public bool NonRootUser { get; init; } = true;
@@ -294,7 +292,7 @@ public sealed record DockerfileCheck : CheckSpec
 public sealed record QuizCheck : CheckSpec
 {
     public const string KindName = "quiz";
-    public override string Kind => KindName;
+    public override CheckKind Descriptor => CheckKind.Quiz;
     /// <summary>The learner's answers file in the submission (YAML: question id to answer).</summary>
     public string Answers { get; init; } = "quiz/answers.yaml";
     /// <summary>The answer key on the runner, relative to the rubric (instructor-controlled).</summary>

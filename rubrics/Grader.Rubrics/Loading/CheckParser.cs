@@ -85,7 +85,9 @@ internal static class CheckParser
         RecoveryCheck.KindName => Recovery(r),
         FilesCheck.KindName => Files(r),
         DockerfileCheck.KindName => Dockerfile(r),
-        _ => Quiz(r),
+        QuizCheck.KindName => Quiz(r),
+        // Every name in CheckKind.All has a parse method above: a kind without one is a programming error.
+        _ => throw new InvalidOperationException($"The check kind '{kind}' has a descriptor but no parse method in CheckParser."),
     };
 
     private static BuildCheck Build(MapReader r)

@@ -3,35 +3,11 @@ using Grader.Rubrics.Model;
 
 namespace Grader.Rubrics.Loading;
 
-/// <summary>The unit of a check's measure, which decides how credit bounds may be written.</summary>
-internal enum MeasureUnit
-{
-    /// <summary>0..1: percentages or fractions.</summary>
-    Ratio,
-    /// <summary>Sizes, compared in bytes.</summary>
-    Bytes,
-    /// <summary>Durations, compared in milliseconds.</summary>
-    Milliseconds,
-    /// <summary>Durations, compared in seconds.</summary>
-    Seconds,
-    /// <summary>A plain number in the benchmark's own unit.</summary>
-    Number,
-    /// <summary>The check did not parse, so any form is accepted without a unit check.</summary>
-    Unknown,
-}
-
 /// <summary>Parses <c>credit</c>: exactly one of threshold, at_most, linear or steps, with bounds in the check's measure unit.</summary>
 internal static class CreditParser
 {
-    public static MeasureUnit UnitOf(string? checkKind) => checkKind switch
-    {
-        BuildCheck.KindName => MeasureUnit.Seconds,
-        ImageSizeCheck.KindName or GpuCheck.KindName => MeasureUnit.Bytes,
-        HttpProbeCheck.KindName or LoadCheck.KindName or RecoveryCheck.KindName => MeasureUnit.Milliseconds,
-        BenchmarkCheck.KindName => MeasureUnit.Number,
-        TestsCheck.KindName or MetricsCheck.KindName or FilesCheck.KindName or DockerfileCheck.KindName or QuizCheck.KindName => MeasureUnit.Ratio,
-        _ => MeasureUnit.Unknown,
-    };
+    /// <summary>The unit the kind's descriptor declares; <see cref="MeasureUnit.Unknown"/> only when no known kind parsed.</summary>
+    public static MeasureUnit UnitOf(string? checkKind) => CheckKind.TryNamed(checkKind)?.Unit ?? MeasureUnit.Unknown;
 
     private static string Describe(MeasureUnit unit) => unit switch
     {

@@ -1,3 +1,5 @@
+using Grader.Rubrics.Model;
+
 namespace Grader.Rubrics.Loading;
 
 /// <summary>
@@ -23,32 +25,28 @@ internal static class RubricKeys
     public static readonly IReadOnlyList<string> Linear = ["zero", "full"];
     public static readonly IReadOnlyList<string> Step = ["at_least", "at_most", "points"];
 
-    public static readonly IReadOnlyList<string> Build = ["max_time", "dockerfile", "context"];
-    public static readonly IReadOnlyList<string> ImageSize = ["max", "show_layers"];
-    public static readonly IReadOnlyList<string> Tests = ["command", "report", "report_path", "min_pass_ratio", "min_tests", "timeout", "workdir", "gpu", "hidden"];
+    public static readonly IReadOnlyList<string> Build = CheckKind.Build.Keys;
+    public static readonly IReadOnlyList<string> ImageSize = CheckKind.ImageSize.Keys;
+    public static readonly IReadOnlyList<string> Tests = CheckKind.Tests.Keys;
     public static readonly IReadOnlyList<string> Hidden = ["path", "repository", "ref", "subfolder", "mount", "image", "service", "submission", "show"];
-    public static readonly IReadOnlyList<string> HttpProbe = ["method", "path", "body", "headers", "expect"];
+    public static readonly IReadOnlyList<string> HttpProbe = CheckKind.HttpProbe.Keys;
     public static readonly IReadOnlyList<string> Expect = ["status", "json", "body_regex", "max_latency"];
-    public static readonly IReadOnlyList<string> Metrics = ["path", "require", "increases"];
+    public static readonly IReadOnlyList<string> Metrics = CheckKind.Metrics.Keys;
     public static readonly IReadOnlyList<string> RequiredMetric = ["name", "type", "labels"];
     public static readonly IReadOnlyList<string> IncreasingMetric = ["name", "after"];
     public static readonly IReadOnlyList<string> After = ["method", "path", "body", "requests"];
-    public static readonly IReadOnlyList<string> Load = ["method", "path", "body", "headers", "mode", "concurrency", "rate", "duration", "warmup", "repetitions", "thresholds", "baseline"];
+    public static readonly IReadOnlyList<string> Load = CheckKind.Load.Keys;
     public static readonly IReadOnlyList<string> Thresholds = ["p50", "p95", "p99", "error_rate", "throughput"];
     public static readonly IReadOnlyList<string> Baseline = ["path", "tolerance"];
-    public static readonly IReadOnlyList<string> Benchmark = ["command", "format", "output", "benchmark", "metric", "higher_is_better", "threshold", "repetitions", "timeout", "gpu", "baseline"];
-    public static readonly IReadOnlyList<string> Gpu = ["during", "max_memory", "min_utilization", "sample_interval"];
-    public static readonly IReadOnlyList<string> Recovery = ["fault", "slo", "health_path"];
-    public static readonly IReadOnlyList<string> Files = ["require"];
+    public static readonly IReadOnlyList<string> Benchmark = CheckKind.Benchmark.Keys;
+    public static readonly IReadOnlyList<string> Gpu = CheckKind.Gpu.Keys;
+    public static readonly IReadOnlyList<string> Recovery = CheckKind.Recovery.Keys;
+    public static readonly IReadOnlyList<string> Files = CheckKind.Files.Keys;
     public static readonly IReadOnlyList<string> RequiredFile = ["path", "sections", "min_words"];
-    public static readonly IReadOnlyList<string> Dockerfile = ["path", "pinned_base", "non_root", "healthcheck", "no_secrets"];
-    public static readonly IReadOnlyList<string> Quiz = ["answers", "key", "pass_mark"];
+    public static readonly IReadOnlyList<string> Dockerfile = CheckKind.Dockerfile.Keys;
+    public static readonly IReadOnlyList<string> Quiz = CheckKind.Quiz.Keys;
 
     /// <summary>Keys of each check type's map, by check type (the schema's definition names follow the type).</summary>
-    public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> ByCheckKind = new Dictionary<string, IReadOnlyList<string>>
-    {
-        ["build"] = Build, ["image_size"] = ImageSize, ["tests"] = Tests, ["http_probe"] = HttpProbe,
-        ["metrics"] = Metrics, ["load"] = Load, ["benchmark"] = Benchmark, ["gpu"] = Gpu,
-        ["recovery"] = Recovery, ["files"] = Files, ["dockerfile"] = Dockerfile, ["quiz"] = Quiz,
-    };
+    public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> ByCheckKind =
+        CheckKind.All.ToDictionary(k => k.Name, k => k.Keys, StringComparer.Ordinal);
 }

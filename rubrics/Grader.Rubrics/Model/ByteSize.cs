@@ -59,31 +59,20 @@ public readonly partial record struct ByteSize(long Bytes) : IComparable<ByteSiz
     /// <summary>A measured size in the same kind of units as <paramref name="limit"/>, so the two read side by side.</summary>
     public static string FormatLike(long bytes, ByteSize limit) => Format(bytes, limit.Binary);
 
-    /// <summary>Binary units: 1 GiB, 1.5 MiB, 900 B.</summary>
-    public static string Format(long bytes, bool binary)
-    {
-        if (!binary) return Format(bytes);
-        string[] units = ["B", "KiB", "MiB", "GiB", "TiB"];
-        double value = bytes;
-        var i = 0;
-        while (Math.Abs(value) >= 1024 && i < units.Length - 1)
-        {
-            value /= 1024;
-            i++;
-        }
-        return i == 0
-            ? string.Create(CultureInfo.InvariantCulture, $"{bytes} B")
-            : string.Create(CultureInfo.InvariantCulture, $"{value:0.##} {units[i]}");
-    }
+    /// <summary>Binary units (1 GiB, 1.5 MiB) when <paramref name="binary"/>, else decimal units (2.41 GB); 900 B either way.</summary>
+    public static string Format(long bytes, bool binary) =>
+        binary ? Format(bytes, 1024, ["B", "KiB", "MiB", "GiB", "TiB"]) : Format(bytes);
 
-    public static string Format(long bytes)
+    /// <summary>Decimal units, as Docker reports image sizes: 2.41 GB, 512 MB, 900 B.</summary>
+    public static string Format(long bytes) => Format(bytes, 1000, ["B", "kB", "MB", "GB", "TB"]);
+
+    private static string Format(long bytes, int step, string[] units)
     {
-        string[] units = ["B", "kB", "MB", "GB", "TB"];
         double value = bytes;
         var i = 0;
-        while (Math.Abs(value) >= 1000 && i < units.Length - 1)
+        while (Math.Abs(value) >= step && i < units.Length - 1)
         {
-            value /= 1000;
+            value /= step;
             i++;
         }
         return i == 0

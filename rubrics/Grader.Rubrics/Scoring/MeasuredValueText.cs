@@ -30,15 +30,20 @@ public static class MeasuredValueText
     private static string? Fallback(CheckSpec check, double? measure)
     {
         if (measure is not { } m || !double.IsFinite(m)) return null;
-        return check switch
+        // Sizes read in the units the rubric wrote its limit in.
+        var limit = check switch
+        {
+            ImageSizeCheck size => size.Max,
+            GpuCheck { MaxMemory: { } max } => max,
+            _ => (ByteSize?)null,
+        };
+        return check.Descriptor.Unit switch
         {
             // Ratio measures read best as percentages.
-            TestsCheck or MetricsCheck or FilesCheck or DockerfileCheck or QuizCheck =>
-                string.Create(CultureInfo.InvariantCulture, $"{m * 100:0.#}%"),
-            ImageSizeCheck size => ByteSize.FormatLike((long)m, size.Max),
-            GpuCheck gpu => gpu.MaxMemory is { } limit ? ByteSize.FormatLike((long)m, limit) : ByteSize.Format((long)m),
-            HttpProbeCheck or LoadCheck or RecoveryCheck => DurationText.Format(TimeSpan.FromMilliseconds(m)),
-            BuildCheck => DurationText.Format(TimeSpan.FromSeconds(m)),
+            MeasureUnit.Ratio => string.Create(CultureInfo.InvariantCulture, $"{m * 100:0.#}%"),
+            MeasureUnit.Bytes => limit is { } l ? ByteSize.FormatLike((long)m, l) : ByteSize.Format((long)m),
+            MeasureUnit.Milliseconds => DurationText.Format(TimeSpan.FromMilliseconds(m)),
+            MeasureUnit.Seconds => DurationText.Format(TimeSpan.FromSeconds(m)),
             _ => m.ToString("0.####", CultureInfo.InvariantCulture),
         };
     }

@@ -14,19 +14,14 @@ namespace Grader.Runner.Benchmarks;
 /// and judges the chosen metric against the threshold and a baseline. Measure: the metric, in the
 /// benchmark's unit (seconds for times).
 /// </summary>
-public sealed partial class BenchmarkExecutor(IContainerSandbox sandbox, BaselineProvider baselines, RegressionDetector detector, ILogger<BenchmarkExecutor> logger) : ICheckExecutor
+public sealed partial class BenchmarkExecutor(IContainerSandbox sandbox, BaselineProvider baselines, RegressionDetector detector, ILogger<BenchmarkExecutor> logger) : CheckExecutor<BenchmarkCheck>(CheckKind.Benchmark)
 {
     private const int MaxRuns = 20;
     private const int OutputExcerptChars = 4000;
     private const long MaxOutputFileBytes = 16L << 20;
 
-    public string Kind => BenchmarkCheck.KindName;
-
-    public async Task<CheckResult> ExecuteAsync(Criterion criterion, GradingContext context, CancellationToken cancellationToken)
+    protected override async Task<CheckResult> ExecuteAsync(Criterion criterion, BenchmarkCheck check, GradingContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(criterion);
-        ArgumentNullException.ThrowIfNull(context);
-        if (criterion.Check is not BenchmarkCheck check) throw new ArgumentException($"criterion {criterion.Id} is not a benchmark check", nameof(criterion));
         var started = TimeProvider.System.GetTimestamp();
 
         if (context.Image is null) return CheckResult.NotRunBecause(criterion.Id, "The image did not build, so the benchmark could not run.");

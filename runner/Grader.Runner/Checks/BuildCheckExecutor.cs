@@ -7,18 +7,13 @@ namespace Grader.Runner.Checks;
 /// <c>build</c>: the image built (the pipeline ran the build and put its outcome in the context) within
 /// <see cref="BuildCheck.MaxTime"/>. Measure: build seconds.
 /// </summary>
-public sealed class BuildCheckExecutor : ICheckExecutor
+public sealed class BuildCheckExecutor() : CheckExecutor<BuildCheck>(CheckKind.Build)
 {
     private const int LogExcerptChars = 6_000;
 
-    public string Kind => BuildCheck.KindName;
-
-    public Task<CheckResult> ExecuteAsync(Criterion criterion, GradingContext context, CancellationToken cancellationToken)
+    protected override Task<CheckResult> ExecuteAsync(Criterion criterion, BuildCheck spec, GradingContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(criterion);
-        ArgumentNullException.ThrowIfNull(context);
         cancellationToken.ThrowIfCancellationRequested();
-        var spec = (BuildCheck)criterion.Check;
         var build = context.Build;
         if (build is null) return Task.FromResult(CheckResult.GraderError(criterion.Id, "The build step did not run."));
 

@@ -7,18 +7,13 @@ namespace Grader.Runner.Checks;
 /// <c>image_size</c>: the built image is no larger than <see cref="ImageSizeCheck.Max"/>. Measure: bytes.
 /// The details list the largest layers with the instruction behind each, so the learner sees why.
 /// </summary>
-public sealed class ImageSizeCheckExecutor : ICheckExecutor
+public sealed class ImageSizeCheckExecutor() : CheckExecutor<ImageSizeCheck>(CheckKind.ImageSize)
 {
     private const int MaxInstructionChars = 160;
 
-    public string Kind => ImageSizeCheck.KindName;
-
-    public Task<CheckResult> ExecuteAsync(Criterion criterion, GradingContext context, CancellationToken cancellationToken)
+    protected override Task<CheckResult> ExecuteAsync(Criterion criterion, ImageSizeCheck spec, GradingContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(criterion);
-        ArgumentNullException.ThrowIfNull(context);
         cancellationToken.ThrowIfCancellationRequested();
-        var spec = (ImageSizeCheck)criterion.Check;
         var image = context.Image;
         if (image is null)
         {

@@ -23,18 +23,13 @@ public sealed partial class TestsCheckExecutor(
     IContainerSandbox sandbox,
     ILogger<TestsCheckExecutor> logger,
     IOptions<SandboxOptions>? sandboxOptions = null,
-    JUnitParserOptions? parserOptions = null) : ICheckExecutor
+    JUnitParserOptions? parserOptions = null) : CheckExecutor<TestsCheck>(CheckKind.Tests)
 {
     private readonly SandboxOptions _sandboxOptions = sandboxOptions?.Value ?? new SandboxOptions();
     private readonly JUnitParserOptions _parserOptions = parserOptions ?? new JUnitParserOptions();
 
-    public string Kind => TestsCheck.KindName;
-
-    public async Task<CheckResult> ExecuteAsync(Criterion criterion, GradingContext context, CancellationToken cancellationToken)
+    protected override async Task<CheckResult> ExecuteAsync(Criterion criterion, TestsCheck spec, GradingContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(criterion);
-        ArgumentNullException.ThrowIfNull(context);
-        var spec = (TestsCheck)criterion.Check;
         if (context.Image is null) return CheckResult.NotRunBecause(criterion.Id, "The image did not build, so the tests could not run.");
         if (spec.Command.Count == 0) return CheckResult.GraderError(criterion.Id, "The rubric's test command is empty.");
 

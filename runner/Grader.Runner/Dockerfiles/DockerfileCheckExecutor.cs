@@ -7,15 +7,10 @@ using Grader.Runner.Documents;
 namespace Grader.Runner.Dockerfiles;
 
 /// <summary><c>dockerfile</c>: Dockerfile practices, each violation annotated at its line. Measure: share of practices followed.</summary>
-public sealed class DockerfileCheckExecutor : ICheckExecutor
+public sealed class DockerfileCheckExecutor() : CheckExecutor<DockerfileCheck>(CheckKind.Dockerfile)
 {
-    public string Kind => DockerfileCheck.KindName;
-
-    public Task<CheckResult> ExecuteAsync(Criterion criterion, GradingContext context, CancellationToken cancellationToken)
+    protected override Task<CheckResult> ExecuteAsync(Criterion criterion, DockerfileCheck spec, GradingContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(criterion);
-        ArgumentNullException.ThrowIfNull(context);
-        var spec = (DockerfileCheck)criterion.Check;
         if (!SubmissionFiles.TryReadText(context.SubmissionDirectory, spec.Path, out var text, out var error))
         {
             return Task.FromResult(new CheckResult

@@ -9,15 +9,10 @@ namespace Grader.Runner.Documents;
 /// <c>files</c>: required files and documents (runbooks, SLO docs, postmortems) exist in the submission with
 /// the required sections and enough prose. Measure: share of requirements met.
 /// </summary>
-public sealed class FilesCheckExecutor : ICheckExecutor
+public sealed class FilesCheckExecutor() : CheckExecutor<FilesCheck>(CheckKind.Files)
 {
-    public string Kind => FilesCheck.KindName;
-
-    public Task<CheckResult> ExecuteAsync(Criterion criterion, GradingContext context, CancellationToken cancellationToken)
+    protected override Task<CheckResult> ExecuteAsync(Criterion criterion, FilesCheck spec, GradingContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(criterion);
-        ArgumentNullException.ThrowIfNull(context);
-        var spec = (FilesCheck)criterion.Check;
         var details = new List<string>();
         var missing = new List<string>();
         var annotations = new List<Annotation>();

@@ -9,19 +9,12 @@ namespace Grader.Runner.Gpu;
 /// <c>gpu</c>: the job had a GPU, and the telemetry of the step it names stayed within the rubric's
 /// thresholds. No GPU on the runner is a grader error, never the learner's failure. Measure: peak GPU memory bytes.
 /// </summary>
-public sealed class GpuCheckExecutor : ICheckExecutor
+public sealed class GpuCheckExecutor(IGpuInventory? inventory = null) : CheckExecutor<GpuCheck>(CheckKind.Gpu)
 {
-    private readonly IGpuInventory? _inventory;
+    private readonly IGpuInventory? _inventory = inventory;
 
-    public GpuCheckExecutor(IGpuInventory? inventory = null) => _inventory = inventory;
-
-    public string Kind => GpuCheck.KindName;
-
-    public Task<CheckResult> ExecuteAsync(Criterion criterion, GradingContext context, CancellationToken cancellationToken)
+    protected override Task<CheckResult> ExecuteAsync(Criterion criterion, GpuCheck spec, GradingContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(criterion);
-        ArgumentNullException.ThrowIfNull(context);
-        var spec = (GpuCheck)criterion.Check;
         if (_inventory is null || !_inventory.Available || context.Gpus is null)
         {
             var reason = _inventory?.UnavailableReason ?? "no GPU on this runner";

@@ -12,15 +12,10 @@ namespace Grader.Runner.Load;
 /// the latency percentiles, error rate and throughput against the rubric's thresholds and the p95 against a
 /// baseline (per-window p95 samples, compared by <see cref="RegressionDetector"/>). Measure: p95 in ms.
 /// </summary>
-public sealed partial class LoadExecutor(BaselineProvider baselines, RegressionDetector detector, ILogger<LoadExecutor> logger) : ICheckExecutor
+public sealed partial class LoadExecutor(BaselineProvider baselines, RegressionDetector detector, ILogger<LoadExecutor> logger) : CheckExecutor<LoadCheck>(CheckKind.Load)
 {
-    public string Kind => LoadCheck.KindName;
-
-    public async Task<CheckResult> ExecuteAsync(Criterion criterion, GradingContext context, CancellationToken cancellationToken)
+    protected override async Task<CheckResult> ExecuteAsync(Criterion criterion, LoadCheck check, GradingContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(criterion);
-        ArgumentNullException.ThrowIfNull(context);
-        if (criterion.Check is not LoadCheck check) throw new ArgumentException($"criterion {criterion.Id} is not a load check", nameof(criterion));
 
         var started = TimeProvider.System.GetTimestamp();
         var service = context.ServiceStart?.Service;

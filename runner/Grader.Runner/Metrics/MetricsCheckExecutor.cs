@@ -13,19 +13,14 @@ namespace Grader.Runner.Metrics;
 /// labels on at least one series) and counters that must increase after given requests. Measure: the
 /// share of requirements met. A page that does not parse fails every requirement, with the line at fault.
 /// </summary>
-public sealed class MetricsCheckExecutor(ServiceHttpClient http, IOptions<MetricsCheckOptions> options) : ICheckExecutor
+public sealed class MetricsCheckExecutor(ServiceHttpClient http, IOptions<MetricsCheckOptions> options) : CheckExecutor<MetricsCheck>(CheckKind.Metrics)
 {
     private readonly MetricsCheckOptions _options = options.Value;
 
-    public string Kind => MetricsCheck.KindName;
-
     private sealed record Outcome(string Name, bool Met, string Detail);
 
-    public async Task<CheckResult> ExecuteAsync(Criterion criterion, GradingContext context, CancellationToken cancellationToken)
+    protected override async Task<CheckResult> ExecuteAsync(Criterion criterion, MetricsCheck check, GradingContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(criterion);
-        if (criterion.Check is not MetricsCheck check)
-            return CheckResult.GraderError(criterion.Id, $"The {Kind} executor got a {criterion.Check.Kind} check.");
         if (!ServiceCheckPreconditions.TryGetReadyService(criterion, context, out var service, out var instead)) return instead;
 
         var watch = Stopwatch.StartNew();

@@ -5,24 +5,14 @@ namespace Grader.Runner.Pipeline;
 /// <summary>What each check kind needs from the pipeline.</summary>
 public static class CheckKinds
 {
-    /// <summary>Checks that read only the submission's files and never need an image.</summary>
-    private static readonly HashSet<string> SubmissionOnly = new(StringComparer.Ordinal)
-    {
-        FilesCheck.KindName, DockerfileCheck.KindName, QuizCheck.KindName,
-    };
-
+    /// <summary>Whether the check needs the learner's built image (its descriptor says; files, dockerfile and quiz read only files).</summary>
     public static bool NeedsImage(CheckSpec check)
     {
         ArgumentNullException.ThrowIfNull(check);
-        return !SubmissionOnly.Contains(check.Kind);
+        return check.Descriptor.NeedsImage;
     }
 
-    /// <summary>Checks that do not measure time or resources and need no service: safe to run side by side.</summary>
-    private static readonly HashSet<string> Concurrent = new(StringComparer.Ordinal)
-    {
-        BuildCheck.KindName, ImageSizeCheck.KindName, TestsCheck.KindName, FilesCheck.KindName, DockerfileCheck.KindName, QuizCheck.KindName,
-    };
-
+    /// <summary>Checks of the concurrent phase that need no GPU and no service: they measure nothing, so they run side by side.</summary>
     /// <remarks>
     /// Hidden tests that probe the service (<c>hidden.service</c>) measure nothing either, so they run in this
     /// phase too, which also puts them before every measuring service check (probes, load, recovery).
@@ -30,16 +20,20 @@ public static class CheckKinds
     public static bool CanRunConcurrently(CheckSpec check)
     {
         ArgumentNullException.ThrowIfNull(check);
-        return Concurrent.Contains(check.Kind) && !check.NeedsGpu && (!check.NeedsService || check is TestsCheck);
+        return check.Descriptor.Phase == CheckPhase.Concurrent && !check.NeedsGpu && (!check.NeedsService || check is TestsCheck);
     }
 
     /// <summary>Order of the checks that run one at a time: GPU checks after the steps they summarise, recovery (which kills the service) last.</summary>
-    public static int Phase(CheckSpec check) => check switch
+    public static int Phase(CheckSpec check)
     {
-        GpuCheck => 1,
-        RecoveryCheck => 2,
-        _ => 0,
-    };
+        ArgumentNullException.ThrowIfNull(check);
+        return check.Descriptor.Phase switch
+        {
+            CheckPhase.AfterMeasuredSteps => 1,
+            CheckPhase.Last => 2,
+            _ => 0,
+        };
+    }
 
     /// <summary>Steps whose GPU telemetry a <c>gpu</c> criterion can name in <c>during</c> (service checks count as "service").</summary>
     public static bool IsGpuMeasuredStep(CheckSpec check) => check is TestsCheck or BenchmarkCheck or LoadCheck || (check.NeedsService && check is not RecoveryCheck);

@@ -16,17 +16,12 @@ namespace Grader.Runner.Probes;
 /// ceiling. Measure: latency in ms. A service that refuses, resets or never answers fails the check; a
 /// service that never became ready makes it not run.
 /// </summary>
-public sealed class HttpProbeExecutor(ServiceHttpClient http, IOptions<HttpProbeOptions> options) : ICheckExecutor
+public sealed class HttpProbeExecutor(ServiceHttpClient http, IOptions<HttpProbeOptions> options) : CheckExecutor<HttpProbeCheck>(CheckKind.HttpProbe)
 {
     private readonly HttpProbeOptions _options = options.Value;
 
-    public string Kind => HttpProbeCheck.KindName;
-
-    public async Task<CheckResult> ExecuteAsync(Criterion criterion, GradingContext context, CancellationToken cancellationToken)
+    protected override async Task<CheckResult> ExecuteAsync(Criterion criterion, HttpProbeCheck probe, GradingContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(criterion);
-        if (criterion.Check is not HttpProbeCheck probe)
-            return CheckResult.GraderError(criterion.Id, $"The {Kind} executor got a {criterion.Check.Kind} check.");
         if (!ServiceCheckPreconditions.TryGetReadyService(criterion, context, out var service, out var instead)) return instead;
 
         var watch = Stopwatch.StartNew();

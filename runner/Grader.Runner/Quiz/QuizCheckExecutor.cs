@@ -11,15 +11,10 @@ namespace Grader.Runner.Quiz;
 /// rubric, never in the submission. Feedback names the questions missed, never the right answers.
 /// Measure: score 0..1.
 /// </summary>
-public sealed class QuizCheckExecutor : ICheckExecutor
+public sealed class QuizCheckExecutor() : CheckExecutor<QuizCheck>(CheckKind.Quiz)
 {
-    public string Kind => QuizCheck.KindName;
-
-    public async Task<CheckResult> ExecuteAsync(Criterion criterion, GradingContext context, CancellationToken cancellationToken)
+    protected override async Task<CheckResult> ExecuteAsync(Criterion criterion, QuizCheck spec, GradingContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(criterion);
-        ArgumentNullException.ThrowIfNull(context);
-        var spec = (QuizCheck)criterion.Check;
 
         IReadOnlyDictionary<string, ExpectedAnswer> key;
         var keyPath = Path.GetFullPath(Path.Combine(context.RubricDirectory, spec.Key));

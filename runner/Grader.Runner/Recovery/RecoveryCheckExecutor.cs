@@ -34,19 +34,13 @@ public sealed partial class RecoveryCheckExecutor(
     ServiceHttpClient http,
     IOptions<RecoveryOptions> options,
     IOptions<ServiceLauncherOptions> launcherOptions,
-    ILogger<RecoveryCheckExecutor> logger) : ICheckExecutor
+    ILogger<RecoveryCheckExecutor> logger) : CheckExecutor<RecoveryCheck>(CheckKind.Recovery)
 {
     private readonly RecoveryOptions _options = options.Value;
     private readonly ContainerProcessKiller _killer = new(docker);
 
-    public string Kind => RecoveryCheck.KindName;
-
-    public async Task<CheckResult> ExecuteAsync(Criterion criterion, GradingContext context, CancellationToken cancellationToken)
+    protected override async Task<CheckResult> ExecuteAsync(Criterion criterion, RecoveryCheck check, GradingContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(criterion);
-        ArgumentNullException.ThrowIfNull(context);
-        if (criterion.Check is not RecoveryCheck check)
-            return CheckResult.GraderError(criterion.Id, $"The {Kind} executor got a {criterion.Check.Kind} check.");
         if (!ServiceCheckPreconditions.TryGetReadyService(criterion, context, out var running, out var instead)) return instead;
         if (running is not DockerRunningService service)
             return CheckResult.GraderError(criterion.Id, "Recovery checks need a service started by the Docker service launcher.");

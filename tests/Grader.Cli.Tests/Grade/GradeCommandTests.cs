@@ -13,6 +13,7 @@ namespace Grader.Cli.Tests.Grade;
 
 /// <summary><c>grader grade</c> in process, against the real Docker engine with busybox submissions.</summary>
 [TestFixture]
+[Category("Integration")]
 public sealed class GradeCommandTests
 {
     private const string Dockerfile = "FROM grader/busybox:1\nCOPY hello.txt /hello.txt\nCMD [\"cat\", \"/hello.txt\"]\n";

@@ -10,6 +10,7 @@ namespace Grader.Cli.Tests.Grade;
 /// it must remove what the job created on the engine before it exits, not leave a test container running.
 /// </summary>
 [TestFixture]
+[Category("Integration")]
 public sealed class GradeInterruptTests
 {
     private string _root = null!;
@@ -53,13 +54,28 @@ public sealed class GradeInterruptTests
         var submission = Directory.CreateDirectory(Path.Combine(_root, "submission")).FullName;
         await File.WriteAllTextAsync(Path.Combine(submission, "Dockerfile"), "FROM grader/busybox:1\nCOPY . /app\n");
 
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "grader.dll"), "grade", "--rubric", rubric, submission, "--out", Path.Combine(_root, "out") })
+        // A test run started in the background (CI) inherits SIGINT ignored, and .NET keeps an inherited "ignore":
+        // env restores the default disposition, as a terminal's Ctrl-C would find it.
+        var start = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[] { "--default-signal=INT,TERM", "dotnet", Path.Combine(AppContext.BaseDirectory, "grader.dll"), "grade", "--rubric", rubric, submission, "--out", Path.Combine(_root, "out") })
             start.ArgumentList.Add(argument);
         start.Environment["GRADER_Grader__Runner__RunnerId"] = _runnerId;
         start.Environment["GRADER_Grader__Runner__WorkRoot"] = Path.Combine(_root, "work");
         start.Environment["GRADER_Grader__Runner__MirrorCache"] = Path.Combine(_root, "mirrors");
         using var process = Process.Start(start)!;
+        try
+        {
+            await InterruptAndCheckAsync(process, signal);
+        }
+        finally
+        {
+            // Whatever failed above, the grader must not outlive the test.
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+        }
+    }
+
+    private async Task InterruptAndCheckAsync(Process process, string signal)
+    {
         var stderr = process.StandardError.ReadToEndAsync();
         using var docker = DockerClientFactory.Create();
         using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(3));

@@ -11,6 +11,7 @@ namespace Grader.Cli.Tests.Hostile;
 /// </summary>
 [TestFixture]
 [Category("Hostile")]
+[Category("Integration")]
 public sealed class GradeProcessHostileTests
 {
     private string _root = null!;

@@ -8,6 +8,7 @@ namespace Grader.Evidence.Tests.Database;
 [TestFixture(DatabaseDialect.Sqlite)]
 [TestFixture(DatabaseDialect.PostgreSql)]
 [Category("Database")]
+[Category("Integration")]
 public sealed class SchemaMigratorTests(DatabaseDialect dialect)
 {
     private TestDatabase _db = null!;

@@ -13,6 +13,7 @@ namespace Grader.Evidence.Tests.Reports;
 [TestFixture(DatabaseDialect.Sqlite)]
 [TestFixture(DatabaseDialect.PostgreSql)]
 [Category("Database")]
+[Category("Integration")]
 public sealed class ExportTests(DatabaseDialect dialect)
 {
     private SeededStore _store = null!;

@@ -16,6 +16,7 @@ namespace Grader.Evidence.Tests.Reports;
 [Category("Browser")]
 [Category("Database")]
 [NonParallelizable]
+[Category("Integration")]
 public sealed class HtmlReportBrowserTests
 {
     [Test]

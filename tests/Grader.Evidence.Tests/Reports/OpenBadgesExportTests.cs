@@ -14,6 +14,7 @@ namespace Grader.Evidence.Tests.Reports;
 /// fixture) that shares no code with the signer.
 /// </summary>
 [Category("Database")]
+[Category("Integration")]
 public sealed class OpenBadgesExportTests
 {
     private SeededStore _store = null!;

@@ -7,6 +7,7 @@ using Grader.Evidence.Tests.Support;
 namespace Grader.Evidence.Tests.Reports;
 
 [Category("Database")]
+[Category("Integration")]
 public sealed class XapiLrsTests
 {
     [Test]

@@ -9,6 +9,7 @@ namespace Grader.Evidence.Tests.Store;
 [TestFixture(DatabaseDialect.Sqlite)]
 [TestFixture(DatabaseDialect.PostgreSql)]
 [Category("Database")]
+[Category("Integration")]
 public sealed class EvidenceStoreTests(DatabaseDialect dialect)
 {
     private TestDatabase _db = null!;

@@ -8,6 +8,7 @@ namespace Grader.Evidence.Tests.Store;
 [TestFixture(DatabaseDialect.Sqlite)]
 [TestFixture(DatabaseDialect.PostgreSql)]
 [Category("Database")]
+[Category("Integration")]
 public sealed class RosterStoreTests(DatabaseDialect dialect)
 {
     [Test]

@@ -18,6 +18,7 @@ namespace Grader.Runner.Tests.Benchmarks;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
+[Category("Integration")]
 public sealed class Mod523ExampleTests
 {
     private static readonly string RepositoryRoot = FindRepositoryRoot();

@@ -14,6 +14,8 @@ namespace Grader.Runner.Tests.Docker;
 /// Real engine, unique runner id per fixture; after every test nothing labelled with that runner id may
 /// remain running (containers, networks, volumes), and the fixture removes its images at the end.
 /// </summary>
+// Integration level: needs prism, Docker or child processes (scripts/test.sh runs it after the unit level).
+[Category("Integration")]
 public abstract class DockerTestBase
 {
     protected DockerClient Docker { get; private set; } = null!;

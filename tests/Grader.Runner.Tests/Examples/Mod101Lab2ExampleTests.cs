@@ -14,6 +14,7 @@ namespace Grader.Runner.Tests.Examples;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
+[Category("Integration")]
 public sealed class Mod101Lab2ExampleTests
 {
     private static readonly string RepositoryRoot = FindRepositoryRoot();

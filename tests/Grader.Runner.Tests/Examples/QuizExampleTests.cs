@@ -6,6 +6,7 @@ namespace Grader.Runner.Tests.Examples;
 
 /// <summary>The MOD-101 concepts quiz examples graded with the shipped rubric and its hidden answer key.</summary>
 [TestFixture]
+[Category("Integration")]
 public sealed class QuizExampleTests
 {
     private static readonly string RepositoryRoot = Mod101Lab2ExampleTests.FindRepositoryRoot();

@@ -11,6 +11,7 @@ namespace Grader.Runner.Tests.Examples;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
+[Category("Integration")]
 public sealed class ServiceModuleExampleTests
 {
     private static readonly string RepositoryRoot = Mod101Lab2ExampleTests.FindRepositoryRoot();

@@ -14,6 +14,7 @@ namespace Grader.Runner.Tests.Hostile;
 /// </summary>
 [TestFixture]
 [Category("Hostile")]
+[Category("Integration")]
 public sealed class HostileCheckoutTests
 {
     private string _root = null!;

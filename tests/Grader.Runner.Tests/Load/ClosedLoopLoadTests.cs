@@ -5,6 +5,7 @@ namespace Grader.Runner.Tests.Load;
 
 /// <summary>Closed loop: N workers, each sending only when its previous request answered.</summary>
 [TestFixture]
+[Category("Integration")]
 public sealed class ClosedLoopLoadTests
 {
     private LoopbackServer _server = null!;

@@ -11,6 +11,7 @@ namespace Grader.Runner.Tests.Load;
 
 /// <summary>The load check against a real server: thresholds, baselines, no service.</summary>
 [TestFixture]
+[Category("Integration")]
 public sealed class LoadExecutorTests
 {
     private LoopbackServer _server = null!;

@@ -14,6 +14,7 @@ namespace Grader.Runner.Tests.Load;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
+[Category("Integration")]
 public sealed class Mod527ExampleTests
 {
     private static readonly string RepositoryRoot = FindRepositoryRoot();

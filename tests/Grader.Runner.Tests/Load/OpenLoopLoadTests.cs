@@ -5,6 +5,7 @@ namespace Grader.Runner.Tests.Load;
 
 /// <summary>Open loop: a fixed rate on a schedule, latency counted from the intended send time.</summary>
 [TestFixture]
+[Category("Integration")]
 public sealed class OpenLoopLoadTests
 {
     private LoopbackServer _server = null!;

@@ -9,6 +9,7 @@ namespace Grader.Runner.Tests.Metrics;
 
 [TestFixture]
 [Category("Docker")]
+[Category("Integration")]
 public sealed class MetricsCheckExecutorTests
 {
     // /cgi-bin/predict increments a counter file; /cgi-bin/metrics renders it. /static-metrics never changes.

@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace Grader.Runner.Tests.Pipeline;
 
 [TestFixture]
+[Category("Integration")]
 public sealed class GradingPipelineTests
 {
     private const string BusyboxDockerfile = "FROM grader/busybox:1\nCOPY hello.txt /hello.txt\nCMD [\"cat\", \"/hello.txt\"]\n";

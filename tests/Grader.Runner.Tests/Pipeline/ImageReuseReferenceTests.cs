@@ -6,6 +6,7 @@ namespace Grader.Runner.Tests.Pipeline;
 
 /// <summary>Reuse never stands in for a build the builder would refuse.</summary>
 [Category("Docker")]
+[Category("Integration")]
 public sealed class ImageReuseReferenceTests
 {
     [TestCase("FROM grader/busybox:1\nCOPY a /a\n", true)]

@@ -8,7 +8,8 @@ namespace Grader.Runner.Tests.Pipeline;
 internal sealed record ThrowingCheck : CheckSpec
 {
     public const string KindName = "test_throwing";
-    public override string Kind => KindName;
+    public static readonly CheckKind Throwing = new(KindName, MeasureUnit.Number, CheckPhase.Concurrent, NeedsImage: false, []);
+    public override CheckKind Descriptor => Throwing;
 }
 
 internal sealed class ThrowingExecutor : ICheckExecutor

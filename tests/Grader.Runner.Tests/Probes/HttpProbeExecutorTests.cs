@@ -9,6 +9,7 @@ namespace Grader.Runner.Tests.Probes;
 
 [TestFixture]
 [Category("Docker")]
+[Category("Integration")]
 public sealed class HttpProbeExecutorTests
 {
     private const string StatusJson = """{"status":"ok","predictions":[{"label":"cat","score":0.90}],"count":3}""";

@@ -10,6 +10,7 @@ namespace Grader.Runner.Tests.Probes;
 
 /// <summary>Service checks without a ready service: not run (learner) or grader error (pipeline), never a failure.</summary>
 [TestFixture]
+[Category("Integration")]
 public sealed class ServiceCheckPreconditionsTests
 {
     private static async Task<CheckResult> ProbeAsync(Action<global::Grader.Runner.Checks.GradingContext> arrange)

@@ -10,6 +10,7 @@ namespace Grader.Runner.Tests.Recovery;
 
 [TestFixture]
 [Category("Docker")]
+[Category("Integration")]
 public sealed class RecoveryCheckExecutorTests
 {
     private ServiceTestHost _host = null!;

@@ -4,6 +4,7 @@ namespace Grader.Runner.Tests.Service;
 
 [TestFixture]
 [Category("Docker")]
+[Category("Integration")]
 public sealed class DockerServiceLauncherTests
 {
     private ServiceTestHost _host = null!;

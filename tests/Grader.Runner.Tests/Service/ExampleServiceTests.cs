@@ -16,6 +16,7 @@ namespace Grader.Runner.Tests.Service;
 /// <summary>The bundled MOD-101 Lab 3 examples meet or miss the service criteria of their rubric.</summary>
 [TestFixture]
 [Category("Docker")]
+[Category("Integration")]
 public sealed class ExampleServiceTests
 {
     private static readonly ServiceSpec PythonService = new() { Environment = new Dictionary<string, string> { ["PORT"] = "8080" }, ReadinessTimeout = TimeSpan.FromSeconds(60) };

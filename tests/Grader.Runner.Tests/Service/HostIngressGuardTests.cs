@@ -5,6 +5,7 @@ namespace Grader.Runner.Tests.Service;
 
 /// <summary>The host firewall rules of service networks: a crashed runner's leftovers are swept, other runners' kept.</summary>
 [TestFixture]
+[Category("Integration")]
 public sealed class HostIngressGuardTests
 {
     private readonly HostIngressGuard _guard = new();

@@ -10,6 +10,7 @@ namespace Grader.Runner.Tests.Service;
 /// <summary>The service reaches neither other networks nor the runner host; the runner reaches the service.</summary>
 [TestFixture]
 [Category("Docker")]
+[Category("Integration")]
 public sealed class ServiceIsolationTests
 {
     private ServiceTestHost _host = null!;
