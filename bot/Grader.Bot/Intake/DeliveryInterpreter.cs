@@ -87,7 +87,7 @@ public sealed class DeliveryInterpreter(
             return "comment without installation, repository or author";
         }
 
-        var command = GradeCommand.Parse(envelope.Comment.Body)!.Value;
+        var command = GradeComment.Parse(envelope.Comment.Body)!.Value;
         var repository = envelope.Repository.FullName;
         var installation = envelope.Installation.Id;
         var snapshot = await gateway.GetPullRequestAsync(installation, repository, envelope.Issue!.Number, cancellationToken).ConfigureAwait(false);

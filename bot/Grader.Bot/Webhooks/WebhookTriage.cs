@@ -28,7 +28,7 @@ public static class WebhookTriage
             "pull_request" => null,
             "issue_comment" when envelope.Action != "created" => $"issue_comment action '{envelope.Action}' not handled",
             "issue_comment" when envelope.Issue is not { IsPullRequest: true } => "comment on an issue, not a pull request",
-            "issue_comment" when GradeCommand.Parse(envelope.Comment?.Body) is null => "comment is not a /grade command",
+            "issue_comment" when GradeComment.Parse(envelope.Comment?.Body) is null => "comment is not a /grade command",
             "issue_comment" => null,
             "check_run" when envelope.Action != "rerequested" => $"check_run action '{envelope.Action}' not handled",
             "check_run" when envelope.CheckRun?.PullRequests is not { Count: > 0 } => "check run without a pull request",
@@ -52,7 +52,7 @@ public enum GradeCommandKind
     Regrade,
 }
 
-public static class GradeCommand
+public static class GradeComment
 {
     /// <summary>The command on the comment's first line, or null.</summary>
     public static GradeCommandKind? Parse(string? body)

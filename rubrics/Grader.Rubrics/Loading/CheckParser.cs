@@ -76,6 +76,7 @@ internal static class CheckParser
     {
         BuildCheck.KindName => Build(r),
         ImageSizeCheck.KindName => ImageSize(r),
+        ImageConfigCheck.KindName => ImageConfig(r),
         TestsCheck.KindName => Tests(r),
         HttpProbeCheck.KindName => HttpProbe(r),
         MetricsCheck.KindName => Metrics(r),
@@ -412,6 +413,31 @@ internal static class CheckParser
             Healthcheck = r.Bool("healthcheck") ?? d.Healthcheck,
             NoSecrets = r.Bool("no_secrets") ?? d.NoSecrets,
         };
+    }
+
+    private static ImageConfigCheck? ImageConfig(MapReader r)
+    {
+        var check = new ImageConfigCheck
+        {
+            NonRoot = r.Bool("non_root") ?? false,
+            Healthcheck = r.Bool("healthcheck") ?? false,
+            Exposes = [.. (r.StringList("exposes") ?? []).Select(p => p.Contains('/', StringComparison.Ordinal) ? p.ToLowerInvariant() : p + "/tcp")],
+        };
+        foreach (var port in check.Exposes.Where(p => !IsPort(p)))
+            r.File.Error(r.Node("exposes")!, $"'exposes' lists ports such as 8000 or 8000/tcp (1-65535, tcp or udp); found '{port}'");
+        if (!check.NonRoot && !check.Healthcheck && check.Exposes.Count == 0)
+        {
+            r.File.Error(r.Map, "the 'image_config' check requires nothing; set non_root: true, healthcheck: true or exposes: [PORT]");
+            return null;
+        }
+        return check;
+
+        static bool IsPort(string text)
+        {
+            var parts = text.Split('/');
+            return parts.Length == 2 && int.TryParse(parts[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)
+                && n is >= 1 and <= 65535 && parts[1] is "tcp" or "udp";
+        }
     }
 
     private static QuizCheck? Quiz(MapReader r)

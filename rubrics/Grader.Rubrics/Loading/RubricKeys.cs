@@ -27,6 +27,7 @@ internal static class RubricKeys
 
     public static readonly IReadOnlyList<string> Build = CheckKind.Build.Keys;
     public static readonly IReadOnlyList<string> ImageSize = CheckKind.ImageSize.Keys;
+    public static readonly IReadOnlyList<string> ImageConfig = CheckKind.ImageConfig.Keys;
     public static readonly IReadOnlyList<string> Tests = CheckKind.Tests.Keys;
     public static readonly IReadOnlyList<string> Hidden = ["path", "repository", "ref", "subfolder", "mount", "image", "service", "submission", "show"];
     public static readonly IReadOnlyList<string> HttpProbe = CheckKind.HttpProbe.Keys;

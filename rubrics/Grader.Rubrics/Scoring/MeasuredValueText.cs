@@ -15,6 +15,7 @@ public static class MeasuredValueText
         {
             BuildCheck => Get(v, "duration"),
             ImageSizeCheck => Get(v, "size"),
+            ImageConfigCheck => Get(v, "met") is { } met && Get(v, "total") is { } total ? $"{met}/{total} met" : null,
             TestsCheck => Get(v, "passed") is { } p && Get(v, "total") is { } t ? $"{p}/{t} passed" : null,
             HttpProbeCheck => Join(Get(v, "status"), Get(v, "latency")),
             LoadCheck => Get(v, "p95") is { } p95 ? $"p95 {p95}" : null,

@@ -21,7 +21,8 @@ public sealed partial class DockerImageInspector(IDockerClient docker) : IImageI
                 && !string.Equals(test[0], "NONE", StringComparison.OrdinalIgnoreCase);
             var user = string.IsNullOrEmpty(inspect.Config?.User) ? null : inspect.Config.User;
             var resolved = await _users.ResolveAsync(inspect.ID, user, inspect.Config?.Labels, cancellationToken).ConfigureAwait(false);
-            return new ImageDetails(inspect.ID, image, inspect.Size, layers, user, healthcheck) { ResolvedUser = resolved };
+            var exposed = inspect.Config?.ExposedPorts?.Keys.Order(StringComparer.Ordinal).ToList() ?? [];
+            return new ImageDetails(inspect.ID, image, inspect.Size, layers, user, healthcheck) { ResolvedUser = resolved, ExposedPorts = exposed };
         }
         catch (DockerImageNotFoundException e)
         {

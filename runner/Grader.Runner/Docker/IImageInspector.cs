@@ -10,6 +10,9 @@ public sealed record ImageDetails(string Id, string Tag, long Size, IReadOnlyLis
     /// <summary>The configured user resolved to the uid the image runs as; null when the inspector did not resolve it.</summary>
     public Dockerfiles.ImageUser? ResolvedUser { get; init; }
 
+    /// <summary>The ports the image's configuration exposes, as the engine spells them (<c>8000/tcp</c>).</summary>
+    public IReadOnlyList<string> ExposedPorts { get; init; } = [];
+
     /// <summary>
     /// The user learner code from this image runs as: the image's own USER when it is known not to be root (code
     /// readable only by that user still runs), otherwise <paramref name="fallback"/> (nobody).

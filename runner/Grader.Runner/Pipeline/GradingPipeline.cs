@@ -79,7 +79,7 @@ public sealed partial class GradingPipeline
     public async Task<GradingRun> RunAsync(GradingRequest request, IProgress<GradingProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var job = new JobState(request, new StepRecorder(progress, _time), _time.GetUtcNow());
+        var job = new PipelineJob(request, new StepRecorder(progress, _time), _time.GetUtcNow());
         var workDirectory = Path.Combine(Path.GetFullPath(_options.WorkRoot), request.JobId);
         Directory.CreateDirectory(workDirectory);
         LogJobStarted(_logger, request.JobId, request.Rubric.Module.Id, request.Submission.Describe());
@@ -121,7 +121,7 @@ public sealed partial class GradingPipeline
         };
     }
 
-    private async Task GradeAsync(JobState job, string workDirectory, CancellationToken cancellationToken)
+    private async Task GradeAsync(PipelineJob job, string workDirectory, CancellationToken cancellationToken)
     {
         var rubric = job.Request.Rubric;
         var submission = await CheckoutAsync(job, workDirectory, cancellationToken).ConfigureAwait(false);
@@ -192,7 +192,7 @@ public sealed partial class GradingPipeline
     /// context) and copied into the test container only at test time. A folder given for the job replaces them.
     /// A fetch failure is the grader's: the criterion becomes a grader error, never the learner's failure.
     /// </summary>
-    private async Task FetchHiddenTestRepositoriesAsync(JobState job, GradingContext context, string workDirectory, CancellationToken cancellationToken)
+    private async Task FetchHiddenTestRepositoriesAsync(PipelineJob job, GradingContext context, string workDirectory, CancellationToken cancellationToken)
     {
         if (context.HiddenTestsDirectory is not null) return;
         foreach (var criterion in job.Request.Rubric.Criteria)
@@ -230,7 +230,7 @@ public sealed partial class GradingPipeline
         return null;
     }
 
-    private async Task<CheckedOutSubmission?> CheckoutAsync(JobState job, string workDirectory, CancellationToken cancellationToken)
+    private async Task<CheckedOutSubmission?> CheckoutAsync(PipelineJob job, string workDirectory, CancellationToken cancellationToken)
     {
         var step = job.Steps.Start(GradingSteps.Checkout);
         try
@@ -274,7 +274,7 @@ public sealed partial class GradingPipeline
         return (commit is null ? "" : commit + "; ") + dropped;
     }
 
-    private async Task<Blocker?> BuildAndInspectAsync(JobState job, GradingContext context, CancellationToken cancellationToken)
+    private async Task<Blocker?> BuildAndInspectAsync(PipelineJob job, GradingContext context, CancellationToken cancellationToken)
     {
         var buildSpec = job.Request.Rubric.Criteria.Select(c => c.Check).OfType<BuildCheck>().FirstOrDefault() ?? new BuildCheck();
         var contextDirectory = Path.GetFullPath(Path.Combine(context.SubmissionDirectory, buildSpec.Context));
@@ -337,7 +337,7 @@ public sealed partial class GradingPipeline
         }
     }
 
-    private async Task<ImageBuildOutcome> BuildOrReuseAsync(JobState job, GradingContext context, BuildCheck spec, string contextDirectory, CancellationToken cancellationToken)
+    private async Task<ImageBuildOutcome> BuildOrReuseAsync(PipelineJob job, GradingContext context, BuildCheck spec, string contextDirectory, CancellationToken cancellationToken)
     {
         var jobTag = $"grader-job/{ImageReuse.SafeName(_options.RunnerId)}:{ImageReuse.SafeName(job.Request.JobId)}";
         job.ImageTag = jobTag;
@@ -386,7 +386,7 @@ public sealed partial class GradingPipeline
         return outcome;
     }
 
-    private async Task<Blocker?> LeaseGpusAsync(JobState job, GradingContext context, CancellationToken cancellationToken)
+    private async Task<Blocker?> LeaseGpusAsync(PipelineJob job, GradingContext context, CancellationToken cancellationToken)
     {
         if (_gpuAllocator is null || _gpuInventory is null || !_gpuInventory.Available)
         {
@@ -418,7 +418,7 @@ public sealed partial class GradingPipeline
         }
     }
 
-    private async Task<Blocker?> StartServiceAsync(JobState job, GradingContext context, Blocker? imageBlocker, Blocker? gpuBlocker, CancellationToken cancellationToken)
+    private async Task<Blocker?> StartServiceAsync(PipelineJob job, GradingContext context, Blocker? imageBlocker, Blocker? gpuBlocker, CancellationToken cancellationToken)
     {
         if (imageBlocker is not null)
         {
@@ -497,7 +497,7 @@ public sealed partial class GradingPipeline
         }
     }
 
-    private async Task<CheckResult> RunCheckAsync(JobState job, Criterion criterion, GradingContext context, CancellationToken cancellationToken)
+    private async Task<CheckResult> RunCheckAsync(PipelineJob job, Criterion criterion, GradingContext context, CancellationToken cancellationToken)
     {
         var name = GradingSteps.Check(criterion.Id);
         if (!_executors.TryGetValue(criterion.Check.Kind, out var executor))
@@ -552,7 +552,7 @@ public sealed partial class GradingPipeline
         !cancellationToken.IsCancellationRequested && ex is not OperationCanceledException && InfrastructureFailures.IsInfrastructure(ex);
 
     /// <summary>Stops the service, returns GPUs, removes the job's Docker objects and folder: also after a failure or cancellation.</summary>
-    private async Task CleanUpAsync(JobState job, string workDirectory)
+    private async Task CleanUpAsync(PipelineJob job, string workDirectory)
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         if (job.Service is not null)

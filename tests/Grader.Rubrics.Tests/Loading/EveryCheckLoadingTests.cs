@@ -34,8 +34,8 @@ public sealed class EveryCheckLoadingTests
                 new Competency("testing", "Testing", ProficiencyLevel.Working),
             }));
             Assert.That(_rubric.PassMark, Is.EqualTo(0.75).Within(1e-12));
-            Assert.That(_rubric.TotalPoints, Is.EqualTo(120));
-            Assert.That(_rubric.MaxPoints, Is.EqualTo(120));
+            Assert.That(_rubric.TotalPoints, Is.EqualTo(125));
+            Assert.That(_rubric.MaxPoints, Is.EqualTo(125));
             Assert.That(_rubric.Review, Is.EqualTo(new ReviewPolicy { OnPass = ReviewEvent.Comment, OnFail = ReviewEvent.RequestChanges, OnGateFailure = ReviewEvent.RequestChanges, OnIncomplete = ReviewEvent.Comment }));
             Assert.That(_rubric.SourceFiles, Is.EqualTo(new[] { _path }));
             Assert.That(_rubric.Directory, Is.EqualTo(Path.GetDirectoryName(Path.GetFullPath(_path))));
@@ -71,7 +71,7 @@ public sealed class EveryCheckLoadingTests
         {
             Assert.That(_rubric.Criteria.Select(c => c.Id), Is.EqualTo(new[]
             {
-                "builds", "image-size", "unit-tests", "shell-tests", "predict", "metrics", "latency", "bench", "gpu-use", "recovers", "runbook", "dockerfile", "quiz",
+                "builds", "image-size", "image-config", "unit-tests", "shell-tests", "predict", "metrics", "latency", "bench", "gpu-use", "recovers", "runbook", "dockerfile", "quiz",
             }));
             Assert.That(builds.Gate, Is.True);
             Assert.That(size.Gate, Is.False);
@@ -96,6 +96,18 @@ public sealed class EveryCheckLoadingTests
             Assert.That(Check<ImageSizeCheck>("image-size") with { Location = null }, Is.EqualTo(new ImageSizeCheck { Max = new ByteSize(2_000_000_000), ShowLayers = 3 }));
             Assert.That(_rubric.Criteria[1].Credit, Is.EqualTo(new ThresholdCredit(1_500_000_000, HigherIsBetter: false)));
         });
+    }
+
+    [Test]
+    public void LoadFile_ImageConfig_ReadsRequirementsWithPortsNormalisedToTheEnginesSpelling()
+    {
+        Assert.That(Check<ImageConfigCheck>("image-config"), Is.EqualTo(new ImageConfigCheck
+        {
+            NonRoot = true,
+            Healthcheck = true,
+            Exposes = ["8000/tcp", "9090/tcp"],
+            Location = Check<ImageConfigCheck>("image-config").Location,
+        }).Using<ImageConfigCheck>((a, b) => a.NonRoot == b.NonRoot && a.Healthcheck == b.Healthcheck && a.Exposes.SequenceEqual(b.Exposes)));
     }
 
     [Test]

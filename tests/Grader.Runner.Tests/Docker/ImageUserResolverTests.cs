@@ -25,6 +25,23 @@ public sealed class ImageUserResolverTests : DockerTestBase
     }
 
     [Test]
+    public async Task ImageConfig_BuiltImageWithUserHealthcheckAndExpose_EveryRequirementReadFromTheEngine()
+    {
+        var image = await BuildAndInspectAsync("EXPOSE 8000 5353/udp\nHEALTHCHECK CMD true\nUSER nobody\n");
+        var check = new Grader.Rubrics.Model.ImageConfigCheck { NonRoot = true, Healthcheck = true, Exposes = ["8000/tcp", "5353/udp"] };
+        var context = Checks.ExecutorContexts.For(check);
+        context.Image = image;
+
+        var result = await new Grader.Runner.Checks.ImageConfigCheckExecutor().ExecuteAsync(TestRubrics.Criterion(check), context, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(image.ExposedPorts, Is.EqualTo(new[] { "5353/udp", "8000/tcp" }));
+            Assert.That(result.Status, Is.EqualTo(Grader.Rubrics.Results.CheckStatus.Passed), result.Message);
+        });
+    }
+
+    [Test]
     public async Task InspectAsync_NamedUnprivilegedUser_ResolvedThroughTheImagesPasswd()
     {
         var image = await BuildAndInspectAsync("USER nobody\n");

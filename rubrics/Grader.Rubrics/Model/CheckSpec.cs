@@ -288,6 +288,22 @@ public sealed record DockerfileCheck : CheckSpec
     public bool NoSecrets { get; init; } = true;
 }
 
+/// <summary>
+/// What the built image will run as and announce, read from its configuration (so a base image's USER or
+/// HEALTHCHECK counts, and a later <c>USER root</c> too). Measure: fraction of the requirements met.
+/// </summary>
+public sealed record ImageConfigCheck : CheckSpec
+{
+    public const string KindName = "image_config";
+    public override CheckKind Descriptor => CheckKind.ImageConfig;
+    /// <summary>The image's user is not root under any spelling (numeric uid, resolved in the image's /etc/passwd).</summary>
+    public bool NonRoot { get; init; }
+    /// <summary>The image declares a HEALTHCHECK (its own or its base's) that is not <c>NONE</c>.</summary>
+    public bool Healthcheck { get; init; }
+    /// <summary>Ports the image must EXPOSE, as <c>8000/tcp</c> (a bare number means TCP).</summary>
+    public IReadOnlyList<string> Exposes { get; init; } = [];
+}
+
 /// <summary>A quiz graded against an answer key the learner never sees. Measure: score fraction (0..1).</summary>
 public sealed record QuizCheck : CheckSpec
 {

@@ -1,7 +1,7 @@
 using Grader.Rubrics.Loading;
 using Grader.Rubrics.Model;
 
-namespace Grader.Rubrics.Tests.Checks;
+namespace Grader.Rubrics.Tests.Model;
 
 /// <summary>The check-kind descriptors are the one place a kind is described; these pin that everything follows them.</summary>
 public sealed class CheckKindTests
@@ -29,7 +29,7 @@ public sealed class CheckKindTests
     {
         var error = Assert.Throws<ArgumentException>(() => CheckKind.Named("smoke_test"))!;
 
-        Assert.That(error.Message, Does.StartWith("'smoke_test' is not a check kind; known: build, image_size, tests"));
+        Assert.That(error.Message, Does.StartWith("'smoke_test' is not a check kind; known: build, image_size, image_config, tests"));
     }
 
     // The descriptor's unit decides what a credit bound may be: a ratio for tests, bytes for image_size.

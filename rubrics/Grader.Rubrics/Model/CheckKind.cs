@@ -44,6 +44,9 @@ public sealed record CheckKind(string Name, MeasureUnit Unit, CheckPhase Phase, 
     public static readonly CheckKind ImageSize = new(ImageSizeCheck.KindName, MeasureUnit.Bytes, CheckPhase.Concurrent, NeedsImage: true,
         ["max", "show_layers"]);
 
+    public static readonly CheckKind ImageConfig = new(ImageConfigCheck.KindName, MeasureUnit.Ratio, CheckPhase.Concurrent, NeedsImage: true,
+        ["non_root", "healthcheck", "exposes"]);
+
     public static readonly CheckKind Tests = new(TestsCheck.KindName, MeasureUnit.Ratio, CheckPhase.Concurrent, NeedsImage: true,
         ["command", "report", "report_path", "min_pass_ratio", "min_tests", "timeout", "workdir", "gpu", "hidden"]);
 
@@ -75,7 +78,7 @@ public sealed record CheckKind(string Name, MeasureUnit Unit, CheckPhase Phase, 
         ["answers", "key", "pass_mark"]);
 
     /// <summary>Every kind the rubric language knows, in the order the docs list them.</summary>
-    public static readonly IReadOnlyList<CheckKind> All = [Build, ImageSize, Tests, HttpProbe, Metrics, Load, Benchmark, Gpu, Recovery, Files, Dockerfile, Quiz];
+    public static readonly IReadOnlyList<CheckKind> All = [Build, ImageSize, ImageConfig, Tests, HttpProbe, Metrics, Load, Benchmark, Gpu, Recovery, Files, Dockerfile, Quiz];
 
     /// <summary>The kind named <paramref name="name"/>; an unknown name is a programming error, never a silent default.</summary>
     public static CheckKind Named(string name) =>

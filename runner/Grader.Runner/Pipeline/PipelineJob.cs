@@ -6,7 +6,7 @@ using Grader.Runner.Service;
 namespace Grader.Runner.Pipeline;
 
 /// <summary>What one job has gathered so far; cleanup reads it whatever step failed.</summary>
-internal sealed class JobState(GradingRequest request, StepRecorder steps, DateTimeOffset startedAt)
+internal sealed class PipelineJob(GradingRequest request, StepRecorder steps, DateTimeOffset startedAt)
 {
     public GradingRequest Request { get; } = request;
     public StepRecorder Steps { get; } = steps;

@@ -1,15 +1,15 @@
 using Grader.Bot.Webhooks;
 
-namespace Grader.Bot.Tests.Configuration;
+namespace Grader.Bot.Tests.Webhooks;
 
-internal sealed class GradeCommandTests
+internal sealed class GradeCommentTests
 {
     [TestCase("/grade", GradeCommandKind.Grade)]
     [TestCase("  /grade please\nthanks", GradeCommandKind.Grade)]
     [TestCase("/regrade", GradeCommandKind.Regrade)]
     public void Parse_CommandOnFirstLine_Recognised(string body, GradeCommandKind expected)
     {
-        Assert.That(GradeCommand.Parse(body), Is.EqualTo(expected));
+        Assert.That(GradeComment.Parse(body), Is.EqualTo(expected));
     }
 
     [TestCase("please /grade")]
@@ -18,6 +18,6 @@ internal sealed class GradeCommandTests
     [TestCase(null)]
     public void Parse_NotACommand_Null(string? body)
     {
-        Assert.That(GradeCommand.Parse(body), Is.Null);
+        Assert.That(GradeComment.Parse(body), Is.Null);
     }
 }
