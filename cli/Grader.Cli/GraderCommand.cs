@@ -14,6 +14,7 @@ public static class GraderCommand
         root.Subcommands.Add(ImagesCommand.Build());
         root.Subcommands.Add(ServeCommand.Build());
         root.Subcommands.Add(WorkCommand.Build());
+        root.Subcommands.Add(ConfigCommand.Build());
         root.Subcommands.Add(ActionCommand.Build());
         root.Subcommands.Add(GradingWorkerCommand.Build());
         root.Subcommands.Add(EvidenceCommands.Build());

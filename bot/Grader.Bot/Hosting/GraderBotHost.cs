@@ -20,43 +20,17 @@ public sealed record BotHostSettings(string ConfigPath)
 
 /// <summary>
 /// Builds the production host: the config file (YAML), then environment variables (e.g. <c>Bot__WebhookSecret</c>,
-/// <c>GitHub__PrivateKeyPath</c>) so secrets stay out of the file.
+/// <c>GitHub__PrivateKeyPath</c>) so secrets stay out of the file, then the command line's flags.
 /// </summary>
 public static class GraderBotHost
 {
     public static WebApplication Build(BotHostSettings settings)
     {
         var configPath = Path.GetFullPath(settings.ConfigPath);
-        var yaml = File.ReadAllText(configPath);
         var courses = CourseConfigurationLoader.Load(configPath);
-        var values = YamlSettings.Flatten(yaml);
-        if (settings.Queues is { Count: > 0 } queues)
-        {
-            foreach (var key in values.Keys.Where(k => k.StartsWith("Bot:Queues:", StringComparison.OrdinalIgnoreCase)).ToList())
-            {
-                values.Remove(key);
-            }
-
-            for (var i = 0; i < queues.Count; i++)
-            {
-                values[$"Bot:Queues:{i}"] = queues[i];
-            }
-        }
-
-        if (!settings.ServeWebhooks)
-        {
-            values["Bot:RunIntake"] = "false";
-        }
-
-        if (settings.RunJobs is bool runJobs)
-        {
-            values["Bot:RunJobs"] = runJobs ? "true" : "false";
-        }
-
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = Path.GetDirectoryName(configPath) });
         builder.Configuration.Sources.Clear();
-        builder.Configuration.AddInMemoryCollection(values);
-        builder.Configuration.AddEnvironmentVariables();
+        AddConfigurationSources(builder.Configuration, settings);
         builder.WebHost.UseUrls([.. settings.Urls]);
 
         AddServices(builder.Services, builder.Configuration, courses);
@@ -71,6 +45,32 @@ public static class GraderBotHost
         }
 
         return app;
+    }
+
+    /// <summary>
+    /// The configuration of <c>grader serve</c>/<c>grader work</c>, lowest precedence first: the config file, then
+    /// environment variables (<c>Bot__WebhookSecret</c>: secrets stay out of the file), then the command line's flags,
+    /// which win. <c>grader config check</c> reads the same sources.
+    /// </summary>
+    public static IConfigurationBuilder AddConfigurationSources(IConfigurationBuilder builder, BotHostSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(settings);
+        var values = YamlSettings.Flatten(File.ReadAllText(Path.GetFullPath(settings.ConfigPath)));
+        var flags = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        if (settings.Queues is { Count: > 0 } queues)
+        {
+            // The flag replaces the file's list rather than merging with it.
+            foreach (var key in values.Keys.Where(k => k.StartsWith("Bot:Queues:", StringComparison.OrdinalIgnoreCase)).ToList()) values.Remove(key);
+            for (var i = 0; i < queues.Count; i++) flags[$"Bot:Queues:{i}"] = queues[i];
+        }
+        if (!settings.ServeWebhooks) flags["Bot:RunIntake"] = "false";
+        if (settings.RunJobs is bool runJobs) flags["Bot:RunJobs"] = runJobs ? "true" : "false";
+
+        builder.AddInMemoryCollection(values);
+        builder.AddEnvironmentVariables();
+        builder.AddInMemoryCollection(flags);
+        return builder;
     }
 
     /// <summary>
