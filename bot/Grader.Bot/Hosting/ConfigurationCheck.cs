@@ -37,7 +37,7 @@ public static partial class ConfigurationCheck
             courses = CourseConfigurationLoader.Load(Path.GetFullPath(settings.ConfigPath));
             configuration = GraderBotHost.AddConfigurationSources(new ConfigurationBuilder(), settings).Build();
         }
-        catch (Exception ex) when (ex is InvalidDataException or FileNotFoundException or DirectoryNotFoundException or YamlDotNet.Core.YamlException)
+        catch (Exception ex) when (ConfigurationErrors.IsConfigFileError(ex))
         {
             return new ConfigurationReport([ex.Message], []);
         }

@@ -34,6 +34,10 @@ public static partial class ConfigurationErrors
         return lines;
     }
 
+    /// <summary>Whether <paramref name="exception"/> says the config file itself is missing, unreadable or invalid (its message is located).</summary>
+    public static bool IsConfigFileError(Exception exception) =>
+        exception is InvalidDataException or FileNotFoundException or DirectoryNotFoundException or YamlDotNet.Core.YamlException;
+
     /// <summary><c>Bot:WebhookSecret</c> as the config file spells it: <c>bot.webhook_secret</c>.</summary>
     public static string FileKey(string configurationKey)
     {

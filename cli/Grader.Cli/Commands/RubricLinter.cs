@@ -92,19 +92,22 @@ public static class RubricLinter
             if (result.Rubric is not { Module.Id.Length: > 0 } rubric) continue;
             foreach (var quiz in rubric.Criteria.Select(c => c.Check).OfType<QuizCheck>())
             {
-                var shown = Path.Combine(Path.GetDirectoryName(file) ?? ".", quiz.Key);
+                var shown = KeyPath(file, quiz);
                 keys.TryAdd(Path.GetFullPath(shown), shown);
             }
         }
         return keys;
     }
 
+    /// <summary>A quiz key as the runner resolves it: relative to the rubric's folder.</summary>
+    private static string KeyPath(string rubricFile, QuizCheck quiz) => Path.Combine(Path.GetDirectoryName(rubricFile) ?? ".", quiz.Key);
+
     private static IEnumerable<RubricDiagnostic> MissingKeys(string file, Rubric rubric)
     {
         foreach (var criterion in rubric.Criteria.Where(c => c.Check is QuizCheck))
         {
             var quiz = (QuizCheck)criterion.Check;
-            var path = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(file) ?? ".", quiz.Key));
+            var path = Path.GetFullPath(KeyPath(file, quiz));
             if (File.Exists(path)) continue;
             var at = criterion.Location ?? new SourceLocation(file, 1, 1);
             yield return new RubricDiagnostic(at, $"criterion '{criterion.Id}': the quiz answer key '{quiz.Key}' does not exist (looked for {path})");

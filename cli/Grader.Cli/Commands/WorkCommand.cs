@@ -43,7 +43,7 @@ internal static class HostRunner
         {
             app = GraderBotHost.Build(settings);
         }
-        catch (Exception ex) when (ex is InvalidDataException or FileNotFoundException or DirectoryNotFoundException or YamlDotNet.Core.YamlException)
+        catch (Exception ex) when (ConfigurationErrors.IsConfigFileError(ex))
         {
             await Console.Error.WriteLineAsync($"grader: {ex.Message}").ConfigureAwait(false);
             return 2;
