@@ -1,12 +1,11 @@
 using Grader.GitHub;
 using Grader.GitHub.Actions;
+using Grader.GitHub.Auth;
 using Grader.GitHub.Http;
 using Grader.GitHub.Publishing;
-using Grader.Runner;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Grader.GitHub.Auth;
 using Microsoft.Extensions.Options;
 
 namespace Grader.Action;

@@ -3,6 +3,7 @@ using Grader.GitHub.Actions;
 using Grader.GitHub.Publishing;
 using Grader.Rubrics.Loading;
 using Grader.Rubrics.Rendering;
+using Grader.Runner.Checkout;
 using Grader.Runner.Pipeline;
 using Grader.Runner.Results;
 using Microsoft.Extensions.Logging;

@@ -2,7 +2,6 @@ using Grader.Bot.Integration.Worker;
 using Grader.Bot.Jobs;
 using Grader.Bot.Publishing;
 using Grader.GitHub;
-using Grader.Runner;
 
 namespace Grader.Bot.Integration;
 

@@ -1,10 +1,11 @@
 using Grader.Bot.Integration.Worker;
+using Grader.Bot.Jobs;
 using Grader.Evidence.Model;
 using Grader.Evidence.Recording;
-using Grader.Bot.Jobs;
 using Grader.GitHub.Publishing;
 using Grader.Rubrics.Loading;
 using Grader.Runner;
+using Grader.Runner.Checkout;
 using Grader.Runner.Pipeline;
 
 namespace Grader.Bot.Integration;

@@ -1,6 +1,6 @@
 using Grader.Bot.Publishing;
 using Grader.Bot.Storage;
-using Grader.Rubrics.Rendering;
+using Grader.Rubrics.Text;
 
 namespace Grader.Bot.Jobs;
 

@@ -1,6 +1,5 @@
 using Grader.Rubrics.Loading;
 using Grader.Rubrics.Rendering;
-using Grader.Runner;
 using Grader.Runner.Checkout;
 using Grader.Runner.Pipeline;
 using Grader.Runner.Results;

@@ -1,4 +1,5 @@
 using Grader.Evidence.Recording;
+using Grader.Runner.Checkout;
 using Grader.Runner.Pipeline;
 using Spectre.Console;
 

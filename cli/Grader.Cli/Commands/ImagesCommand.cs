@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Grader.Runner.Docker;
-using Grader.Runner.Images;
 using Spectre.Console;
 
 namespace Grader.Cli.Commands;

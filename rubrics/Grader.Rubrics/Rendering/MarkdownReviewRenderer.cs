@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Grader.Rubrics.Results;
 using Grader.Rubrics.Scoring;
+using Grader.Rubrics.Text;
 
 namespace Grader.Rubrics.Rendering;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Grader.Rubrics.Model;
-using Grader.Rubrics.Rendering;
 using Grader.Rubrics.Results;
+using Grader.Rubrics.Text;
 
 namespace Grader.Rubrics.Scoring;
 

@@ -87,12 +87,12 @@ public sealed record BaselineFile
 
     private static BaselineFile FromBenchmarkOutput(string json, string origin, string? benchmark)
     {
-        IReadOnlyList<Benchmarks.BenchmarkMeasurement> measurements;
+        IReadOnlyList<Benchmarks.Formats.BenchmarkMeasurement> measurements;
         try
         {
-            measurements = Benchmarks.BenchmarkOutputParser.Parse(Grader.Rubrics.Model.BenchmarkFormat.Generic, json);
+            measurements = Benchmarks.Formats.BenchmarkOutputParser.Parse(Grader.Rubrics.Model.BenchmarkFormat.Generic, json);
         }
-        catch (Benchmarks.BenchmarkOutputException ex)
+        catch (Benchmarks.Formats.BenchmarkOutputException ex)
         {
             throw new InvalidDataException($"baseline {origin} is neither {CurrentFormat} nor generic benchmark output: {ex.Message}", ex);
         }

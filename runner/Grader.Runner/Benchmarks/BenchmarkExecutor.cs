@@ -2,8 +2,10 @@ using System.Globalization;
 using Grader.Rubrics.Model;
 using Grader.Rubrics.Results;
 using Grader.Runner.Baselines;
+using Grader.Runner.Benchmarks.Formats;
 using Grader.Runner.Checks;
 using Grader.Runner.Docker;
+using Grader.Runner.Statistics;
 using Microsoft.Extensions.Logging;
 
 namespace Grader.Runner.Benchmarks;

@@ -1,4 +1,3 @@
-using Grader.Runner.Docker;
 
 namespace Grader.Runner.Checkout;
 

@@ -1,16 +1,14 @@
 using System.Security.Cryptography;
 using System.Text;
 using Grader.Rubrics.Model;
-using Grader.Runner.Pipeline;
 using LibGit2Sharp;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Grader.Runner.Checkout;
 
 /// <summary>
 /// Checks submissions out with LibGit2Sharp. Remote repositories are mirrored (bare) under
-/// <see cref="RunnerOptions.MirrorCache"/>, one mirror per clone URL, so a re-grade fetches only new objects,
+/// <see cref="CheckoutSettings.MirrorCache"/>, one mirror per clone URL, so a re-grade fetches only new objects,
 /// and nothing is fetched when the requested commit is already there. The commit's tree is measured in memory
 /// against <see cref="CheckoutLimits"/> first (a submission over a limit is refused before anything is
 /// written), then written into the job's folder without a .git folder: no remote URL or credential ever lands
@@ -24,14 +22,14 @@ public sealed partial class GitSubmissionCheckout : ISubmissionCheckout
 
     private const string RemoteName = "origin";
 
-    private readonly RunnerOptions _options;
+    private readonly CheckoutSettings _options;
     private readonly MirrorCache _mirrors;
     private readonly ILogger<GitSubmissionCheckout> _logger;
 
-    public GitSubmissionCheckout(IOptions<RunnerOptions> options, ILogger<GitSubmissionCheckout> logger)
+    public GitSubmissionCheckout(CheckoutSettings settings, ILogger<GitSubmissionCheckout> logger)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        _options = options.Value;
+        ArgumentNullException.ThrowIfNull(settings);
+        _options = settings;
         _mirrors = new MirrorCache(_options.MirrorCache, _options.Checkout, logger);
         _logger = logger;
     }

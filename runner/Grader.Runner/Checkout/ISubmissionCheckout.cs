@@ -1,4 +1,3 @@
-using Grader.Runner.Pipeline;
 
 namespace Grader.Runner.Checkout;
 

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace Grader.Runner.Checkout;
 
 /// <summary>
-/// The bare mirrors under <see cref="Pipeline.RunnerOptions.MirrorCache"/>: who may use one, how large each is, and
+/// The bare mirrors under <see cref="CheckoutSettings.MirrorCache"/>: who may use one, how large each is, and
 /// pruning. A mirror is used under a lease: an in-process gate (jobs of one process wait their turn without
 /// blocking threads) plus an exclusive lock on <c>KEY.lock</c> beside the mirror, which also keeps other grader
 /// processes (workers sharing the cache) out. Pruning only deletes a mirror whose lease it gets at once, so a

@@ -1,4 +1,3 @@
-using Grader.Runner.Docker;
 using LibGit2Sharp;
 
 namespace Grader.Runner.Checkout;

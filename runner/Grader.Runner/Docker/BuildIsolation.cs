@@ -1,5 +1,4 @@
 using Docker.DotNet;
-using Grader.Runner.Service;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -70,7 +69,7 @@ public sealed partial class BuildIsolation
             {
                 await _network.RemoveAsync(network, CancellationToken.None).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is GraderInfrastructureException or DockerApiException or IOException or HttpRequestException)
+            catch (Exception e) when (InfrastructureFailures.IsInfrastructure(e))
             {
                 LogReleaseFailed(_logger, network.Name, e);
             }
@@ -108,5 +107,5 @@ internal sealed record BuildIdentity(string RunnerId, string JobId)
 {
     public static BuildIdentity Of(ImageBuildRequest request) => new(
         request.Labels.TryGetValue(DockerLabels.RunnerId, out var runner) ? runner : "unlabelled",
-        request.Labels.TryGetValue(DockerLabels.JobId, out var job) ? job : Pipeline.ImageReuse.SafeName(request.Tag));
+        request.Labels.TryGetValue(DockerLabels.JobId, out var job) ? job : ImageReuse.SafeName(request.Tag));
 }

@@ -4,7 +4,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Docker.DotNet;
 using Docker.DotNet.Models;
-using Grader.Runner.Service;
 
 namespace Grader.Runner.Docker;
 

@@ -47,7 +47,7 @@ public sealed partial class DockerContainerSandbox(IDockerClient docker, IOption
         {
             return await RunCoreAsync(request, resources, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is HttpRequestException or IOException or DockerApiException or TimeoutException)
+        catch (Exception e) when (InfrastructureFailures.IsEngineFailure(e))
         {
             throw new GraderInfrastructureException($"The Docker engine failed while running {request.Image}: {e.Message}", e);
         }
@@ -198,34 +198,23 @@ public sealed partial class DockerContainerSandbox(IDockerClient docker, IOption
         {
             tmpfs[path] = $"rw,noexec,nosuid,nodev,size={size},mode=1777";
         }
-        var host = new HostConfig
+        var host = new ContainerHardening(limits.Memory.Bytes, limits.Pids, _options.NoFileLimit)
         {
-            NetworkMode = request.Network ?? "none",
-            Memory = limits.Memory.Bytes,
-            MemorySwap = limits.Memory.Bytes,
-            NanoCPUs = (long)(limits.Cpus * 1e9),
-            PidsLimit = limits.Pids,
-            ReadonlyRootfs = true,
-            Tmpfs = tmpfs,
-            Mounts = mounts,
-            CapDrop = ["ALL"],
-            SecurityOpt = ["no-new-privileges"],
-            Privileged = false,
-            Ulimits = LearnerUlimits.For(limits.Pids, _options.NoFileLimit),
-            LogConfig = new LogConfig
+            Cpus = limits.Cpus,
+            Network = request.Network ?? "none",
+            GpuDeviceIds = [.. request.GpuDeviceIds],
+        }.ToHostConfig();
+        host.Tmpfs = tmpfs;
+        host.Mounts = mounts;
+        host.LogConfig = new LogConfig
+        {
+            Type = "json-file",
+            Config = new Dictionary<string, string>
             {
-                Type = "json-file",
-                Config = new Dictionary<string, string>
-                {
-                    ["max-size"] = Math.Max(limits.MaxOutput.Bytes, 64 << 10).ToString(CultureInfo.InvariantCulture),
-                    ["max-file"] = "1",
-                },
+                ["max-size"] = Math.Max(limits.MaxOutput.Bytes, 64 << 10).ToString(CultureInfo.InvariantCulture),
+                ["max-file"] = "1",
             },
         };
-        if (request.GpuDeviceIds.Count > 0)
-        {
-            host.DeviceRequests = [new DeviceRequest { Driver = "nvidia", DeviceIDs = [.. request.GpuDeviceIds], Capabilities = [new List<string> { "gpu" }] }];
-        }
         return host;
     }
 
@@ -263,22 +252,19 @@ public sealed partial class DockerContainerSandbox(IDockerClient docker, IOption
             User = "65534:65534",
             Labels = new Dictionary<string, string>(labels),
             NetworkDisabled = true,
-            HostConfig = new HostConfig
-            {
-                NetworkMode = "none",
-                Memory = 32L << 20,
-                MemorySwap = 32L << 20,
-                PidsLimit = 8,
-                ReadonlyRootfs = true,
-                CapDrop = ["ALL"],
-                SecurityOpt = ["no-new-privileges"],
-                Ulimits = LearnerUlimits.For(8, 64),
-                Mounts = mounts,
-            },
+            // A helper only holds volumes for copying in and out: tiny limits, never a network.
+            HostConfig = HelperHostConfig(mounts),
         };
         var created = await CreatePinnedAsync(create, _options.HelperImage, cancellationToken).ConfigureAwait(false);
         await docker.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), cancellationToken).ConfigureAwait(false);
         return created.ID;
+    }
+
+    private static HostConfig HelperHostConfig(List<Mount> mounts)
+    {
+        var host = new ContainerHardening(MemoryBytes: 32L << 20, Pids: 8, NoFile: 64).ToHostConfig();
+        host.Mounts = mounts;
+        return host;
     }
 
     /// <summary>
@@ -440,7 +426,7 @@ public sealed partial class DockerContainerSandbox(IDockerClient docker, IOption
             {
                 LogAlreadyRemoved(logger, id);
             }
-            catch (Exception e) when (e is HttpRequestException or IOException or DockerApiException)
+            catch (Exception e) when (InfrastructureFailures.IsEngineFailure(e))
             {
                 LogCleanupFailed(logger, id, e);
             }
@@ -451,7 +437,7 @@ public sealed partial class DockerContainerSandbox(IDockerClient docker, IOption
             {
                 await docker.Volumes.RemoveAsync(volume, force: true, CancellationToken.None).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is HttpRequestException or IOException or DockerApiException)
+            catch (Exception e) when (InfrastructureFailures.IsEngineFailure(e))
             {
                 LogCleanupFailed(logger, volume, e);
             }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using Grader.Rubrics.Model;
+using Grader.Runner.Checkout;
 
 namespace Grader.Runner.Docker;
 

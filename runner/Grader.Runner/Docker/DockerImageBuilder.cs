@@ -6,6 +6,7 @@ using System.Text.RegularExpressions;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Grader.Rubrics.Model;
+using Grader.Runner.Checkout;
 using Grader.Runner.Dockerfiles;
 using Microsoft.Extensions.Logging;
 
@@ -199,7 +200,7 @@ public sealed partial class DockerImageBuilder : IImageBuilder
         NoCache: true,
         sandbox.NetworkMode,
         sandbox.Cgroup?.Parent,
-        [("core", 0, 0), ("nofile", request.NoFile, request.NoFile)],
+        ContainerHardening.BuildUlimits(request.NoFile),
         request.MemoryBytes,
         request.Cpus is null ? null : CpuPeriod,
         request.Cpus is { } cpus ? (long)(cpus * CpuPeriod) : null);

@@ -28,7 +28,7 @@ public sealed partial class DockerImageInspector(IDockerClient docker) : IImageI
         {
             throw new GraderInfrastructureException($"The image {image} is gone: it was built but cannot be inspected.", e);
         }
-        catch (Exception e) when (e is HttpRequestException or IOException or DockerApiException)
+        catch (Exception e) when (InfrastructureFailures.IsEngineFailure(e))
         {
             throw new GraderInfrastructureException($"The Docker engine failed to inspect {image}: {e.Message}", e);
         }

@@ -46,7 +46,7 @@ internal sealed class PinnedImages(IDockerClient docker)
         {
             throw new GraderInfrastructureException($"The image {reference} is not on this runner (for the bundled images run `grader images bootstrap`).", e);
         }
-        catch (Exception e) when (e is HttpRequestException or IOException or DockerApiException or OperationCanceledException)
+        catch (Exception e) when (InfrastructureFailures.IsEngineFailure(e) || e is OperationCanceledException)
         {
             throw new GraderInfrastructureException($"The Docker engine failed to look up the image {reference}: {e.Message}", e);
         }

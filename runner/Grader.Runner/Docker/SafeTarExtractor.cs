@@ -1,5 +1,6 @@
 using System.Formats.Tar;
 using Grader.Rubrics.Model;
+using Grader.Runner.Checkout;
 
 namespace Grader.Runner.Docker;
 

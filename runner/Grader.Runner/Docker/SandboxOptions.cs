@@ -1,4 +1,3 @@
-using Grader.Runner.Images;
 
 namespace Grader.Runner.Docker;
 

@@ -1,6 +1,5 @@
 using System.Text;
 using Grader.Runner.Checkout;
-using Grader.Runner.Docker;
 
 namespace Grader.Runner.Documents;
 

@@ -3,6 +3,7 @@ using Grader.Rubrics.Model;
 using Grader.Rubrics.Results;
 using Grader.Runner.Baselines;
 using Grader.Runner.Checks;
+using Grader.Runner.Statistics;
 using Microsoft.Extensions.Logging;
 
 namespace Grader.Runner.Load;

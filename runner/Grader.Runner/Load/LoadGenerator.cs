@@ -88,8 +88,8 @@ public sealed class LoadGenerator : IDisposable
             counts,
             LatencySummary.From(overall!),
             elapsed > 0 ? counts.Succeeded / elapsed : 0,
-            Baselines.SampleStatistics.CoefficientOfVariation([.. repetitions.Select(r => r.Latency.P95Ms).Where(double.IsFinite)]),
-            Baselines.SampleStatistics.CoefficientOfVariation([.. repetitions.Select(r => r.Throughput)]));
+            Statistics.SampleStatistics.CoefficientOfVariation([.. repetitions.Select(r => r.Latency.P95Ms).Where(double.IsFinite)]),
+            Statistics.SampleStatistics.CoefficientOfVariation([.. repetitions.Select(r => r.Throughput)]));
     }
 
     private async Task<(LoadRepetition Repetition, HistogramBase Histogram)> RunPhaseAsync(int number, TimeSpan duration, CancellationToken cancellationToken)

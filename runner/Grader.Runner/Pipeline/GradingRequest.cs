@@ -1,4 +1,5 @@
 using Grader.Rubrics.Model;
+using Grader.Runner.Checkout;
 
 namespace Grader.Runner.Pipeline;
 

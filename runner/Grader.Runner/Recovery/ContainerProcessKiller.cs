@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Docker.DotNet;
 using Docker.DotNet.Models;
-using Grader.Runner.Service;
+using Grader.Runner.Docker;
 
 namespace Grader.Runner.Recovery;
 

@@ -4,6 +4,7 @@ using Docker.DotNet.Models;
 using Grader.Rubrics.Model;
 using Grader.Rubrics.Results;
 using Grader.Runner.Checks;
+using Grader.Runner.Docker;
 using Grader.Runner.Service;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

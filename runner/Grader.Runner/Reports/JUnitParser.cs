@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using System.Xml;
 using Grader.Rubrics.Model;
-using Grader.Runner.Docker;
+using Grader.Runner.Checkout;
 
 namespace Grader.Runner.Reports;
 

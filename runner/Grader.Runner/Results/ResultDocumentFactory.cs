@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Grader.Rubrics.Model;
 using Grader.Rubrics.Scoring;
+using Grader.Runner.Checkout;
 using Grader.Runner.Pipeline;
 
 namespace Grader.Runner.Results;

@@ -1,5 +1,6 @@
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using Grader.Runner.Docker;
 using ServiceSpec = Grader.Rubrics.Model.ServiceSpec;
 using Microsoft.Extensions.Logging;
 
@@ -71,7 +72,7 @@ internal sealed partial class DockerRunningService : IRunningService
         {
             await _docker.Containers.RemoveContainerAsync(ContainerId, new ContainerRemoveParameters { Force = true }, timeout.Token).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is DockerApiException or HttpRequestException or IOException or OperationCanceledException)
+        catch (Exception e) when (InfrastructureFailures.IsEngineFailure(e) || e is OperationCanceledException)
         {
             LogCleanupFailed(_logger, "container", ContainerId, e);
         }

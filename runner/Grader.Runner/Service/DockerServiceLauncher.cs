@@ -131,31 +131,22 @@ public sealed partial class DockerServiceLauncher : IServiceLauncher, IDisposabl
         var spec = request.Spec;
         var limits = request.Limits;
         var port = spec.Port.ToString(CultureInfo.InvariantCulture) + "/tcp";
-        var host = new HostConfig
+        var host = new ContainerHardening(limits.Memory.Bytes, limits.Pids, _noFileLimit)
         {
-            NetworkMode = network.Name,
-            Memory = limits.Memory.Bytes,
-            MemorySwap = limits.Memory.Bytes,
-            NanoCPUs = (long)(limits.Cpus * 1_000_000_000),
-            PidsLimit = limits.Pids,
-            Ulimits = LearnerUlimits.For(limits.Pids, _noFileLimit),
-            CapDrop = ["ALL"],
-            SecurityOpt = ["no-new-privileges"],
-            ReadonlyRootfs = _options.ReadOnlyRootFilesystem,
-            // exec on /tmp: Docker's default tmpfs is noexec, but the service already runs learner code and
-            // ML libraries load compiled code they write to /tmp (JIT caches, extension modules).
-            Tmpfs = new Dictionary<string, string>
-            {
-                ["/tmp"] = string.Create(CultureInfo.InvariantCulture, $"rw,exec,nosuid,nodev,size={limits.TmpSize.Bytes}"),
-            },
-            RestartPolicy = RestartPolicyFor(spec.RestartPolicy),
-            LogConfig = new LogConfig { Type = "json-file", Config = new Dictionary<string, string> { ["max-size"] = "1m", ["max-file"] = "1" } },
-            Init = false,
+            Cpus = limits.Cpus,
+            Network = network.Name,
+            ReadOnlyRoot = _options.ReadOnlyRootFilesystem,
+            GpuDeviceIds = spec.Gpu ? [.. request.GpuDeviceIds] : [],
+        }.ToHostConfig();
+        // exec on /tmp: Docker's default tmpfs is noexec, but the service already runs learner code and
+        // ML libraries load compiled code they write to /tmp (JIT caches, extension modules).
+        host.Tmpfs = new Dictionary<string, string>
+        {
+            ["/tmp"] = string.Create(CultureInfo.InvariantCulture, $"rw,exec,nosuid,nodev,size={limits.TmpSize.Bytes}"),
         };
-        if (spec.Gpu)
-        {
-            host.DeviceRequests = [new DeviceRequest { Driver = "nvidia", DeviceIDs = [.. request.GpuDeviceIds], Capabilities = [["gpu"]] }];
-        }
+        host.RestartPolicy = RestartPolicyFor(spec.RestartPolicy);
+        host.LogConfig = new LogConfig { Type = "json-file", Config = new Dictionary<string, string> { ["max-size"] = "1m", ["max-file"] = "1" } };
+        host.Init = false;
         return new CreateContainerParameters
         {
             Image = request.Image,
@@ -186,11 +177,13 @@ public sealed partial class DockerServiceLauncher : IServiceLauncher, IDisposabl
             await _docker.Containers.StartContainerAsync(containerId, new ContainerStartParameters(), cancellationToken).ConfigureAwait(false);
             return null;
         }
-        catch (DockerApiException e) when (e.ResponseBody.Contains("OCI runtime", StringComparison.Ordinal))
+        // Only the runtime refusing the image's command is the learner's; any other runtime error (a GPU runtime
+        // that fails to initialise, a mount the host refuses) is the grader's, decided where the sandbox decides it.
+        catch (DockerApiException e) when (ImageCommandUnavailableException.IsCommandRefusal(e))
         {
-            return $"The service container could not start: {e.ResponseBody.Trim()}";
+            return $"The service container could not start: {ImageCommandUnavailableException.RuntimeWords(e)}";
         }
-        catch (Exception e) when (DockerCalls.IsEngineFailure(e))
+        catch (Exception e) when (InfrastructureFailures.IsEngineFailure(e))
         {
             throw new GraderInfrastructureException($"Docker engine failed to start the service container: {e.Message}", e);
         }

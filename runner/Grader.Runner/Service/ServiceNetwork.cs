@@ -1,4 +1,5 @@
 using Docker.DotNet;
+using Grader.Runner.Docker;
 using Microsoft.Extensions.Logging;
 
 namespace Grader.Runner.Service;
@@ -23,7 +24,7 @@ internal sealed record ServiceNetwork(string Id, string Name, string BridgeInter
         {
             await docker.Networks.DeleteNetworkAsync(Id, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is DockerApiException or HttpRequestException or IOException or OperationCanceledException)
+        catch (Exception e) when (InfrastructureFailures.IsEngineFailure(e) || e is OperationCanceledException)
         {
             DockerRunningService.LogCleanupFailed(logger, "network", Name, e);
         }

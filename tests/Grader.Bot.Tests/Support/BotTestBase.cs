@@ -5,8 +5,6 @@ using Docker.DotNet.Models;
 using Grader.Bot.Configuration;
 using Grader.Bot.Integration.Worker;
 using Grader.Bot.Storage;
-using Grader.Runner;
-using Grader.Runner.Pipeline;
 using Grader.Runner.Docker;
 using Grader.Testing.GitHub;
 using Microsoft.Extensions.Configuration;

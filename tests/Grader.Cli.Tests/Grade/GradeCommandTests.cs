@@ -1,8 +1,7 @@
 using System.CommandLine;
 using Grader.Cli.Commands;
+using Grader.Runner.Checkout;
 using Grader.Runner.Docker;
-using Grader.Runner.Images;
-using Grader.Runner.Pipeline;
 using Grader.Runner.Results;
 using Grader.Testing.GitHub;
 using Microsoft.Extensions.Configuration;

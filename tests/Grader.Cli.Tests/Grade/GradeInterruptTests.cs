@@ -27,7 +27,7 @@ public sealed class GradeInterruptTests
     public async Task TearDown()
     {
         using var docker = DockerClientFactory.Create();
-        await new Grader.Runner.Pipeline.JobJanitor(docker, Microsoft.Extensions.Logging.Abstractions.NullLogger<Grader.Runner.Pipeline.JobJanitor>.Instance)
+        await new Grader.Runner.Docker.JobJanitor(docker, Microsoft.Extensions.Logging.Abstractions.NullLogger<Grader.Runner.Docker.JobJanitor>.Instance)
             .SweepAsync(_runnerId, includeReusableImages: true, CancellationToken.None);
         Directory.Delete(_root, recursive: true);
     }

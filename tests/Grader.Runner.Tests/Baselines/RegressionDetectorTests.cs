@@ -1,4 +1,4 @@
-using Grader.Runner.Baselines;
+using Grader.Runner.Statistics;
 
 namespace Grader.Runner.Tests.Baselines;
 

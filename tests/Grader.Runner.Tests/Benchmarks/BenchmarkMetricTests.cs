@@ -1,4 +1,4 @@
-using Grader.Runner.Benchmarks;
+using Grader.Runner.Benchmarks.Formats;
 
 namespace Grader.Runner.Tests.Benchmarks;
 

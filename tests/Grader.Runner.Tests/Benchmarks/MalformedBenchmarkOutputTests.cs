@@ -1,5 +1,5 @@
 using Grader.Rubrics.Model;
-using Grader.Runner.Benchmarks;
+using Grader.Runner.Benchmarks.Formats;
 
 namespace Grader.Runner.Tests.Benchmarks;
 

@@ -1,5 +1,4 @@
 using Grader.Runner.Checkout;
-using Grader.Runner.Docker;
 
 namespace Grader.Runner.Tests.Checkout;
 

@@ -1,7 +1,5 @@
 using Grader.Runner.Checkout;
-using Grader.Runner.Pipeline;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace Grader.Runner.Tests.Checkout;
 
@@ -18,7 +16,7 @@ public sealed class GitSubmissionCheckoutTests
         _root = Path.Combine(Path.GetTempPath(), "grader-checkout-" + Guid.NewGuid().ToString("n"));
         _mirrors = Path.Combine(_root, "mirrors");
         _checkout = new GitSubmissionCheckout(
-            Options.Create(new RunnerOptions { MirrorCache = _mirrors, WorkRoot = Path.Combine(_root, "work") }),
+            new CheckoutSettings(_mirrors, new CheckoutLimits()),
             NullLogger<GitSubmissionCheckout>.Instance);
     }
 
@@ -173,7 +171,7 @@ public sealed class GitSubmissionCheckoutTests
         var repo = new TestGitRepository(Path.Combine(_root, "origin"));
         repo.Commit("big", ("data.txt", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(2_000_000))));
         var limited = new GitSubmissionCheckout(
-            Options.Create(new RunnerOptions { MirrorCache = _mirrors, Checkout = new CheckoutLimits { MaxFetchBytes = 500_000 } }),
+            new CheckoutSettings(_mirrors, new CheckoutLimits { MaxFetchBytes = 500_000 }),
             NullLogger<GitSubmissionCheckout>.Instance);
 
         var refused = Assert.ThrowsAsync<SubmissionRefusedException>(() =>

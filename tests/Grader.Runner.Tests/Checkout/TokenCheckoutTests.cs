@@ -1,7 +1,5 @@
 using Grader.Runner.Checkout;
-using Grader.Runner.Pipeline;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace Grader.Runner.Tests.Checkout;
 
@@ -26,7 +24,7 @@ public sealed class TokenCheckoutTests
         _sha = work.Commit("first", ("Dockerfile", "FROM scratch\n"), ("src/app.py", "x = 1\n"));
         TestGitRepository.Run(projects, "clone", "-q", "--bare", work.Path, "lab.git");
         _server = new GitHttpBackendServer(projects, Token);
-        _checkout = new GitSubmissionCheckout(Options.Create(new RunnerOptions { MirrorCache = _mirrors }), NullLogger<GitSubmissionCheckout>.Instance);
+        _checkout = new GitSubmissionCheckout(new CheckoutSettings(_mirrors, new CheckoutLimits()), NullLogger<GitSubmissionCheckout>.Instance);
     }
 
     [TearDown]

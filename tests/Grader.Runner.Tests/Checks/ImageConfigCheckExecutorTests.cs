@@ -1,8 +1,8 @@
 using Grader.Rubrics.Model;
 using Grader.Rubrics.Results;
-using Grader.Runner.Checks;
 using Grader.Runner.Docker;
 using Grader.Runner.Dockerfiles;
+using Grader.Runner.Images;
 
 namespace Grader.Runner.Tests.Checks;
 

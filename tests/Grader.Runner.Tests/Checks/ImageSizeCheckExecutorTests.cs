@@ -1,7 +1,7 @@
 using Grader.Rubrics.Model;
 using Grader.Rubrics.Results;
-using Grader.Runner.Checks;
 using Grader.Runner.Docker;
+using Grader.Runner.Images;
 
 namespace Grader.Runner.Tests.Checks;
 

@@ -3,7 +3,7 @@ using Grader.Rubrics.Model;
 using Grader.Rubrics.Results;
 using Grader.Runner.Checks;
 using Grader.Runner.Docker;
-using Grader.Runner.Images;
+using Grader.Runner.Testing;
 using Grader.Runner.Tests.Docker;
 using Grader.Runner.Tests.Service;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,6 +1,6 @@
 using Grader.Rubrics.Model;
-using Grader.Runner.Checks;
 using Grader.Runner.Reports;
+using Grader.Runner.Testing;
 
 namespace Grader.Runner.Tests.Checks;
 

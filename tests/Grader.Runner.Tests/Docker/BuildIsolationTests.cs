@@ -1,7 +1,6 @@
 using System.Globalization;
 using Docker.DotNet.Models;
 using Grader.Runner.Docker;
-using Grader.Runner.Pipeline;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Grader.Runner.Tests.Docker;
@@ -64,7 +63,7 @@ public sealed class BuildIsolationTests : DockerTestBase
         var sandbox = await _isolation.PrepareAsync(new BuildIdentity(RunnerId, "egress"), Request("egress") with { Network = BuildNetwork.Egress }, CancellationToken.None);
         var network = await Docker.Networks.InspectNetworkAsync(sandbox.NetworkMode);
         var bridge = network.Options["com.docker.network.bridge.name"];
-        var (_, rules) = await Grader.Runner.Service.HostIngressGuard.RunAsync(["-w", "5", "-S", "DOCKER-USER"], CancellationToken.None);
+        var (_, rules) = await Grader.Runner.Docker.HostIngressGuard.RunAsync(["-w", "5", "-S", "DOCKER-USER"], CancellationToken.None);
         Assert.Multiple(() =>
         {
             Assert.That(network.Labels[DockerLabels.RunnerId], Is.EqualTo(RunnerId));
@@ -74,8 +73,8 @@ public sealed class BuildIsolationTests : DockerTestBase
 
         await sandbox.DisposeAsync();
 
-        var (_, after) = await Grader.Runner.Service.HostIngressGuard.RunAsync(["-w", "5", "-S", "DOCKER-USER"], CancellationToken.None);
-        var (_, input) = await Grader.Runner.Service.HostIngressGuard.RunAsync(["-w", "5", "-S", "INPUT"], CancellationToken.None);
+        var (_, after) = await Grader.Runner.Docker.HostIngressGuard.RunAsync(["-w", "5", "-S", "DOCKER-USER"], CancellationToken.None);
+        var (_, input) = await Grader.Runner.Docker.HostIngressGuard.RunAsync(["-w", "5", "-S", "INPUT"], CancellationToken.None);
         Assert.Multiple(() =>
         {
             Assert.That(after, Does.Not.Contain(bridge));
@@ -131,7 +130,7 @@ public sealed class BuildIsolationTests : DockerTestBase
 
             var report = await new JobJanitor(Docker, NullLogger<JobJanitor>.Instance, _isolation).SweepAsync(RunnerId, includeReusableImages: true, CancellationToken.None);
 
-            var (_, rules) = await Grader.Runner.Service.HostIngressGuard.RunAsync(["-w", "5", "-S", "DOCKER-USER"], CancellationToken.None);
+            var (_, rules) = await Grader.Runner.Docker.HostIngressGuard.RunAsync(["-w", "5", "-S", "DOCKER-USER"], CancellationToken.None);
             Assert.Multiple(() =>
             {
                 Assert.That(report.Containers, Is.EqualTo(1));
@@ -139,7 +138,7 @@ public sealed class BuildIsolationTests : DockerTestBase
                 Assert.That(report.BuildLeftovers, Is.GreaterThan(1), "the cgroup and the firewall rules");
                 Assert.That(Directory.Exists(RunnerCgroups("pids")), Is.False);
                 Assert.That(Directory.Exists(RunnerCgroups("cpu")), Is.False);
-                Assert.That(rules, Does.Not.Contain(Grader.Runner.Service.HostIngressGuard.CommentFor(RunnerId)));
+                Assert.That(rules, Does.Not.Contain(Grader.Runner.Docker.HostIngressGuard.CommentFor(RunnerId)));
                 Assert.That(Directory.Exists(Path.Combine("/sys/fs/cgroup/pids", kept.Cgroup!.Parent.TrimStart('/'))), Is.True, "another runner's build is left alone");
             });
         }

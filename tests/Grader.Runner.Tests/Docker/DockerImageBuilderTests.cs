@@ -134,7 +134,7 @@ public class DockerImageBuilderTests : DockerTestBase
 
         Assert.That(outcome.Succeeded, Is.True, outcome.Log);
         Assert.That(outcome.Log, Does.Contain("core=0 nofile=2048"));
-        Assert.That(outcome.Log, Does.Contain($"pids:/grader-build/{Grader.Runner.Pipeline.ImageReuse.SafeName(RunnerId)}/ulimits-"));
+        Assert.That(outcome.Log, Does.Contain($"pids:/grader-build/{Grader.Runner.Docker.ImageReuse.SafeName(RunnerId)}/ulimits-"));
     }
 
     [Test]

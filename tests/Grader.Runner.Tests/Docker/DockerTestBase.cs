@@ -1,10 +1,8 @@
-using Grader.Runner.Pipeline;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Grader.Rubrics.Model;
 using Grader.Runner.Checks;
 using Grader.Runner.Docker;
-using Grader.Runner.Images;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 

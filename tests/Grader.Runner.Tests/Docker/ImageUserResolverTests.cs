@@ -32,7 +32,7 @@ public sealed class ImageUserResolverTests : DockerTestBase
         var context = Checks.ExecutorContexts.For(check);
         context.Image = image;
 
-        var result = await new Grader.Runner.Checks.ImageConfigCheckExecutor().ExecuteAsync(TestRubrics.Criterion(check), context, CancellationToken.None);
+        var result = await new Grader.Runner.Images.ImageConfigCheckExecutor().ExecuteAsync(TestRubrics.Criterion(check), context, CancellationToken.None);
 
         Assert.Multiple(() =>
         {

@@ -1,6 +1,7 @@
 using Grader.Rubrics.Model;
 using Grader.Rubrics.Results;
 using Grader.Runner.Dockerfiles;
+using Grader.Runner.Images;
 using Grader.Runner.Tests.Support;
 
 namespace Grader.Runner.Tests.Dockerfiles;

@@ -1,6 +1,7 @@
 using Grader.Rubrics.Model;
 using Grader.Rubrics.Results;
 using Grader.Runner.Gpu;
+using Grader.Runner.Telemetry;
 using Grader.Runner.Tests.Support;
 
 namespace Grader.Runner.Tests.Gpu;

@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Text;
 using Docker.DotNet.Models;
 using Grader.Runner.Docker;
-using Grader.Runner.Images;
-using Grader.Runner.Pipeline;
 using Grader.Runner.Tests.Docker;
 
 namespace Grader.Runner.Tests.Hostile;
@@ -101,7 +99,7 @@ public sealed class HostileBuildTests : DockerTestBase
     }
 
     private static Task<(int Code, string Output)> HostIngressGuardRun(params string[] arguments) =>
-        Grader.Runner.Service.HostIngressGuard.RunAsync(["-w", "5", .. arguments], CancellationToken.None);
+        Grader.Runner.Docker.HostIngressGuard.RunAsync(["-w", "5", .. arguments], CancellationToken.None);
 
     [Test]
     public async Task BuildAsync_ForkBombInRunStep_StopsAtProcessLimitAndHostStillForks()

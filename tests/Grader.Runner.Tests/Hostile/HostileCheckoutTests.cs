@@ -1,9 +1,7 @@
 using System.Security.Cryptography;
 using Grader.Runner.Checkout;
-using Grader.Runner.Pipeline;
 using Grader.Runner.Tests.Checkout;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace Grader.Runner.Tests.Hostile;
 
@@ -31,7 +29,7 @@ public sealed class HostileCheckoutTests
     public void TearDown() => Directory.Delete(_root, recursive: true);
 
     private GitSubmissionCheckout Checkout(CheckoutLimits? limits = null) => new(
-        Options.Create(new RunnerOptions { MirrorCache = _mirrors, WorkRoot = Path.Combine(_root, "work"), Checkout = limits ?? new CheckoutLimits() }),
+        new CheckoutSettings(_mirrors, limits ?? new CheckoutLimits()),
         NullLogger<GitSubmissionCheckout>.Instance);
 
     private string Work(string name) => Directory.CreateDirectory(Path.Combine(_root, "work", name)).FullName;

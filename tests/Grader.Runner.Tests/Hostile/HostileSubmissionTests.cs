@@ -2,6 +2,7 @@ using Docker.DotNet;
 using Grader.Rubrics.Model;
 using Grader.Rubrics.Results;
 using Grader.Runner.Checks;
+using Grader.Runner.Testing;
 using Grader.Runner.Tests.Docker;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -3,6 +3,7 @@ using Grader.Rubrics.Results;
 using Grader.Runner.Baselines;
 using Grader.Runner.Load;
 using Grader.Runner.Service;
+using Grader.Runner.Statistics;
 using Grader.Runner.Tests.Baselines;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

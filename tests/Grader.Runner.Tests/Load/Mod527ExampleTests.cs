@@ -2,7 +2,7 @@ using Grader.Rubrics.Loading;
 using Grader.Rubrics.Model;
 using Grader.Rubrics.Results;
 using Grader.Rubrics.Scoring;
-using Grader.Runner.Images;
+using Grader.Runner.Docker;
 using Grader.Runner.Tests.Pipeline;
 
 namespace Grader.Runner.Tests.Load;

@@ -1,7 +1,9 @@
 using Grader.Rubrics.Model;
 using Grader.Rubrics.Results;
 using Grader.Rubrics.Scoring;
+using Grader.Runner.Checkout;
 using Grader.Runner.Checks;
+using Grader.Runner.Docker;
 using Grader.Runner.Pipeline;
 using Grader.Runner.Service;
 using Microsoft.Extensions.DependencyInjection;
@@ -310,7 +312,7 @@ public sealed class GradingPipelineTests
         });
         await harness.EnsureBusyboxAsync();
         var baseRepository = "rebased-base/" + harness.RunnerId;
-        await harness.Docker.Images.TagImageAsync(global::Grader.Runner.Images.BaseImages.Busybox, new global::Docker.DotNet.Models.ImageTagParameters { RepositoryName = baseRepository, Tag = "1" });
+        await harness.Docker.Images.TagImageAsync(global::Grader.Runner.Docker.BaseImages.Busybox, new global::Docker.DotNet.Models.ImageTagParameters { RepositoryName = baseRepository, Tag = "1" });
         try
         {
             var folder = harness.Submission("rebased", ("Dockerfile", $"FROM {baseRepository}:1\nCOPY hello.txt /hello.txt\n"), ("hello.txt", "hi"));
@@ -320,7 +322,7 @@ public sealed class GradingPipelineTests
 
             // The same tag now names another image (a security fix of the base, say): same context, new base.
             var labels = global::Grader.Runner.Docker.DockerLabels.For(harness.RunnerId, "base", "test");
-            var container = await harness.Docker.Containers.CreateContainerAsync(new global::Docker.DotNet.Models.CreateContainerParameters { Image = global::Grader.Runner.Images.BaseImages.Busybox, Cmd = ["true"], Labels = labels });
+            var container = await harness.Docker.Containers.CreateContainerAsync(new global::Docker.DotNet.Models.CreateContainerParameters { Image = global::Grader.Runner.Docker.BaseImages.Busybox, Cmd = ["true"], Labels = labels });
             await harness.Docker.Images.CommitContainerChangesAsync(new global::Docker.DotNet.Models.CommitContainerChangesParameters
             {
                 ContainerID = container.ID, RepositoryName = baseRepository, Tag = "1", Config = new global::Docker.DotNet.Models.Config { Labels = labels },

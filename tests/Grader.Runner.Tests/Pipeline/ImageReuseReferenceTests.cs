@@ -1,6 +1,4 @@
 using Grader.Runner.Docker;
-using Grader.Runner.Images;
-using Grader.Runner.Pipeline;
 
 namespace Grader.Runner.Tests.Pipeline;
 

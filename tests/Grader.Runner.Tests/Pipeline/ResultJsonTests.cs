@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Grader.Rubrics.Results;
 using Grader.Rubrics.Scoring;
+using Grader.Runner.Checkout;
 using Grader.Runner.Pipeline;
 using Grader.Runner.Results;
 

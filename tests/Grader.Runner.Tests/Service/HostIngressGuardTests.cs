@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Grader.Runner.Service;
+using Grader.Runner.Docker;
 
 namespace Grader.Runner.Tests.Service;
 

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using Docker.DotNet.Models;
 using Grader.Runner.Docker;
-using Grader.Runner.Images;
 using Grader.Runner.Service;
 
 namespace Grader.Runner.Tests.Service;

@@ -3,7 +3,6 @@ using Docker.DotNet.Models;
 using Grader.Rubrics.Model;
 using Grader.Runner.Checks;
 using Grader.Runner.Docker;
-using Grader.Runner.Images;
 using Grader.Runner.Service;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

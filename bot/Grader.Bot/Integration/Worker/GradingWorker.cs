@@ -1,5 +1,4 @@
 using Grader.Bot.Jobs;
-using Grader.Runner;
 using Microsoft.Extensions.Logging.Console;
 
 namespace Grader.Bot.Integration.Worker;

@@ -4,6 +4,7 @@ using Grader.Bot.Configuration;
 using Grader.Bot.Jobs;
 using Grader.GitHub.Auth;
 using Grader.Runner;
+using Grader.Runner.Docker;
 using Grader.Runner.Pipeline;
 using Microsoft.Extensions.Options;
 

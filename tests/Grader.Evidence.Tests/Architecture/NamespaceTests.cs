@@ -1,0 +1,15 @@
+using Grader.Testing.Architecture;
+
+namespace Grader.Evidence.Tests.Architecture;
+
+/// <summary>The namespaces of Grader.Evidence form layers: none depends, through any chain, on one that depends on it.</summary>
+public sealed class NamespaceTests
+{
+    [Test]
+    public void Namespaces_OfTheAssembly_HaveNoCycles()
+    {
+        var graph = NamespaceGraph.Of(typeof(Grader.Evidence.Model.EvidenceJson).Assembly);
+
+        Assert.That(graph.DescribeCycles(), Is.Empty);
+    }
+}

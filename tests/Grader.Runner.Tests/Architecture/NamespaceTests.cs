@@ -1,0 +1,15 @@
+using Grader.Testing.Architecture;
+
+namespace Grader.Runner.Tests.Architecture;
+
+/// <summary>The namespaces of Grader.Runner form layers: none depends, through any chain, on one that depends on it.</summary>
+public sealed class NamespaceTests
+{
+    [Test]
+    public void Namespaces_OfTheAssembly_HaveNoCycles()
+    {
+        var graph = NamespaceGraph.Of(typeof(Grader.Runner.Pipeline.GradingPipeline).Assembly);
+
+        Assert.That(graph.DescribeCycles(), Is.Empty);
+    }
+}
