@@ -7,6 +7,7 @@ using Grader.Runner.Pipeline;
 using Grader.Runner.Service;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -45,7 +46,22 @@ public static class RunnerServiceCollectionExtensions
         services.AddPerformanceChecks(configuration);
         services.AddGraderGpu(configuration);
         AddCheckExecutors(services, typeof(GradingPipeline).Assembly);
-        services.TryAddSingleton<GradingPipeline>();
+        services.TryAddSingleton<CheckoutStep>();
+        services.TryAddSingleton<ImageStep>();
+        services.TryAddSingleton<GpuStep>();
+        services.TryAddSingleton<ServiceStep>();
+        services.TryAddSingleton<CheckStep>();
+        // The steps are the pipeline's own (internal) parts: it is built here rather than by constructor discovery.
+        services.TryAddSingleton(provider => new GradingPipeline(
+            provider.GetRequiredService<CheckoutStep>(),
+            provider.GetRequiredService<ImageStep>(),
+            provider.GetRequiredService<GpuStep>(),
+            provider.GetRequiredService<ServiceStep>(),
+            provider.GetRequiredService<CheckStep>(),
+            provider.GetRequiredService<IDockerJanitor>(),
+            provider.GetRequiredService<IOptions<RunnerOptions>>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<GradingPipeline>>()));
         return services;
     }
 
