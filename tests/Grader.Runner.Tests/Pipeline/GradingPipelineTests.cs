@@ -5,7 +5,6 @@ using Grader.Runner.Checkout;
 using Grader.Runner.Checks;
 using Grader.Runner.Docker;
 using Grader.Runner.Pipeline;
-using Grader.Runner.Service;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -207,28 +206,6 @@ public sealed class GradingPipelineTests
         var errors = await git.StandardError.ReadToEndAsync();
         await git.WaitForExitAsync();
         Assert.That(git.ExitCode, Is.Zero, errors);
-    }
-
-    [Test]
-    public async Task RunAsync_ServiceCheckWithoutLauncher_IsGraderErrorNotSupported()
-    {
-        await using var harness = new PipelineHarness(services => services.RemoveAll<IServiceLauncher>());
-        await harness.EnsureBusyboxAsync();
-        var folder = harness.Submission("svc", ("Dockerfile", BusyboxDockerfile), ("hello.txt", "hi"));
-        var rubric = PipelineHarness.Rubric("""
-              - id: health
-                title: Health
-                points: 5
-                check: { http_probe: { path: /health } }
-            """, "service: { port: 8080 }");
-
-        var run = await harness.Pipeline.RunAsync(harness.Request(rubric, folder), null, CancellationToken.None);
-
-        Assert.Multiple(() =>
-        {
-            Assert.That(run.Results.Single().Status, Is.EqualTo(CheckStatus.GraderError));
-            Assert.That(run.Results.Single().Message, Is.EqualTo("service checks are not supported by this runner"));
-        });
     }
 
     [Test]
