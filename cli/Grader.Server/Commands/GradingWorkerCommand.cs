@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Grader.Bot.Integration.Worker;
 
-namespace Grader.Cli.Commands;
+namespace Grader.Server.Commands;
 
 /// <summary>
 /// <c>grader worker</c> (hidden): one grading attempt of the bot, in its own process. <c>grader serve</c> starts it and

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Grader.Bot.Hosting;
 
-namespace Grader.Cli.Commands;
+namespace Grader.Server.Commands;
 
 /// <summary>
 /// <c>grader serve</c>: the GitHub App bot and, by default, an in-process runner (Hangfire server) on one

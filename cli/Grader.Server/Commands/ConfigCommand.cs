@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Grader.Bot.Hosting;
 
-namespace Grader.Cli.Commands;
+namespace Grader.Server.Commands;
 
 /// <summary>
 /// <c>grader config check --config FILE</c>: validates a bot config file as <c>grader serve</c> would start on it (the

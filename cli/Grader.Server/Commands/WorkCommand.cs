@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace Grader.Cli.Commands;
+namespace Grader.Server.Commands;
 
 /// <summary>
 /// <c>grader work</c>: a runner-only process (Hangfire server, no webhook endpoint) for the PostgreSQL mode,

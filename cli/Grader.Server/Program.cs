@@ -1,0 +1,3 @@
+using Grader.Server;
+
+return await ServerCommand.InvokeAsync(args).ConfigureAwait(false);
