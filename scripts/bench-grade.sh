@@ -20,8 +20,8 @@ example=examples/mod-101-lab2/passing
 hidden=rubrics/hidden/mod-101-lab2
 runner="bench-$$"
 work=$(mktemp -d /tmp/grader-bench.XXXXXX)
-export GRADER_Grader__Runner__RunnerId="$runner"
-export GRADER_Grader__Runner__WorkRoot="$work/jobs"
+export Grader__Runner__RunnerId="$runner"
+export Grader__Runner__WorkRoot="$work/jobs"
 
 cleanup() {
   docker ps -aq --filter "label=dev.grader.runner=$runner" | xargs -r docker rm -f >/dev/null 2>&1 || true

@@ -12,10 +12,8 @@ namespace Grader.Action;
 /// </summary>
 internal static class ActionEvidence
 {
-    /// <summary>GRADER_EVIDENCE_KEY names the signing key; else it is kept beside a SQLite store.</summary>
-    public const string KeyVariable = "GRADER_EVIDENCE_KEY";
-
-    public static async Task RecordAsync(string store, ActionEnvironment environment, PullRequestEvent? pullRequest, GradingRun run, (long? CheckRunId, long? ReviewId) published, WorkflowLog log, CancellationToken cancellationToken)
+    /// <param name="settings">The store and the signing key (evidence.signing_key_path; else kept beside a SQLite store).</param>
+    public static async Task RecordAsync(EvidenceOptions settings, ActionEnvironment environment, PullRequestEvent? pullRequest, GradingRun run, (long? CheckRunId, long? ReviewId) published, WorkflowLog log, CancellationToken cancellationToken)
     {
         var repository = pullRequest is not null ? $"{pullRequest.Owner}/{pullRequest.Repository}" : environment.Repository ?? environment.Workspace;
         var prUrl = pullRequest is null ? null : string.Create(CultureInfo.InvariantCulture, $"{environment.ServerUrl}/{repository}/pull/{pullRequest.Number}");
@@ -28,7 +26,6 @@ internal static class ActionEvidence
             CheckRunUrl = published.CheckRunId is { } check ? string.Create(CultureInfo.InvariantCulture, $"{environment.ServerUrl}/{repository}/runs/{check}") : null,
             ReviewUrl = published.ReviewId is { } review && prUrl is not null ? string.Create(CultureInfo.InvariantCulture, $"{prUrl}#pullrequestreview-{review}") : null,
         };
-        var settings = new EvidenceOptions { Store = store, SigningKeyPath = Environment.GetEnvironmentVariable(KeyVariable) is { Length: > 0 } key ? key : null };
         try
         {
             var row = await EvidenceRecorder.RecordOnceAsync(settings, run, identity, null, cancellationToken).ConfigureAwait(false);
@@ -36,7 +33,7 @@ internal static class ActionEvidence
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            log.WriteCommand(WorkflowCommands.Annotation("error", $"The grading was not recorded as evidence ({store}): {e.Message}", title: "grader evidence"));
+            log.WriteCommand(WorkflowCommands.Annotation("error", $"The grading was not recorded as evidence ({settings.Store}): {e.Message}", title: "grader evidence"));
         }
     }
 }

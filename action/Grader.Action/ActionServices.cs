@@ -1,3 +1,4 @@
+using Grader.Evidence.Recording;
 using Grader.GitHub;
 using Grader.GitHub.Actions;
 using Grader.GitHub.Auth;
@@ -23,6 +24,7 @@ public static class ActionServiceCollectionExtensions
         services.AddLogging(builder => builder.AddProvider(new WorkflowLogLoggerProvider(log)).SetMinimumLevel(LogLevel.Warning));
         services.AddGraderRunner(configuration);
         services.AddGraderGitHub(configuration, app => app.ApiBaseUrl = apiUrl);
+        services.AddEvidenceOptions(configuration);
         // A workflow's token acts as the GitHub Actions app: its check runs and reviews are the ones to find again.
         services.PostConfigure<GitHubAppOptions>(app =>
         {
@@ -52,7 +54,7 @@ public static class ActionServiceCollectionExtensions
 
 /// <summary>
 /// The App behind a workflow's GITHUB_TOKEN on github.com. On GitHub Enterprise Server its id differs: set
-/// GRADER_GitHub__AppId (and GRADER_GitHub__AppSlug if it is not github-actions).
+/// Grader__GitHub__AppId (and Grader__GitHub__AppSlug if it is not github-actions), or github.app_id in a config file.
 /// </summary>
 public static class GitHubActionsApp
 {

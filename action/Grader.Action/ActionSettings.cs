@@ -1,6 +1,9 @@
 namespace Grader.Action;
 
-/// <summary>The action's inputs (action.yml passes them to <c>grader action</c>).</summary>
+/// <summary>
+/// The action's inputs (action.yml passes them to <c>grader action</c> as flags). Its settings, the evidence store
+/// included (input <c>evidence-store</c>), are configuration: <see cref="Grader.Evidence.Recording.EvidenceOptions"/>.
+/// </summary>
 /// <param name="RubricFile">The rubric, on the runner (instructor-controlled, not from the PR).</param>
 /// <param name="HiddenTestsDirectory">Hidden tests on the runner, copied into the test container only at test time.</param>
 /// <param name="OutputDirectory">Where review.md and result.json are written.</param>
@@ -16,8 +19,4 @@ public sealed record ActionSettings(
     string OutputDirectory,
     bool Publish,
     bool AllowPersistedCredentials = false,
-    bool AllowPersistentRunner = false)
-{
-    /// <summary>The evidence store every grading is recorded in (a SQLite file or a postgres:// URL); null: not recorded.</summary>
-    public string? EvidenceStore { get; init; }
-}
+    bool AllowPersistentRunner = false);

@@ -6,7 +6,9 @@ using Grader.Rubrics.Rendering;
 using Grader.Runner.Checkout;
 using Grader.Runner.Pipeline;
 using Grader.Runner.Results;
+using Grader.Evidence.Recording;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Grader.Action;
 
@@ -27,7 +29,12 @@ public static class ActionExitCodes
 /// learner-edited workflows can reach. Only Grader's own annotations are workflow commands; every other line
 /// goes through <see cref="WorkflowLog.WriteText"/>.
 /// </summary>
-public sealed partial class GradingAction(GradingPipeline pipeline, Func<string, GradingPublisher> publisherForToken, WorkflowLog log, ILogger<GradingAction> logger)
+public sealed partial class GradingAction(
+    GradingPipeline pipeline,
+    Func<string, GradingPublisher> publisherForToken,
+    IOptions<EvidenceOptions> evidence,
+    WorkflowLog log,
+    ILogger<GradingAction> logger)
 {
     public async Task<int> RunAsync(ActionSettings settings, ActionEnvironment environment, CancellationToken cancellationToken)
     {
@@ -100,7 +107,8 @@ public sealed partial class GradingAction(GradingPipeline pipeline, Func<string,
         {
             published = await PublishAsync(pullRequest, environment, run, publication, cancellationToken).ConfigureAwait(false);
         }
-        if (settings.EvidenceStore is not null && !preflight.RunnerTrusted)
+        var recording = !string.IsNullOrWhiteSpace(evidence.Value.Store);
+        if (recording && !preflight.RunnerTrusted)
         {
             // The signing key would sit where a pull request that rewrites the workflow can read it and sign anything.
             log.WriteCommand(WorkflowCommands.Annotation("notice",
@@ -108,9 +116,9 @@ public sealed partial class GradingAction(GradingPipeline pipeline, Func<string,
                 + "so a learner-edited workflow could read the evidence signing key. Record from an ephemeral runner or a centrally enforced workflow "
                 + "(or set allow-persistent-runner: true where no learner-editable workflow can run).", title: "grader evidence"));
         }
-        else if (settings.EvidenceStore is not null)
+        else if (recording)
         {
-            await ActionEvidence.RecordAsync(settings.EvidenceStore, environment, pullRequest, run, published, log, cancellationToken).ConfigureAwait(false);
+            await ActionEvidence.RecordAsync(evidence.Value, environment, pullRequest, run, published, log, cancellationToken).ConfigureAwait(false);
         }
 
         return run.Review.Incomplete ? ActionExitCodes.IncompleteOrUsage

@@ -13,7 +13,7 @@ public static class GitHubServiceCollectionExtensions
 {
     /// <summary>
     /// Registers App authentication, the client factory, publishing and the outbox (a file outbox unless an
-    /// <see cref="IPublishOutbox"/> is registered already). Options bind from the "GitHub" section of
+    /// <see cref="IPublishOutbox"/> is registered already). Options bind from the <c>Grader:GitHub</c> sections of
     /// <paramref name="configuration"/> when given, then <paramref name="configure"/> applies.
     /// </summary>
     public static IServiceCollection AddGraderGitHub(this IServiceCollection services, IConfiguration? configuration = null, Action<GitHubAppOptions>? configure = null)
@@ -24,10 +24,10 @@ public static class GitHubServiceCollectionExtensions
         var outbox = services.AddOptions<FilePublishOutboxOptions>();
         if (configuration is not null)
         {
-            app.Bind(configuration.GetSection(GitHubAppOptions.SectionName));
-            resilience.Bind(configuration.GetSection(GitHubResilienceOptions.SectionName));
-            publishing.Bind(configuration.GetSection(GradingPublisherOptions.SectionName));
-            outbox.Bind(configuration.GetSection(FilePublishOutboxOptions.SectionName));
+            app.Bind(configuration.GetSection(GitHubAppOptions.SectionName)).ValidateOnStart();
+            resilience.Bind(configuration.GetSection(GitHubResilienceOptions.SectionName)).ValidateOnStart();
+            publishing.Bind(configuration.GetSection(GradingPublisherOptions.SectionName)).ValidateOnStart();
+            outbox.Bind(configuration.GetSection(FilePublishOutboxOptions.SectionName)).ValidateOnStart();
         }
 
         if (configure is not null)

@@ -77,10 +77,10 @@ public sealed class GradingActionTests : ActionTestBase
         var store = Path.Combine(Root, "evidence", "evidence.db");
         var author = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(environment.EventPath!))!["pull_request"]!["user"]!;
 
-        var run = await RunActionAsync(Settings(allowPersistentRunner: true) with { EvidenceStore = store }, environment);
+        var run = await RunActionAsync(Settings(allowPersistentRunner: true), environment, evidenceStore: store);
 
         Assert.That(run.ExitCode, Is.EqualTo(ActionExitCodes.Passed), run.Output);
-        await using var db = await Grader.Evidence.Store.EvidenceDatabase.OpenAsync(Grader.Evidence.Database.DatabaseOptions.Parse(store), null, CancellationToken.None);
+        await using var db = await Grader.Evidence.Store.EvidenceDatabase.OpenAsync(Grader.Evidence.Database.DatabaseLocation.Parse(store), null, CancellationToken.None);
         var row = (await db.Records.QueryAsync(new Grader.Evidence.Store.EvidenceQuery { WithJson = true }, CancellationToken.None).ToListAsync()).Single();
         var record = row.Record();
         var checkRun = GitHub.Emulator.CheckRuns(repository).Single(r => r.HeadSha == pullRequest.HeadSha);
@@ -104,7 +104,7 @@ public sealed class GradingActionTests : ActionTestBase
         var (environment, _, _) = await PullRequestEnvironmentAsync(await CommitAsync(Submission));
         var store = Path.Combine(Root, "evidence", "evidence.db");
 
-        var run = await RunActionAsync(Settings() with { EvidenceStore = store }, environment);
+        var run = await RunActionAsync(Settings(), environment, evidenceStore: store);
 
         Assert.Multiple(() =>
         {

@@ -38,11 +38,11 @@ public static partial class EvidenceExportBenchmark
         try
         {
             await ExecuteAdminAsync(postgres, $"CREATE DATABASE {pgName}");
-            var stores = new (string Name, DatabaseOptions Options, Func<string, string, Task> Baseline)[]
+            var stores = new (string Name, DatabaseLocation Options, Func<string, string, Task> Baseline)[]
             {
-                ("SQLite", new DatabaseOptions { SqlitePath = Path.Combine(folder, "evidence.db"), SqliteFullSync = false },
+                ("SQLite", new DatabaseLocation { SqlitePath = Path.Combine(folder, "evidence.db"), SqliteFullSync = false },
                     (sql, target) => RunToFileAsync("sqlite3", ["-csv", "-header", Path.Combine(folder, "evidence.db"), sql], target)),
-                ("PostgreSQL", new DatabaseOptions { PostgresConnectionString = new NpgsqlConnectionStringBuilder(postgres) { Database = pgName }.ConnectionString },
+                ("PostgreSQL", new DatabaseLocation { PostgresConnectionString = new NpgsqlConnectionStringBuilder(postgres) { Database = pgName }.ConnectionString },
                     (sql, target) => CopyAsync(new NpgsqlConnectionStringBuilder(postgres) { Database = pgName }.ConnectionString, sql, target)),
             };
             Console.WriteLine($"Evidence exports: {Records:N0} records, {Learners:N0} learners, {Modules} modules; median of {runs} runs per figure.");

@@ -64,12 +64,12 @@ public class WebhookIntakeBenchmarks
         var bot = Builder();
         bot.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Bot:WebhookSecret"] = Secret,
-            ["Bot:AppSlug"] = "grader-bench",
-            ["Bot:DatabasePath"] = Path.Combine(_stateDirectory, "bot.db"),
-            ["Bot:RunJobs"] = "false",
-            ["Bot:RunIntake"] = "false",
-            ["Bot:SqliteFullSync"] = FullSync ? "true" : "false",
+            ["Grader:Bot:WebhookSecret"] = Secret,
+            ["Grader:Bot:AppSlug"] = "grader-bench",
+            ["Grader:Bot:DatabasePath"] = Path.Combine(_stateDirectory, "bot.db"),
+            ["Grader:Bot:RunJobs"] = "false",
+            ["Grader:Bot:RunIntake"] = "false",
+            ["Grader:Bot:SqliteFullSync"] = FullSync ? "true" : "false",
         });
         bot.Services.AddGraderBot(bot.Configuration, new CourseConfiguration());
         _bot = bot.Build();

@@ -2,10 +2,10 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Grader.Bot.Configuration;
 
-/// <summary>Settings of the webhook bot (section <c>Bot</c>); the course mapping lives in <see cref="CourseConfiguration"/>.</summary>
+/// <summary>Settings of the webhook bot (section <c>Grader:Bot</c>, <c>bot:</c> in the config file); the course mapping lives in <see cref="CourseConfiguration"/>.</summary>
 public sealed class BotOptions
 {
-    public const string SectionName = "Bot";
+    public const string SectionName = "Grader:Bot";
 
     /// <summary>Path GitHub posts deliveries to.</summary>
     public string WebhookPath { get; set; } = "/api/github/webhooks";
@@ -76,8 +76,11 @@ public sealed class BotOptions
     public string CloneUrlTemplate { get; set; } = "https://github.com/{repository}.git";
 }
 
+/// <summary>Retries of a job that failed for infrastructure reasons (<c>bot.retry</c>).</summary>
 public sealed class RetryOptions
 {
+    public const string SectionName = BotOptions.SectionName + ":" + nameof(BotOptions.Retry);
+
     /// <summary>Attempts after the first one.</summary>
     [Range(0, 20)]
     public int Attempts { get; set; } = 3;
@@ -91,6 +94,8 @@ public sealed class RetryOptions
 /// <summary>Where the bot records evidence: a SQLite file beside its database unless configured.</summary>
 public sealed class BotEvidenceOptions
 {
+    public const string SectionName = BotOptions.SectionName + ":" + nameof(BotOptions.Evidence);
+
     public bool Enabled { get; set; } = true;
 
     /// <summary>A SQLite file or a postgres:// URL; null: <c>grader-evidence.db</c> beside <see cref="BotOptions.DatabasePath"/>.</summary>
@@ -115,6 +120,8 @@ public sealed class BotEvidenceOptions
 /// <summary>The Hangfire dashboard for operators: off unless a token is configured.</summary>
 public sealed class DashboardOptions
 {
+    public const string SectionName = BotOptions.SectionName + ":" + nameof(BotOptions.Dashboard);
+
     public string Path { get; set; } = "/hangfire";
 
     /// <summary>Bearer token (or basic-auth password, any user name) that opens the dashboard. No token: no dashboard.</summary>

@@ -13,6 +13,12 @@ public static class CourseConfigurationLoader
         .WithNamingConvention(UnderscoredNamingConvention.Instance)
         .Build();
 
+    /// <summary>
+    /// The config file's keys for the course mapping; every other top-level key is a settings section
+    /// (<see cref="Hosting.YamlSettings"/>).
+    /// </summary>
+    public static readonly IReadOnlyList<string> CourseKeys = ["rubrics", "repositories"];
+
     /// <summary>Loads the bot config; relative rubric and hidden-test paths resolve against the file's folder.</summary>
     public static CourseConfiguration Load(string path)
     {
@@ -35,7 +41,7 @@ public static class CourseConfigurationLoader
         CourseConfiguration config;
         try
         {
-            var file = Deserializer.Deserialize<BotConfigFile?>(yaml) ?? new BotConfigFile();
+            var file = Deserializer.Deserialize<BotConfigFile?>(new TopLevelKeysParser(new Parser(new StringReader(yaml)), CourseKeys)) ?? new BotConfigFile();
             config = new CourseConfiguration { Rubrics = file.Rubrics, Repositories = file.Repositories };
         }
         catch (YamlException ex)
@@ -67,16 +73,11 @@ public static class CourseConfigurationLoader
         return config;
     }
 
-    /// <summary>The bot config file: the course mapping, and the settings sections <see cref="Hosting.YamlSettings"/> reads.</summary>
+    /// <summary>The course mapping of the bot config file (its settings sections are <see cref="Hosting.YamlSettings"/>'s).</summary>
     private sealed class BotConfigFile
     {
         public Dictionary<string, CourseRubric> Rubrics { get; set; } = new(StringComparer.Ordinal);
         public List<RepositoryRule> Repositories { get; set; } = [];
-        public object? Bot { get; set; }
-        public object? Github { get; set; }
-        public object? Runner { get; set; }
-        public object? Docker { get; set; }
-        public object? Sandbox { get; set; }
     }
 
     /// <summary>

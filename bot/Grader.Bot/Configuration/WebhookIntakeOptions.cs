@@ -3,11 +3,13 @@ using Microsoft.Extensions.Options;
 namespace Grader.Bot.Configuration;
 
 /// <summary>
-/// Limits of the webhook endpoint (section <c>Bot:WebhookIntake</c>, YAML <c>bot.webhook_intake</c>). Anyone can
+/// Limits of the webhook endpoint (section <c>Grader:Bot:WebhookIntake</c>, YAML <c>bot.webhook_intake</c>). Anyone can
 /// post to it, so until a body's signature is checked it is held only within these bounds.
 /// </summary>
 public sealed class WebhookIntakeOptions
 {
+    public const string SectionName = BotOptions.SectionName + ":" + nameof(BotOptions.WebhookIntake);
+
     /// <summary>
     /// Largest delivery accepted (413 above). GitHub caps payloads at 25 MB, but the events the bot reads are far
     /// smaller: a pull_request or issue_comment payload carries at most two 65,536-character bodies (under 1 MB

@@ -4,8 +4,8 @@ using Microsoft.Extensions.Options;
 
 namespace Grader.Bot.Hosting;
 
-/// <summary>One effective setting: how the config file spells it, its value (masked when secret), and where it came from.</summary>
-public sealed record EffectiveSetting(string FileKey, string Value, string? EnvironmentVariable);
+/// <summary>One effective setting: how the config file spells it, its value (masked when secret; null when unset) and where it came from.</summary>
+public sealed record EffectiveSetting(string FileKey, string? Value, SettingSource Source, string EnvironmentVariable);
 
 /// <summary>What <c>grader config check</c> found: the problems (one line each) and the effective settings.</summary>
 public sealed record ConfigurationReport(IReadOnlyList<string> Problems, IReadOnlyList<EffectiveSetting> Settings)
@@ -15,16 +15,19 @@ public sealed record ConfigurationReport(IReadOnlyList<string> Problems, IReadOn
 
 /// <summary>
 /// Validates a bot config file the way <c>grader serve</c> would start on it (same sources, same options
-/// validation, same course mapping) without starting anything, and lists the effective settings with secrets masked.
+/// validation, same course mapping) without starting anything, and lists every setting of every section serve reads,
+/// defaults included, with secrets masked and where each value came from.
 /// </summary>
 public static partial class ConfigurationCheck
 {
     public const string Masked = "***";
 
-    [GeneratedRegex("(Secret|Token|Password|ConnectionString|PrivateKey)$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex("(Secret|Token|Password|ConnectionString|PrivateKey|Pem)$", RegexOptions.IgnoreCase)]
     private static partial Regex SecretName();
 
-    private static readonly string[] Sections = ["Bot:", "GitHub:", "Grader:"];
+    // A password inside a value that is not named as a secret: a connection string or a URL (an evidence store).
+    [GeneratedRegex("(?<name>Password=)[^;]*|(?<name>://[^/:@]*:)[^/@]*(?=@)", RegexOptions.IgnoreCase)]
+    private static partial Regex EmbeddedPassword();
 
     public static ConfigurationReport Run(BotHostSettings settings)
     {
@@ -45,35 +48,63 @@ public static partial class ConfigurationCheck
         var services = new ServiceCollection();
         services.AddLogging();
         GraderBotHost.AddServices(services, configuration, courses);
-        using (var provider = services.BuildServiceProvider())
+        using var provider = services.BuildServiceProvider();
+        // The options `grader serve` validates when it starts, validated the same way.
+        problems.AddRange(ConfigurationErrors.ValidateOnStart(provider));
+
+        var effective = GraderSections.Bound(services)
+            .Where(type => GraderSections.SectionNameOf(type) is not null)
+            .SelectMany(type => Effective(configuration, provider, type))
+            .ToList();
+        return new ConfigurationReport([.. problems.Distinct(StringComparer.Ordinal)], effective);
+    }
+
+    private static IEnumerable<EffectiveSetting> Effective(IConfigurationRoot configuration, IServiceProvider provider, Type type)
+    {
+        if (Resolve(provider, type) is not { } options) return [];
+        return GraderSections.Values(GraderSections.SectionNameOf(type)!, options).Select(kv => new EffectiveSetting(
+            SettingNames.FileKey(kv.Key),
+            Mask(kv.Key, kv.Value),
+            GraderConfiguration.SourceOf(configuration, kv.Key),
+            SettingNames.EnvironmentVariable(kv.Key)));
+    }
+
+    /// <summary>The options as serve would get them; when they do not validate, as configuration binds them (the problem is reported already).</summary>
+    private static object? Resolve(IServiceProvider provider, Type type)
+    {
+        try
+        {
+            return ((IOptions<object>)provider.GetRequiredService(typeof(IOptions<>).MakeGenericType(type))).Value;
+        }
+        catch (Exception ex) when (ConfigurationErrors.Describe(ex).Count > 0)
         {
             try
             {
-                // The options `grader serve` validates when it starts (ValidateOnStart), validated the same way.
-                provider.GetService<IStartupValidator>()?.Validate();
+                return typeof(ConfigurationCheck).GetMethod(nameof(Configured), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+                    .MakeGenericMethod(type).Invoke(null, [provider]);
             }
-            catch (OptionsValidationException ex)
+            catch (System.Reflection.TargetInvocationException)
             {
-                problems.AddRange(ConfigurationErrors.Describe(ex));
-            }
-            catch (AggregateException ex) when (ex.InnerExceptions.All(e => e is OptionsValidationException))
-            {
-                problems.AddRange(ex.InnerExceptions.Cast<OptionsValidationException>().SelectMany(ConfigurationErrors.Describe));
+                return null;
             }
         }
-        return new ConfigurationReport([.. problems.Distinct(StringComparer.Ordinal)], Effective(configuration));
     }
 
-    private static List<EffectiveSetting> Effective(IConfiguration configuration) =>
-        [.. configuration.AsEnumerable()
-            .Where(kv => kv.Value is not null && Sections.Any(s => kv.Key.StartsWith(s, StringComparison.OrdinalIgnoreCase)))
-            .OrderBy(kv => kv.Key, StringComparer.OrdinalIgnoreCase)
-            .Select(kv =>
-            {
-                var variable = ConfigurationErrors.EnvironmentVariable(kv.Key);
-                var fromEnvironment = Environment.GetEnvironmentVariable(variable) is not null;
-                var name = kv.Key[(kv.Key.LastIndexOf(':') + 1)..];
-                var value = SecretName().IsMatch(name) && kv.Value!.Length > 0 ? Masked : kv.Value!;
-                return new EffectiveSetting(ConfigurationErrors.FileKey(kv.Key), value, fromEnvironment ? variable : null);
-            })];
+    private static TOptions Configured<TOptions>(IServiceProvider provider) where TOptions : class, new()
+    {
+        var options = new TOptions();
+        foreach (var configure in provider.GetServices<IConfigureOptions<TOptions>>())
+        {
+            if (configure is IConfigureNamedOptions<TOptions> named) named.Configure(Options.DefaultName, options);
+            else configure.Configure(options);
+        }
+        return options;
+    }
+
+    private static string? Mask(string key, string? value)
+    {
+        if (string.IsNullOrEmpty(value)) return value;
+        var name = key[(key.LastIndexOf(':') + 1)..];
+        return SecretName().IsMatch(name) ? Masked : EmbeddedPassword().Replace(value, m => m.Groups["name"].Value + Masked);
+    }
 }

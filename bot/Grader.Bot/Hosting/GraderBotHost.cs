@@ -1,3 +1,4 @@
+using System.Globalization;
 using Grader.Bot.Configuration;
 using Grader.Bot.Integration;
 
@@ -16,11 +17,14 @@ public sealed record BotHostSettings(string ConfigPath)
 
     /// <summary>False: runner only (no webhook endpoint): <c>grader work</c>.</summary>
     public bool ServeWebhooks { get; init; } = true;
+
+    /// <summary>Settings given with <c>--set</c>, as configuration keys; the flags above win over them.</summary>
+    public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
 }
 
 /// <summary>
-/// Builds the production host: the config file (YAML), then environment variables (e.g. <c>Bot__WebhookSecret</c>,
-/// <c>GitHub__PrivateKeyPath</c>) so secrets stay out of the file, then the command line's flags.
+/// Builds the production host: the config file (YAML), then environment variables (e.g. <c>Grader__Bot__WebhookSecret</c>,
+/// <c>Grader__GitHub__PrivateKeyPath</c>) so secrets stay out of the file, then the command line's flags.
 /// </summary>
 public static class GraderBotHost
 {
@@ -48,29 +52,25 @@ public static class GraderBotHost
     }
 
     /// <summary>
-    /// The configuration of <c>grader serve</c>/<c>grader work</c>, lowest precedence first: the config file, then
-    /// environment variables (<c>Bot__WebhookSecret</c>: secrets stay out of the file), then the command line's flags,
-    /// which win. <c>grader config check</c> reads the same sources.
+    /// The configuration of <c>grader serve</c>/<c>grader work</c> (<see cref="GraderConfiguration"/>), lowest precedence
+    /// first: the config file, then environment variables (<c>Grader__Bot__WebhookSecret</c>: secrets stay out of the
+    /// file), then the command line's flags (<c>--set</c>, then <c>--queues</c>, <c>--no-runner</c>), which win.
+    /// <c>grader config check</c> reads the same sources.
     /// </summary>
     public static IConfigurationBuilder AddConfigurationSources(IConfigurationBuilder builder, BotHostSettings settings)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(settings);
-        var values = YamlSettings.Flatten(File.ReadAllText(Path.GetFullPath(settings.ConfigPath)));
-        var flags = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        var flags = new Dictionary<string, string?>(settings.Settings, StringComparer.OrdinalIgnoreCase);
+        const string queuesKey = BotOptions.SectionName + ":" + nameof(BotOptions.Queues);
         if (settings.Queues is { Count: > 0 } queues)
         {
-            // The flag replaces the file's list rather than merging with it.
-            foreach (var key in values.Keys.Where(k => k.StartsWith("Bot:Queues:", StringComparison.OrdinalIgnoreCase)).ToList()) values.Remove(key);
-            for (var i = 0; i < queues.Count; i++) flags[$"Bot:Queues:{i}"] = queues[i];
+            foreach (var key in flags.Keys.Where(k => k.StartsWith(queuesKey + ":", StringComparison.OrdinalIgnoreCase)).ToList()) flags.Remove(key);
+            for (var i = 0; i < queues.Count; i++) flags[string.Create(CultureInfo.InvariantCulture, $"{queuesKey}:{i}")] = queues[i];
         }
-        if (!settings.ServeWebhooks) flags["Bot:RunIntake"] = "false";
-        if (settings.RunJobs is bool runJobs) flags["Bot:RunJobs"] = runJobs ? "true" : "false";
-
-        builder.AddInMemoryCollection(values);
-        builder.AddEnvironmentVariables();
-        builder.AddInMemoryCollection(flags);
-        return builder;
+        if (!settings.ServeWebhooks) flags[BotOptions.SectionName + ":" + nameof(BotOptions.RunIntake)] = "false";
+        if (settings.RunJobs is bool runJobs) flags[BotOptions.SectionName + ":" + nameof(BotOptions.RunJobs)] = runJobs ? "true" : "false";
+        return builder.AddGraderSources(settings.ConfigPath, defaults: null, flags);
     }
 
     /// <summary>

@@ -1,27 +1,20 @@
 using System.Globalization;
-using System.Text;
+using Grader.Bot.Configuration;
 using YamlDotNet.RepresentationModel;
 
 namespace Grader.Bot.Hosting;
 
 /// <summary>
-/// Turns the bot config file's settings sections (snake_case YAML) into configuration keys: <c>bot:</c> to
-/// <c>Bot:*</c>, <c>github:</c> to <c>GitHub:*</c>, <c>runner:</c> to <c>Grader:Runner:*</c>, <c>docker:</c> to
-/// <c>Grader:Docker:*</c>. The <c>rubrics</c> and <c>repositories</c> sections are the course mapping, read by
-/// <see cref="Configuration.CourseConfigurationLoader"/>.
+/// Turns a config file's settings into configuration keys with one rule for every section (<see cref="SettingNames"/>):
+/// a top-level key is a section below <c>Grader</c> and every key below it a PascalCase segment, list entries indexed:
+/// <c>bot: { webhook_secret: s }</c> is <c>Grader:Bot:WebhookSecret</c>, <c>bot: { queues: [cpu] }</c> is
+/// <c>Grader:Bot:Queues:0</c>. The course mapping's keys (<c>rubrics</c>, <c>repositories</c>) are left to
+/// <see cref="CourseConfigurationLoader"/>. A key that names no setting of any options class is an error at its line,
+/// never silently dropped.
 /// </summary>
 public static class YamlSettings
 {
-    private static readonly Dictionary<string, string> Sections = new(StringComparer.Ordinal)
-    {
-        ["bot"] = "Bot",
-        ["github"] = "GitHub",
-        ["runner"] = "Grader:Runner",
-        ["docker"] = "Grader:Docker",
-        ["sandbox"] = "Grader:Sandbox",
-    };
-
-    public static Dictionary<string, string?> Flatten(string yaml)
+    public static Dictionary<string, string?> Flatten(string yaml, string source)
     {
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         var stream = new YamlStream();
@@ -33,17 +26,26 @@ public static class YamlSettings
 
         foreach (var (key, value) in root.Children)
         {
-            if (key is YamlScalarNode { Value: { } name } && Sections.TryGetValue(name, out var prefix))
+            var name = (key as YamlScalarNode)?.Value ?? "";
+            if (CourseConfigurationLoader.CourseKeys.Contains(name)) continue;
+            if (!GraderSections.FileSections.Contains(name, StringComparer.Ordinal))
             {
-                Add(settings, prefix, value);
+                throw Unknown(source, key, $"'{name}' is not a section of the config file: its sections are {string.Join(", ", GraderSections.FileSections)}, and {string.Join(" and ", CourseConfigurationLoader.CourseKeys)} for the course mapping");
             }
+            Add(settings, SettingNames.ConfigurationKey(name), key, value, source);
         }
 
         return settings;
     }
 
-    private static void Add(Dictionary<string, string?> settings, string path, YamlNode node)
+    /// <param name="at">Where the key (or list entry) is written, for the error.</param>
+    private static void Add(Dictionary<string, string?> settings, string path, YamlNode at, YamlNode node, string source)
     {
+        if (!GraderSections.IsSetting(path))
+        {
+            throw Unknown(source, at, $"'{SettingNames.FileKey(path)}' is not a setting of Grader (misspelt? `grader config check` lists every setting)");
+        }
+
         switch (node)
         {
             case YamlScalarNode scalar:
@@ -52,37 +54,20 @@ public static class YamlSettings
             case YamlSequenceNode sequence:
                 for (var i = 0; i < sequence.Children.Count; i++)
                 {
-                    Add(settings, path + ":" + i.ToString(CultureInfo.InvariantCulture), sequence.Children[i]);
+                    Add(settings, path + ":" + i.ToString(CultureInfo.InvariantCulture), sequence.Children[i], sequence.Children[i], source);
                 }
 
                 break;
             case YamlMappingNode mapping:
                 foreach (var (key, value) in mapping.Children)
                 {
-                    Add(settings, path + ":" + Pascal(((YamlScalarNode)key).Value ?? ""), value);
+                    Add(settings, path + ":" + SettingNames.Pascal((key as YamlScalarNode)?.Value ?? ""), key, value, source);
                 }
 
                 break;
         }
     }
 
-    /// <summary><c>webhook_secret</c> to <c>WebhookSecret</c>.</summary>
-    public static string Pascal(string snake)
-    {
-        var builder = new StringBuilder(snake.Length);
-        var upper = true;
-        foreach (var c in snake)
-        {
-            if (c == '_')
-            {
-                upper = true;
-                continue;
-            }
-
-            builder.Append(upper ? char.ToUpperInvariant(c) : c);
-            upper = false;
-        }
-
-        return builder.ToString();
-    }
+    private static InvalidDataException Unknown(string source, YamlNode node, string reason) =>
+        new(string.Create(CultureInfo.InvariantCulture, $"{source}:{node.Start.Line}:{node.Start.Column}: {reason}."));
 }

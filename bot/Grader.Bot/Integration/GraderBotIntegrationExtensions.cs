@@ -8,8 +8,8 @@ namespace Grader.Bot.Integration;
 public static class GraderBotIntegrationExtensions
 {
     /// <summary>
-    /// The real seams: GitHub (App auth, check runs, reviews, repository reads; section <c>GitHub</c>) and, when this
-    /// process runs jobs, grading in worker processes (section <c>Bot:Worker</c>) plus the runner services this process
+    /// The real seams: GitHub (App auth, check runs, reviews, repository reads; section <c>Grader:GitHub</c>) and, when this
+    /// process runs jobs, grading in worker processes (section <c>Grader:Bot:Worker</c>) plus the runner services this process
     /// keeps for itself: the start-up sweep and removing what a dead worker left (section <c>Grader:Runner</c>).
     /// </summary>
     public static IServiceCollection AddGraderBotIntegrations(this IServiceCollection services, IConfiguration configuration, bool runJobs)

@@ -72,7 +72,7 @@ public sealed partial class GradingEvidence(EvidenceRecorder recorder, IReposito
 
 public static class GradingEvidenceServiceCollectionExtensions
 {
-    /// <summary>The recorder (store and key from <c>Bot:Evidence</c>) and the bot's hook.</summary>
+    /// <summary>The recorder (store and key from <c>Grader:Bot:Evidence</c>) and the bot's hook.</summary>
     public static IServiceCollection AddGradingEvidence(this IServiceCollection services)
     {
         services.AddSingleton(sp => new EvidenceRecorder(

@@ -3,13 +3,13 @@ using System.ComponentModel.DataAnnotations;
 namespace Grader.Bot.Jobs;
 
 /// <summary>
-/// The grading worker process (section <c>Bot:Worker</c>, <c>bot.worker</c> in the config file): every grading attempt
+/// The grading worker process (section <c>Grader:Bot:Worker</c>, <c>bot.worker</c> in the config file): every grading attempt
 /// runs in a child process (<c>grader worker</c>), so a crash, stack overflow or memory blow-up costs that attempt,
 /// never the process that takes webhooks, dispatches and publishes.
 /// </summary>
 public sealed class GradingWorkerOptions
 {
-    public const string SectionName = "Bot:Worker";
+    public const string SectionName = "Grader:Bot:Worker";
 
     /// <summary>
     /// The <c>grader</c> executable, or its <c>grader.dll</c> (run with the <c>dotnet</c> host); null: the program

@@ -1,6 +1,9 @@
 using System.CommandLine;
 using Grader.Action;
+using Grader.Bot.Hosting;
 using Grader.GitHub.Actions;
+using Grader.GitHub.Outbox;
+using Grader.Runner.Pipeline;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -23,22 +26,20 @@ public static class ActionCommand
         {
             Description = "Use instructor material on this runner's disk although the runner is not known to be ephemeral and the workflow is not enforced centrally.",
         };
-        var evidence = new Option<string>("--evidence-store")
+        var evidence = new Option<string?>("--evidence-store")
         {
-            Description = "Where every grading is recorded as signed competency evidence: a SQLite file or a postgres:// URL (default: $GRADER_EVIDENCE_STORE, else ~/.grader/evidence.db on the runner).",
-            DefaultValueFactory = _ => DefaultEvidenceStore(),
+            Description = "Where every grading is recorded as signed competency evidence: a SQLite file or a postgres:// URL (default: evidence.store of --config, or Grader__Evidence__Store, else ~/.grader/evidence.db on the runner).",
         };
+        var config = CommandSettings.ConfigFile("A config file on the runner whose settings apply (runner:, github:, evidence:, ...), below environment variables and flags.");
+        var set = CommandSettings.Set();
         var command = new Command("action", "Grade the commit of the workspace's repository inside GitHub Actions and publish the review (see action.yml).")
         {
-            rubric, hidden, output, publish, allowCredentials, allowPersistentRunner, evidence,
+            rubric, hidden, output, publish, allowCredentials, allowPersistentRunner, evidence, config, set,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var settings = new ActionSettings(parse.GetValue(rubric)!, parse.GetValue(hidden), parse.GetValue(output)!, parse.GetValue(publish),
-                parse.GetValue(allowCredentials), parse.GetValue(allowPersistentRunner))
-            {
-                EvidenceStore = parse.GetValue(evidence) is { Length: > 0 } store ? store : DefaultEvidenceStore(),
-            };
+                parse.GetValue(allowCredentials), parse.GetValue(allowPersistentRunner));
             var (stdout, stderr) = (Console.Out, Console.Error);
             using var log = new WorkflowLog(stdout);
             using var writer = new WorkflowLogWriter(log);
@@ -47,7 +48,24 @@ public static class ActionCommand
             Console.SetError(writer);
             try
             {
-                return await RunAsync(settings, ActionEnvironment.FromProcess(), log, cancellationToken).ConfigureAwait(false);
+                if (!CommandSettings.TryParse(parse.GetValue(set), out var values, out var usage))
+                {
+                    log.WriteCommand(WorkflowCommands.Annotation("error", usage!, title: "grader configuration"));
+                    return ActionExitCodes.IncompleteOrUsage;
+                }
+                // The input evidence-store is a flag: it wins over the config file and the environment.
+                if (parse.GetValue(evidence) is { Length: > 0 } store) values[EvidenceOptionsCli.StoreKey] = store;
+                IConfiguration configuration;
+                try
+                {
+                    configuration = Configuration(parse.GetValue(config)?.FullName, values);
+                }
+                catch (Exception e) when (ConfigurationErrors.IsConfigFileError(e))
+                {
+                    log.WriteCommand(WorkflowCommands.Annotation("error", e.Message, title: "grader configuration"));
+                    return ActionExitCodes.IncompleteOrUsage;
+                }
+                return await RunAsync(settings, ActionEnvironment.FromProcess(), log, cancellationToken, configuration).ConfigureAwait(false);
             }
             finally
             {
@@ -58,28 +76,38 @@ public static class ActionCommand
         return command;
     }
 
-    /// <summary>The runner's home survives between jobs on a self-hosted runner; the workspace does not.</summary>
-    internal static string DefaultEvidenceStore() =>
-        Environment.GetEnvironmentVariable(EvidenceOptionsCli.StoreVariable) is { Length: > 0 } store
-            ? store
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".grader", "evidence.db");
+    /// <summary>
+    /// <c>grader action</c>'s configuration (<see cref="GraderConfiguration"/>): its defaults, then <c>--config</c>'s file,
+    /// then environment variables (<c>Grader__GitHub__AppId</c>), then the flags (<c>--set</c>, <c>--evidence-store</c>).
+    /// </summary>
+    internal static IConfigurationRoot Configuration(string? configFile, IReadOnlyDictionary<string, string?> flags)
+    {
+        var defaults = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        {
+            // The runner's temp folder: the job's work files and the (unused) outbox stay out of the workspace.
+            [RunnerOptions.SectionName + ":" + nameof(RunnerOptions.RunnerId)] = "action-" + Environment.MachineName.ToLowerInvariant(),
+            [RunnerOptions.SectionName + ":" + nameof(RunnerOptions.WorkRoot)] = Path.Combine(Path.GetTempPath(), "grader-action", "work"),
+            [RunnerOptions.SectionName + ":" + nameof(RunnerOptions.MirrorCache)] = Path.Combine(Path.GetTempPath(), "grader-action", "mirrors"),
+            [FilePublishOutboxOptions.SectionName + ":" + nameof(FilePublishOutboxOptions.Directory)] = Path.Combine(Path.GetTempPath(), "grader-action", "outbox"),
+            // The runner's home survives between jobs on a self-hosted runner; the workspace does not.
+            [EvidenceOptionsCli.StoreKey] = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".grader", "evidence.db"),
+        };
+        return new ConfigurationBuilder().AddGraderSources(configFile, defaults, flags).Build();
+    }
 
+    /// <param name="configuration">The whole configuration; null: <see cref="Configuration"/> without a file or flags.</param>
     public static async Task<int> RunAsync(ActionSettings settings, ActionEnvironment environment, WorkflowLog log, CancellationToken cancellationToken, IConfiguration? configuration = null)
     {
         ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(log);
         var services = new ServiceCollection();
-        services.AddGraderAction(configuration ?? new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                // The runner's temp folder: the job's work files and the (unused) outbox stay out of the workspace.
-                ["Grader:Runner:RunnerId"] = "action-" + Environment.MachineName.ToLowerInvariant(),
-                ["Grader:Runner:WorkRoot"] = Path.Combine(Path.GetTempPath(), "grader-action", "work"),
-                ["Grader:Runner:MirrorCache"] = Path.Combine(Path.GetTempPath(), "grader-action", "mirrors"),
-                ["GitHub:Outbox:Directory"] = Path.Combine(Path.GetTempPath(), "grader-action", "outbox"),
-            })
-            .AddEnvironmentVariables("GRADER_")
-            .Build(), environment.ApiUrl, log);
+        services.AddGraderAction(configuration ?? Configuration(null, new Dictionary<string, string?>()), environment.ApiUrl, log);
         await using var provider = services.BuildServiceProvider();
+        if (ConfigurationErrors.ValidateOnStart(provider) is { Count: > 0 } invalid)
+        {
+            foreach (var line in invalid) log.WriteCommand(WorkflowCommands.Annotation("error", line, title: "grader configuration"));
+            return ActionExitCodes.IncompleteOrUsage;
+        }
         return await provider.GetRequiredService<GradingAction>().RunAsync(settings, environment, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -20,27 +20,25 @@ public static class GradeCommand
             DefaultValueFactory = _ => new DirectoryInfo("grader-out"),
         };
         var tokenEnv = new Option<string?>("--token-env") { Description = "Name of the environment variable holding an access token for the clone URL." };
-        var record = new Option<string?>("--record") { Description = "Also record the grading as signed competency evidence in this store (a SQLite file or a postgres:// URL)." };
+        var record = new Option<string?>("--record")
+        {
+            Description = "Also record the grading as signed competency evidence in this store (a SQLite file or a postgres:// URL; the signing key: evidence.signing_key_path).",
+        };
         var learner = new Option<string?>("--learner") { Description = "With --record: the learner's GitHub login (default: the current user name)." };
+        var config = CommandSettings.ConfigFile("A config file whose runner settings apply (runner:, docker:, sandbox:, gpu:, ...), below environment variables and flags.");
+        var set = CommandSettings.Set();
 
         var command = new Command("grade", "Grade a submission against a rubric: build, test, score; writes review.md and result.json.")
         {
-            rubric, submission, sha, reference, hidden, output, tokenEnv, record, learner,
+            rubric, submission, sha, reference, hidden, output, tokenEnv, record, learner, config, set,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var settings = new GradeSettings(
-                parse.GetValue(rubric)!.FullName,
-                parse.GetValue(submission)!,
-                parse.GetValue(sha),
-                parse.GetValue(reference),
-                parse.GetValue(hidden)?.FullName,
-                parse.GetValue(output)!.FullName,
-                parse.GetValue(tokenEnv))
+            if (Read(parse, out var usage) is not { } settings)
             {
-                RecordStore = parse.GetValue(record),
-                Learner = parse.GetValue(learner),
-            };
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"grader: {usage}").ConfigureAwait(false);
+                return GradeExitCodes.IncompleteOrUsage;
+            }
             var (console, workflowLog) = ConsoleFor(parse.InvocationConfiguration.Output, insideActions: Environment.GetEnvironmentVariable("GITHUB_ACTIONS") == "true");
             using (workflowLog)
             {
@@ -48,6 +46,27 @@ public static class GradeCommand
             }
         });
         return command;
+    }
+
+    /// <summary>The invocation a parsed <c>grader grade</c> command line asks for; null with the usage error when <c>--set</c> names no setting.</summary>
+    internal static GradeSettings? Read(ParseResult parse, out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        if (!CommandSettings.TryParse(parse.GetValue<string[]>("--set"), out var values, out error)) return null;
+        return new GradeSettings(
+            parse.GetValue<FileInfo>("--rubric")!.FullName,
+            parse.GetValue<string>("submission")!,
+            parse.GetValue<string?>("--sha"),
+            parse.GetValue<string?>("--ref"),
+            parse.GetValue<DirectoryInfo?>("--hidden-tests")?.FullName,
+            parse.GetValue<DirectoryInfo>("--out")!.FullName,
+            parse.GetValue<string?>("--token-env"))
+        {
+            RecordStore = parse.GetValue<string?>("--record"),
+            Learner = parse.GetValue<string?>("--learner"),
+            ConfigFile = parse.GetValue<FileInfo?>("--config")?.FullName,
+            Settings = values,
+        };
     }
 
     /// <summary>
@@ -94,6 +113,12 @@ public sealed record GradeSettings(
 
     /// <summary>The learner's GitHub login for the record (<c>--learner</c>).</summary>
     public string? Learner { get; init; }
+
+    /// <summary>A config file whose settings apply (<c>--config</c>); null: none.</summary>
+    public string? ConfigFile { get; init; }
+
+    /// <summary>Settings given with <c>--set</c>, as configuration keys: they win over the file and the environment.</summary>
+    public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
 }
 
 /// <summary>Exit codes of <c>grader grade</c>.</summary>

@@ -1,3 +1,5 @@
+using Grader.Bot.Hosting;
+using Grader.Evidence.Recording;
 using Grader.Rubrics.Loading;
 using Grader.Rubrics.Rendering;
 using Grader.Runner.Checkout;
@@ -5,6 +7,7 @@ using Grader.Runner.Pipeline;
 using Grader.Runner.Results;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Spectre.Console;
 
 namespace Grader.Cli.Commands;
@@ -12,7 +15,7 @@ namespace Grader.Cli.Commands;
 /// <summary>Runs <c>grader grade</c>: loads the rubric, grades through the runner's pipeline, shows and writes the outcome.</summary>
 public static class GradeCommandHandler
 {
-    /// <param name="configuration">Runner configuration overrides (tests); null = defaults plus GRADER_ environment variables.</param>
+    /// <param name="configuration">The whole configuration (tests); null: <see cref="Configuration"/> of <paramref name="settings"/>.</param>
     public static async Task<int> RunAsync(GradeSettings settings, IAnsiConsole console, IConfiguration? configuration, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -32,7 +35,22 @@ public static class GradeCommandHandler
             return GradeExitCodes.IncompleteOrUsage;
         }
 
-        await using var services = BuildServices(configuration ?? DefaultConfiguration());
+        try
+        {
+            configuration ??= Configuration(settings);
+        }
+        catch (Exception e) when (ConfigurationErrors.IsConfigFileError(e))
+        {
+            console.MarkupLine($"[red]{Markup.Escape(e.Message)}[/]");
+            return GradeExitCodes.IncompleteOrUsage;
+        }
+
+        await using var services = BuildServices(configuration);
+        if (ConfigurationErrors.ValidateOnStart(services) is { Count: > 0 } invalid)
+        {
+            foreach (var line in invalid) console.MarkupLine($"[red]{Markup.Escape(line)}[/]");
+            return GradeExitCodes.IncompleteOrUsage;
+        }
         var pipeline = services.GetRequiredService<GradingPipeline>();
         var request = new GradingRequest
         {
@@ -61,7 +79,7 @@ public static class GradeCommandHandler
         await File.WriteAllTextAsync(reviewPath, MarkdownReviewRenderer.RenderReview(run.Review), cancellationToken).ConfigureAwait(false);
         await ResultJson.WriteFileAsync(ResultDocumentFactory.Create(run), resultPath, cancellationToken).ConfigureAwait(false);
         console.MarkupLine($"Wrote [link]{Markup.Escape(reviewPath)}[/] and [link]{Markup.Escape(resultPath)}[/]");
-        if (settings.RecordStore is not null && !await GradeEvidence.RecordAsync(settings, source, run, console, cancellationToken).ConfigureAwait(false))
+        if (settings.RecordStore is not null && !await GradeEvidence.RecordAsync(settings, source, run, services.GetRequiredService<IOptions<EvidenceOptions>>().Value, console, cancellationToken).ConfigureAwait(false))
         {
             return GradeExitCodes.IncompleteOrUsage;
         }
@@ -125,25 +143,27 @@ public static class GradeCommandHandler
         return true;
     }
 
-    private static IConfiguration DefaultConfiguration()
+    /// <summary>
+    /// <c>grader grade</c>'s configuration (<see cref="GraderConfiguration"/>): its defaults, then <c>--config</c>'s file,
+    /// then environment variables (<c>Grader__Runner__ReuseImages</c>), then <c>--set</c>'s flags.
+    /// </summary>
+    internal static IConfigurationRoot Configuration(GradeSettings settings)
     {
+        ArgumentNullException.ThrowIfNull(settings);
         var cache = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "grader");
-        return new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?>(StringComparer.Ordinal)
-            {
-                // One stable id per machine so re-grades find the images they can reuse.
-                ["Grader:Runner:RunnerId"] = "cli-" + Environment.MachineName.ToLowerInvariant(),
-                ["Grader:Runner:WorkRoot"] = Path.Combine(cache, "work"),
-                ["Grader:Runner:MirrorCache"] = Path.Combine(cache, "mirrors"),
-            })
-            .AddEnvironmentVariables("GRADER_")
-            .Build();
+        var defaults = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        {
+            // One stable id per machine so re-grades find the images they can reuse.
+            [RunnerOptions.SectionName + ":" + nameof(RunnerOptions.RunnerId)] = "cli-" + Environment.MachineName.ToLowerInvariant(),
+            [RunnerOptions.SectionName + ":" + nameof(RunnerOptions.WorkRoot)] = Path.Combine(cache, "work"),
+            [RunnerOptions.SectionName + ":" + nameof(RunnerOptions.MirrorCache)] = Path.Combine(cache, "mirrors"),
+        };
+        return new ConfigurationBuilder().AddGraderSources(settings.ConfigFile, defaults, settings.Settings).Build();
     }
 
-    private static ServiceProvider BuildServices(IConfiguration configuration)
-    {
-        var services = new ServiceCollection();
-        services.AddGraderRunner(configuration);
-        return services.BuildServiceProvider();
-    }
+    /// <summary>What <c>grader grade</c> composes: the runner, and the evidence settings <c>--record</c> reads.</summary>
+    internal static IServiceCollection Services(IConfiguration configuration) =>
+        new ServiceCollection().AddGraderRunner(configuration).AddEvidenceOptions(configuration);
+
+    private static ServiceProvider BuildServices(IConfiguration configuration) => Services(configuration).BuildServiceProvider();
 }

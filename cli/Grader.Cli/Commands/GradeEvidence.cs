@@ -8,13 +8,15 @@ namespace Grader.Cli.Commands;
 /// <summary><c>grader grade --record</c>: the grading as a signed evidence record.</summary>
 internal static class GradeEvidence
 {
-    public static async Task<bool> RecordAsync(GradeSettings settings, SubmissionSource source, GradingRun run, IAnsiConsole console, CancellationToken cancellationToken)
+    /// <param name="configured">The evidence settings (the signing key: evidence.signing_key_path); <c>--record</c>, a flag, names the store.</param>
+    public static async Task<bool> RecordAsync(GradeSettings settings, SubmissionSource source, GradingRun run, EvidenceOptions configured, IAnsiConsole console, CancellationToken cancellationToken)
     {
         var identity = new SubmissionIdentity(settings.Learner ?? Environment.UserName, RepositoryOf(source));
+        var evidence = new EvidenceOptions { Store = settings.RecordStore, SigningKeyPath = configured.SigningKeyPath };
         try
         {
-            var row = await EvidenceRecorder.RecordOnceAsync(EvidenceOptionsCli.Settings(settings.RecordStore!, null), run, identity, null, cancellationToken).ConfigureAwait(false);
-            console.MarkupLine($"Recorded evidence {Markup.Escape(row.RecordId)} for {Markup.Escape(identity.LearnerLogin)} in {Markup.Escape(settings.RecordStore!)}" +
+            var row = await EvidenceRecorder.RecordOnceAsync(evidence, run, identity, null, cancellationToken).ConfigureAwait(false);
+            console.MarkupLine($"Recorded evidence {Markup.Escape(row.RecordId)} for {Markup.Escape(identity.LearnerLogin)} in {Markup.Escape(evidence.Store ?? "")}" +
                                (row.Complete ? "" : " (as a grader error: not counted as an attempt)"));
             return true;
         }

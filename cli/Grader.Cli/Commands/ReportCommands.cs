@@ -26,6 +26,7 @@ public static class ReportCommands
         var force = new Option<bool>("--force") { Description = "Overwrite the file when it exists." };
         var store = EvidenceOptionsCli.Store();
         var key = EvidenceOptionsCli.Key();
+        var config = EvidenceOptionsCli.ConfigFile();
         var issuer = new Option<string?>("--issuer-name") { Description = "The issuer named in Open Badges credentials (default Grader)." };
         var baseUrl = new Option<string?>("--base-url") { Description = "Base URL of issuer, achievement and xAPI activity ids (default https://grader.invalid)." };
         var lrs = new Option<Uri?>("--lrs") { Description = "xapi: also POST the statements to this learning record store (its xAPI endpoint)." };
@@ -33,7 +34,7 @@ public static class ReportCommands
 
         var command = new Command("export", "Export evidence as a report, a gradebook import, badges or xAPI statements.")
         {
-            format, cohort, module, learner, since, until, output, force, store, key, issuer, baseUrl, lrs, lrsCredentials,
+            format, cohort, module, learner, since, until, output, force, store, key, config, issuer, baseUrl, lrs, lrsCredentials,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -51,9 +52,9 @@ public static class ReportCommands
             if (parse.GetValue(baseUrl) is { } b) settings.BaseUrl = b;
             if (parse.GetValue(lrsCredentials) is { } variable) settings.LrsCredentials = Environment.GetEnvironmentVariable(variable);
             var path = parse.GetValue(output)!.FullName;
-            var evidence = EvidenceOptionsCli.Settings(parse.GetValue(store)!, parse.GetValue(key));
             try
             {
+                var evidence = EvidenceOptionsCli.Resolve(parse.GetValue(config)?.FullName, parse.GetValue(store), parse.GetValue(key));
                 using var signingKey = exporter is OpenBadgesExporter ? LoadKey(evidence) : null;
                 await using var database = await EvidenceDatabase.OpenAsync(evidence.Database(), null, cancellationToken).ConfigureAwait(false);
                 await ReportExports.ExportToFileAsync(database, exporter, filter, settings, signingKey, path, parse.GetValue(force), TimeProvider.System, cancellationToken).ConfigureAwait(false);

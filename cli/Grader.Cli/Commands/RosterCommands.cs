@@ -12,7 +12,8 @@ public static class RosterCommands
         var file = new Argument<FileInfo>("csv") { Description = "learner_id,name,email,github_login,cohort[,github_id], or GitHub Classroom's identifier,github_username,github_id,name." };
         var cohort = new Option<string?>("--cohort") { Description = "Cohort of rows that name none (a Classroom roster has no cohort column)." };
         var store = EvidenceOptionsCli.Store();
-        var import = new Command("import", "Import a roster CSV in one transaction: any problem imports nothing.") { file, cohort, store };
+        var config = EvidenceOptionsCli.ConfigFile();
+        var import = new Command("import", "Import a roster CSV in one transaction: any problem imports nothing.") { file, cohort, store, config };
         import.SetAction(async (parse, cancellationToken) =>
         {
             var console = parse.InvocationConfiguration;
@@ -36,7 +37,8 @@ public static class RosterCommands
             }
             try
             {
-                await using var database = await EvidenceDatabase.OpenAsync(Grader.Evidence.Database.DatabaseOptions.Parse(parse.GetValue(store)!), null, cancellationToken).ConfigureAwait(false);
+                var evidence = EvidenceOptionsCli.Resolve(parse.GetValue(config)?.FullName, parse.GetValue(store), key: null);
+                await using var database = await EvidenceDatabase.OpenAsync(evidence.Database(), null, cancellationToken).ConfigureAwait(false);
                 await database.Roster.ImportAsync(parsed.Entries, cancellationToken).ConfigureAwait(false);
                 var unlinked = parsed.Entries.Count(e => e.GitHubLogin is null);
                 await console.Output.WriteLineAsync($"Imported {parsed.Entries.Count} learner(s) into {database.Connections.Location}" +

@@ -2,7 +2,7 @@ using System.CommandLine;
 using Grader.Bot.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
+using Grader.Bot.Configuration;
 
 namespace Grader.Server.Commands;
 
@@ -17,15 +17,22 @@ public static class WorkCommand
         var config = new Option<FileInfo>("--config") { Description = "The bot config file; bot.hangfire_postgres_connection_string must be set.", Required = true };
         var queues = new Option<string[]>("--queues") { Description = "Queues (capabilities) this runner serves: cpu, gpu.", DefaultValueFactory = _ => ["cpu"], AllowMultipleArgumentsPerToken = true };
         var urls = new Option<string[]>("--urls") { Description = "Addresses of the health endpoint.", DefaultValueFactory = _ => ["http://127.0.0.1:3001"], AllowMultipleArgumentsPerToken = true };
-        var command = new Command("work", "Run a grading runner that takes jobs from PostgreSQL-backed Hangfire queues.") { config, queues, urls };
+        var set = CommandSettings.Set();
+        var command = new Command("work", "Run a grading runner that takes jobs from PostgreSQL-backed Hangfire queues.") { config, queues, urls, set };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            if (!CommandSettings.TryParse(parse.GetValue(set), out var values, out var error))
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"grader: {error}").ConfigureAwait(false);
+                return GraderCommand.UsageError;
+            }
             var settings = new BotHostSettings(parse.GetRequiredValue(config).FullName)
             {
                 Urls = parse.GetValue(urls) ?? [],
                 Queues = parse.GetValue(queues),
                 RunJobs = true,
                 ServeWebhooks = false,
+                Settings = values,
             };
             return await HostRunner.RunAsync(settings, cancellationToken).ConfigureAwait(false);
         });
@@ -48,12 +55,12 @@ internal static class HostRunner
             await Console.Error.WriteLineAsync($"grader: {ex.Message}").ConfigureAwait(false);
             return 2;
         }
-        catch (OptionsValidationException ex)
+        catch (Exception ex) when (ConfigurationErrors.Describe(ex).Count > 0)
         {
             return await InvalidSettingsAsync(ex).ConfigureAwait(false);
         }
 
-        if (!settings.ServeWebhooks && string.IsNullOrEmpty(app.Configuration["Bot:HangfirePostgresConnectionString"]))
+        if (!settings.ServeWebhooks && string.IsNullOrEmpty(app.Configuration[BotOptions.SectionName + ":" + nameof(BotOptions.HangfirePostgresConnectionString)]))
         {
             await Console.Error.WriteLineAsync("grader work: bot.hangfire_postgres_connection_string is required (in-memory Hangfire is private to `grader serve`).").ConfigureAwait(false);
             return 2;
@@ -65,7 +72,7 @@ internal static class HostRunner
             {
                 await app.StartAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (OptionsValidationException ex)
+            catch (Exception ex) when (ConfigurationErrors.Describe(ex).Count > 0)
             {
                 // Options validated on start (ValidateOnStart) fail here rather than in Build.
                 return await InvalidSettingsAsync(ex).ConfigureAwait(false);
@@ -77,7 +84,7 @@ internal static class HostRunner
     }
 
     /// <summary>One line per missing or invalid setting, naming the file key and the environment variable; exit 2.</summary>
-    private static async Task<int> InvalidSettingsAsync(OptionsValidationException ex)
+    private static async Task<int> InvalidSettingsAsync(Exception ex)
     {
         foreach (var line in ConfigurationErrors.Describe(ex))
             await Console.Error.WriteLineAsync($"grader: {line}").ConfigureAwait(false);

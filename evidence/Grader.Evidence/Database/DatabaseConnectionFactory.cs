@@ -11,11 +11,11 @@ namespace Grader.Evidence.Database;
 /// </summary>
 public sealed class DatabaseConnectionFactory : IAsyncDisposable
 {
-    private readonly DatabaseOptions _options;
+    private readonly DatabaseLocation _options;
     private readonly NpgsqlDataSource? _postgres;
     private readonly string? _sqlite;
 
-    public DatabaseConnectionFactory(DatabaseOptions options)
+    public DatabaseConnectionFactory(DatabaseLocation options)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;

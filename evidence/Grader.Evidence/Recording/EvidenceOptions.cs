@@ -2,9 +2,14 @@ using Grader.Evidence.Database;
 
 namespace Grader.Evidence.Recording;
 
-/// <summary>Where evidence is recorded and which key signs it (configuration section <c>Grader:Evidence</c> / <c>Bot:Evidence</c>).</summary>
+/// <summary>
+/// Where <c>grader grade --record</c>, <c>grader action</c> and the report commands record and read evidence, and which key
+/// signs it (section <c>Grader:Evidence</c>, <c>evidence:</c> in a config file). The bot has its own, <c>Grader:Bot:Evidence</c>.
+/// </summary>
 public sealed class EvidenceOptions
 {
+    public const string SectionName = "Grader:Evidence";
+
     /// <summary>
     /// The store: a SQLite file path, or a PostgreSQL <c>postgres://</c> URL or <c>Host=...;</c> connection string.
     /// Null: recording is off.
@@ -17,7 +22,7 @@ public sealed class EvidenceOptions
     /// </summary>
     public string? SigningKeyPath { get; set; }
 
-    public DatabaseOptions Database() => DatabaseOptions.Parse(Store ?? throw new InvalidOperationException("No evidence store is configured."));
+    public DatabaseLocation Database() => DatabaseLocation.Parse(Store ?? throw new InvalidOperationException("No evidence store is configured."));
 
     /// <exception cref="InvalidOperationException">A PostgreSQL store without a key path.</exception>
     public string EffectiveKeyPath()

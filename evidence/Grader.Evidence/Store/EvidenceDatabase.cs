@@ -25,7 +25,7 @@ public sealed class EvidenceDatabase : IAsyncDisposable
 
     /// <exception cref="DatabaseUnavailableException">The database cannot be reached or opened.</exception>
     /// <exception cref="SchemaTooNewException">The database was written by a newer grader.</exception>
-    public static async Task<EvidenceDatabase> OpenAsync(DatabaseOptions options, ILogger? logger, CancellationToken cancellationToken)
+    public static async Task<EvidenceDatabase> OpenAsync(DatabaseLocation options, ILogger? logger, CancellationToken cancellationToken)
     {
         var connections = new DatabaseConnectionFactory(options);
         try

@@ -37,7 +37,7 @@ public sealed class AppJwtFactory : IDisposable
     {
         if (_options.AppId <= 0)
         {
-            throw new InvalidOperationException("GitHub App id is not configured (GitHub:AppId).");
+            throw new InvalidOperationException("GitHub App id is not configured (github.app_id, Grader__GitHub__AppId).");
         }
 
         var now = _time.GetUtcNow();
@@ -58,7 +58,7 @@ public sealed class AppJwtFactory : IDisposable
         {
             if (string.IsNullOrWhiteSpace(_options.PrivateKeyPath))
             {
-                throw new InvalidOperationException("GitHub App private key is not configured (GitHub:PrivateKeyPem or GitHub:PrivateKeyPath).");
+                throw new InvalidOperationException("GitHub App private key is not configured (github.private_key_path or github.private_key_pem; Grader__GitHub__PrivateKeyPath, Grader__GitHub__PrivateKeyPem).");
             }
 
             pem = File.ReadAllText(_options.PrivateKeyPath);

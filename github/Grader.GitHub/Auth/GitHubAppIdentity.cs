@@ -13,12 +13,12 @@ public sealed class GitHubAppIdentity(IOptions<GitHubAppOptions> options)
     /// <summary>The App's id, as GitHub reports it in <c>check_run.app.id</c>.</summary>
     public long AppId => options.Value.AppId > 0
         ? options.Value.AppId
-        : throw new InvalidOperationException("The GitHub App's id is not configured (GitHub:AppId); without it Grader cannot tell its own check runs from others'.");
+        : throw new InvalidOperationException("The GitHub App's id is not configured (github.app_id, Grader__GitHub__AppId); without it Grader cannot tell its own check runs from others'.");
 
     /// <summary>The login of the App's bot user, author of its reviews: <c>{slug}[bot]</c>.</summary>
     public string BotLogin => options.Value.AppSlug is { Length: > 0 } slug
         ? slug + "[bot]"
-        : throw new InvalidOperationException("The GitHub App's slug is not configured (GitHub:AppSlug); without it Grader cannot tell its own reviews from others'.");
+        : throw new InvalidOperationException("The GitHub App's slug is not configured (bot.app_slug or github.app_slug); without it Grader cannot tell its own reviews from others'.");
 
     /// <summary>True when this App created the check run.</summary>
     public bool Created(CheckRun run)

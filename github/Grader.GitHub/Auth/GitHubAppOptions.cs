@@ -1,9 +1,9 @@
 namespace Grader.GitHub.Auth;
 
-/// <summary>How the grader authenticates as a GitHub App and where the API lives (github.com or Enterprise).</summary>
+/// <summary>How the grader authenticates as a GitHub App and where the API lives (github.com or Enterprise); section <c>Grader:GitHub</c>, <c>github:</c> in the config file.</summary>
 public sealed class GitHubAppOptions
 {
-    public const string SectionName = "GitHub";
+    public const string SectionName = "Grader:GitHub";
 
     /// <summary>The App's numeric id: the JWT's issuer, and <c>check_run.app.id</c> of the check runs it creates.</summary>
     public long AppId { get; set; }

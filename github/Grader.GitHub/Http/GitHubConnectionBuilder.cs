@@ -10,7 +10,7 @@ namespace Grader.GitHub.Http;
 public sealed class GitHubConnectionBuilder(
     IOptions<GitHubAppOptions> appOptions,
     IOptions<GitHubResilienceOptions> resilienceOptions,
-    IOptions<GitHubHttpOptions> httpOptions,
+    IOptions<GitHubHttpHandlers> httpOptions,
     TimeProvider time,
     ILoggerFactory loggerFactory)
 {

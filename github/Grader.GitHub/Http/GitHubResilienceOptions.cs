@@ -3,7 +3,7 @@ namespace Grader.GitHub.Http;
 /// <summary>Bounds for retrying GitHub calls in-line before the caller falls back to the outbox.</summary>
 public sealed class GitHubResilienceOptions
 {
-    public const string SectionName = "GitHub:Resilience";
+    public const string SectionName = "Grader:GitHub:Resilience";
 
     /// <summary>Retries after the first attempt (5xx, connection failures, rate limits).</summary>
     public int MaxRetries { get; set; } = 4;
@@ -28,8 +28,11 @@ public sealed class GitHubResilienceOptions
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }
 
-/// <summary>Extra HTTP handlers for every GitHub client, outermost first (e.g. metrics, request auditing in tests).</summary>
-public sealed class GitHubHttpOptions
+/// <summary>
+/// Extra HTTP handlers for every GitHub client, outermost first (e.g. metrics, request auditing in tests). Configured in
+/// code, never from configuration: hence not named <c>*Options</c>, which are configuration sections.
+/// </summary>
+public sealed class GitHubHttpHandlers
 {
     public IList<Func<DelegatingHandler>> Handlers { get; } = [];
 }

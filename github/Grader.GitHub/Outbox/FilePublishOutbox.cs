@@ -6,7 +6,7 @@ namespace Grader.GitHub.Outbox;
 
 public sealed class FilePublishOutboxOptions
 {
-    public const string SectionName = "GitHub:Outbox";
+    public const string SectionName = "Grader:GitHub:Outbox";
 
     /// <summary>Directory holding one JSON file per pending result.</summary>
     public string Directory { get; set; } = Path.Combine(".grader", "outbox");

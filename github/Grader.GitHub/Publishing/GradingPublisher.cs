@@ -6,7 +6,7 @@ namespace Grader.GitHub.Publishing;
 
 public sealed class GradingPublisherOptions
 {
-    public const string SectionName = "GitHub:Publishing";
+    public const string SectionName = "Grader:GitHub:Publishing";
 
     /// <summary>First wait before re-delivering a deferred result when GitHub named no time; doubles per attempt.</summary>
     public TimeSpan OutboxBaseDelay { get; set; } = TimeSpan.FromSeconds(30);

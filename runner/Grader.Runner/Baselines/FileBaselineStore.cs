@@ -3,8 +3,11 @@ using Microsoft.Extensions.Options;
 
 namespace Grader.Runner.Baselines;
 
+/// <summary>Where baselines are kept (options pattern: section "Grader:Baselines").</summary>
 public sealed class BaselineStoreOptions
 {
+    public const string SectionName = "Grader:Baselines";
+
     /// <summary>The runner's state folder; baselines live under <c>baselines/</c> in it.</summary>
     public string StateDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "grader-state");
 }

@@ -7,6 +7,8 @@ namespace Grader.Runner.Checkout;
 /// </summary>
 public sealed class CheckoutLimits
 {
+    public const string SectionName = Pipeline.RunnerOptions.SectionName + ":" + nameof(Pipeline.RunnerOptions.Checkout);
+
     /// <summary>Files, folders and links of the submission together.</summary>
     public int MaxEntries { get; set; } = 50_000;
 

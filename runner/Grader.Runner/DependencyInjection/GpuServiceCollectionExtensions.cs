@@ -6,11 +6,11 @@ namespace Microsoft.Extensions.DependencyInjection;
 
 public static class GpuServiceCollectionExtensions
 {
-    /// <summary>Registers NVML-based GPU discovery, allocation and sampling (configuration section "Grader:Gpu").</summary>
+    /// <summary>Registers NVML-based GPU discovery, allocation and sampling (configuration section <see cref="GpuOptions.SectionName"/>).</summary>
     public static IServiceCollection AddGraderGpu(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<GpuOptions>().Bind(configuration.GetSection("Grader:Gpu"));
+        services.AddOptions<GpuOptions>().Bind(configuration.GetSection(GpuOptions.SectionName)).ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<NvmlGpuInventory>();
         services.TryAddSingleton<IGpuInventory>(sp => sp.GetRequiredService<NvmlGpuInventory>());

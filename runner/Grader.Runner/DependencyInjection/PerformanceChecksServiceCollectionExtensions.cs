@@ -8,12 +8,12 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Registers what the load and benchmark executors need besides the sandbox: the baseline store, provider and regression detector.</summary>
 public static class PerformanceChecksServiceCollectionExtensions
 {
-    /// <summary>Options from "Grader:Baselines" (<see cref="BaselineStoreOptions"/>) and "Grader:Regression" (<see cref="RegressionDetectorOptions"/>).</summary>
+    /// <summary>Options from <see cref="BaselineStoreOptions.SectionName"/> and <see cref="RegressionDetectorOptions.SectionName"/>.</summary>
     public static IServiceCollection AddPerformanceChecks(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.Configure<BaselineStoreOptions>(configuration.GetSection("Grader:Baselines"));
-        services.Configure<RegressionDetectorOptions>(configuration.GetSection("Grader:Regression"));
+        services.AddOptions<BaselineStoreOptions>().Bind(configuration.GetSection(BaselineStoreOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<RegressionDetectorOptions>().Bind(configuration.GetSection(RegressionDetectorOptions.SectionName)).ValidateOnStart();
         services.TryAddSingleton<IBaselineStore, FileBaselineStore>();
         services.TryAddSingleton<BaselineProvider>();
         services.TryAddSingleton<RegressionDetector>();

@@ -4,6 +4,7 @@ using Grader.Runner.Checkout;
 using Grader.Runner.Checks;
 using Grader.Runner.Docker;
 using Grader.Runner.Pipeline;
+using Grader.Runner.Reports;
 using Grader.Runner.Service;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -20,10 +21,10 @@ public static class RunnerServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions();
         services.AddLogging();
-        services.Configure<RunnerOptions>(configuration.GetSection(RunnerOptions.SectionName));
-        services.Configure<DockerEngineOptions>(configuration.GetSection("Grader:Docker"));
-        services.Configure<SandboxOptions>(configuration.GetSection("Grader:Sandbox"));
-        services.Configure<ServiceLauncherOptions>(configuration.GetSection(ServiceLauncherOptions.SectionName));
+        services.AddOptions<RunnerOptions>().Bind(configuration.GetSection(RunnerOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<DockerEngineOptions>().Bind(configuration.GetSection(DockerEngineOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<SandboxOptions>().Bind(configuration.GetSection(SandboxOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<JUnitParserOptions>().Bind(configuration.GetSection(JUnitParserOptions.SectionName)).ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IDockerClient>(sp => DockerClientFactory.Create(sp.GetRequiredService<IOptions<DockerEngineOptions>>().Value));

@@ -16,10 +16,11 @@ public static class ServiceChecksServiceCollectionExtensions
     /// <summary>The service launcher and the http_probe, metrics and recovery executors, with their options bound from configuration.</summary>
     public static IServiceCollection AddServiceChecks(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<ServiceLauncherOptions>(configuration.GetSection(ServiceLauncherOptions.SectionName));
-        services.Configure<HttpProbeOptions>(configuration.GetSection(HttpProbeOptions.SectionName));
-        services.Configure<MetricsCheckOptions>(configuration.GetSection(MetricsCheckOptions.SectionName));
-        services.Configure<RecoveryOptions>(configuration.GetSection(RecoveryOptions.SectionName));
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<ServiceLauncherOptions>().Bind(configuration.GetSection(ServiceLauncherOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<HttpProbeOptions>().Bind(configuration.GetSection(HttpProbeOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<MetricsCheckOptions>().Bind(configuration.GetSection(MetricsCheckOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<RecoveryOptions>().Bind(configuration.GetSection(RecoveryOptions.SectionName)).ValidateOnStart();
         services.TryAddSingleton<IDockerClient>(sp => DockerClientFactory.Create(sp.GetService<IOptions<DockerEngineOptions>>()?.Value));
         services.TryAddSingleton<ServiceHttpClient>();
         services.TryAddSingleton<IServiceLauncher, DockerServiceLauncher>();

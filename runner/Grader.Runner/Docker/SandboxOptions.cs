@@ -4,6 +4,8 @@ namespace Grader.Runner.Docker;
 /// <summary>Sandbox settings (options pattern: section "Grader:Sandbox").</summary>
 public sealed class SandboxOptions
 {
+    public const string SectionName = "Grader:Sandbox";
+
     /// <summary>
     /// A tiny image with <c>sleep</c> for the helper container that holds copy-in and copy-out volumes
     /// (see <see cref="DockerContainerSandbox"/>). It runs none of the learner's code. A tag is resolved to

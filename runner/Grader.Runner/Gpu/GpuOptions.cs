@@ -5,6 +5,8 @@ namespace Grader.Runner.Gpu;
 /// <summary>GPU settings of a runner (section "Grader:Gpu").</summary>
 public sealed class GpuOptions
 {
+    public const string SectionName = "Grader:Gpu";
+
     /// <summary>Whether to look for GPUs at all; false makes every GPU criterion a grader error on this runner.</summary>
     public bool Enabled { get; set; } = true;
 

@@ -1,8 +1,13 @@
 namespace Grader.Runner.Reports;
 
-/// <summary>Bounds on what a JUnit report may make the runner read and keep: reports are written by learner code.</summary>
+/// <summary>
+/// Bounds on what a JUnit report may make the runner read and keep: reports are written by learner code (options
+/// pattern: section "Grader:TestReports", <c>test_reports:</c> in a config file).
+/// </summary>
 public sealed record JUnitParserOptions
 {
+    public const string SectionName = "Grader:TestReports";
+
     /// <summary>Larger files are refused before parsing.</summary>
     public long MaxFileBytes { get; init; } = 32L << 20;
 

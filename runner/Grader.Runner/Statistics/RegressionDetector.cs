@@ -2,8 +2,11 @@ using Microsoft.Extensions.Options;
 
 namespace Grader.Runner.Statistics;
 
+/// <summary>How a regression against a baseline is decided (options pattern: section "Grader:Regression").</summary>
 public sealed class RegressionDetectorOptions
 {
+    public const string SectionName = "Grader:Regression";
+
     /// <summary>Fewer samples than this on either side give <see cref="RegressionVerdict.Inconclusive"/>.</summary>
     public int MinSamples { get; set; } = 5;
 

@@ -24,10 +24,10 @@ public sealed partial class TestsCheckExecutor(
     IContainerSandbox sandbox,
     ILogger<TestsCheckExecutor> logger,
     IOptions<SandboxOptions>? sandboxOptions = null,
-    JUnitParserOptions? parserOptions = null) : CheckExecutor<TestsCheck>(CheckKind.Tests)
+    IOptions<JUnitParserOptions>? parserOptions = null) : CheckExecutor<TestsCheck>(CheckKind.Tests)
 {
     private readonly SandboxOptions _sandboxOptions = sandboxOptions?.Value ?? new SandboxOptions();
-    private readonly JUnitParserOptions _parserOptions = parserOptions ?? new JUnitParserOptions();
+    private readonly JUnitParserOptions _parserOptions = parserOptions?.Value ?? new JUnitParserOptions();
 
     protected override async Task<CheckResult> ExecuteAsync(Criterion criterion, TestsCheck spec, GradingContext context, CancellationToken cancellationToken)
     {

@@ -64,14 +64,16 @@ public abstract class ActionTestBase : PrismValidatedTest
         });
     }
 
-    protected IConfiguration Configuration() => new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+    /// <param name="evidenceStore">The evidence store (<c>Grader:Evidence:Store</c>); null: nothing recorded.</param>
+    protected IConfiguration Configuration(string? evidenceStore = null) => new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
     {
+        ["Grader:Evidence:Store"] = evidenceStore,
         ["Grader:Runner:RunnerId"] = RunnerId,
         ["Grader:Runner:WorkRoot"] = Path.Combine(Root, "work"),
         ["Grader:Runner:MirrorCache"] = Path.Combine(Root, "mirrors"),
-        ["GitHub:Outbox:Directory"] = Path.Combine(Root, "outbox"),
-        ["GitHub:AppId"] = _actionsApp?.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["GitHub:AppSlug"] = _actionsApp?.Slug,
+        ["Grader:GitHub:Outbox:Directory"] = Path.Combine(Root, "outbox"),
+        ["Grader:GitHub:AppId"] = _actionsApp?.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Grader:GitHub:AppSlug"] = _actionsApp?.Slug,
     }).Build();
 
     protected Task WriteRubricAsync(string yaml) => File.WriteAllTextAsync(RubricPath, yaml);
@@ -112,15 +114,15 @@ public abstract class ActionTestBase : PrismValidatedTest
         return ActionEnvironment.FromVariables(n => variables.GetValueOrDefault(n));
     }
 
-    protected async Task<ActionRun> RunActionAsync(ActionSettings settings, ActionEnvironment environment)
+    protected async Task<ActionRun> RunActionAsync(ActionSettings settings, ActionEnvironment environment, string? evidenceStore = null)
     {
         var output = new StringWriter();
         int exit;
         using (var log = new WorkflowLog(output))
         {
             var services = new ServiceCollection()
-                .AddGraderAction(Configuration(), environment.ApiUrl, log)
-                .Configure<GitHubHttpOptions>(o => o.Handlers.Add(GitHub.CreateViolationRecorder));
+                .AddGraderAction(Configuration(evidenceStore), environment.ApiUrl, log)
+                .Configure<GitHubHttpHandlers>(o => o.Handlers.Add(GitHub.CreateViolationRecorder));
             await using var provider = services.BuildServiceProvider();
             exit = await provider.GetRequiredService<GradingAction>().RunAsync(settings, environment, CancellationToken.None);
         }

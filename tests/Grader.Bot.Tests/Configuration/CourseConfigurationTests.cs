@@ -54,21 +54,42 @@ internal sealed class CourseConfigurationTests
     {
         var example = Path.Combine(TestContext.CurrentContext.TestDirectory, "grader.example.yaml");
 
-        var settings = YamlSettings.Flatten(File.ReadAllText(example));
+        var settings = YamlSettings.Flatten(File.ReadAllText(example), example);
         var courses = CourseConfigurationLoader.Load(example);
 
         Assert.Multiple(() =>
         {
-            Assert.That(settings["Bot:AppSlug"], Is.EqualTo("ml-course-grader"));
-            Assert.That(settings["Bot:Queues:0"], Is.EqualTo("cpu"));
-            Assert.That(settings["Bot:Retry:DelaysInSeconds:2"], Is.EqualTo("600"));
-            Assert.That(settings["GitHub:AppId"], Is.EqualTo("123456"));
+            Assert.That(settings["Grader:Bot:AppSlug"], Is.EqualTo("ml-course-grader"));
+            Assert.That(settings["Grader:Bot:Queues:0"], Is.EqualTo("cpu"));
+            Assert.That(settings["Grader:Bot:Retry:DelaysInSeconds:2"], Is.EqualTo("600"));
+            Assert.That(settings["Grader:GitHub:AppId"], Is.EqualTo("123456"), "github: is Grader:GitHub (keys ignore case)");
             Assert.That(settings["Grader:Runner:WorkRoot"], Is.EqualTo("/var/lib/grader/work"));
             Assert.That(courses.Match("ml-course/mod-101-lab2-alice")!.Rubric, Is.EqualTo("mod-101-lab2"));
             Assert.That(courses.Match("ml-course/mod-101-lab2-alice")!.AllowedRubrics, Is.EqualTo(new[] { "mod-101-lab2-gpu" }));
             Assert.That(courses.Match("ml-course/mod-527-bob")!.AllowRepositoryOverride, Is.False);
-            Assert.That(settings["Bot:WebhookIntake:MaxBodyBytes"], Is.EqualTo("4194304"));
+            Assert.That(settings["Grader:Bot:WebhookIntake:MaxBodyBytes"], Is.EqualTo("4194304"));
             Assert.That(Path.IsPathRooted(courses.Rubrics["mod-101-lab2"].Rubric), Is.True);
+        });
+    }
+
+    [Test]
+    public void Parse_SettingsSectionsOfAnyName_LeftToTheSettingsTheCourseMappingStillStrict()
+    {
+        var config = CourseConfigurationLoader.Parse("""
+            gpu: { enabled: false, devices: [0, 1] }
+            rubrics:
+              lab: { rubric: lab.yaml }
+            evidence:
+              store: evidence.db
+            repositories:
+              - { pattern: "x/*", rubric: lab }
+            service: { block_service_to_host: false }
+            """, "bot.yaml");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(config.Rubrics.Keys, Is.EqualTo(new[] { "lab" }));
+            Assert.That(config.Match("x/y")!.Rubric, Is.EqualTo("lab"));
         });
     }
 

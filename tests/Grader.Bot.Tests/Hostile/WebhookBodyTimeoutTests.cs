@@ -12,7 +12,7 @@ namespace Grader.Bot.Tests.Hostile;
 internal sealed class WebhookBodyTimeoutTests : BotTestBase
 {
     protected override void Configure(Dictionary<string, string?> settings) =>
-        settings["Bot:WebhookIntake:BodyReadTimeout"] = "00:00:02";
+        settings["Grader:Bot:WebhookIntake:BodyReadTimeout"] = "00:00:02";
 
     [Test]
     public async Task Post_BodyTricklesForever_408AtTheReadTimeoutAndItsReservationReleased()

@@ -28,9 +28,9 @@ internal sealed class WebhookIntakeTests : BotTestBase
 
     protected override void Configure(Dictionary<string, string?> settings)
     {
-        settings["Bot:WebhookIntake:MaxBodyBytes"] = Cap.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        settings["Bot:WebhookIntake:UnauthenticatedBudgetBytes"] = (2 * Cap).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        settings["Bot:WebhookIntake:BodyReadTimeout"] = "00:02:00";
+        settings["Grader:Bot:WebhookIntake:MaxBodyBytes"] = Cap.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        settings["Grader:Bot:WebhookIntake:UnauthenticatedBudgetBytes"] = (2 * Cap).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        settings["Grader:Bot:WebhookIntake:BodyReadTimeout"] = "00:02:00";
     }
 
     [Test]

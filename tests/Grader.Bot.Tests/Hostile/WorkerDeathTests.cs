@@ -16,9 +16,9 @@ internal sealed class WorkerDeathTests : BotTestBase
     protected override void Configure(Dictionary<string, string?> settings)
     {
         // Two gradings at once, so another PR is graded while the poisoned one is retried.
-        settings["Bot:WorkerCount"] = "2";
-        settings["Bot:Retry:Attempts"] = "3";
-        settings["Bot:Worker:MaxDeaths"] = "2";
+        settings["Grader:Bot:WorkerCount"] = "2";
+        settings["Grader:Bot:Retry:Attempts"] = "3";
+        settings["Grader:Bot:Worker:MaxDeaths"] = "2";
     }
 
     [Test]

@@ -13,7 +13,7 @@ internal sealed class ConfigurationErrorsTests
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Bot:AppSlug"] = "grader-test",
+            ["Grader:Bot:AppSlug"] = "grader-test",
         }).Build();
         using var services = new ServiceCollection()
             .AddOptions<BotOptions>().Bind(configuration.GetSection(BotOptions.SectionName)).ValidateDataAnnotations().Services
@@ -23,20 +23,40 @@ internal sealed class ConfigurationErrorsTests
 
         Assert.That(ConfigurationErrors.Describe(exception), Is.EqualTo(new[]
         {
-            "bot.webhook_secret: The WebhookSecret field is required. Set 'bot.webhook_secret' in the config file or the environment variable Bot__WebhookSecret.",
+            "bot.webhook_secret: The WebhookSecret field is required. Set 'bot.webhook_secret' in the config file or the environment variable Grader__Bot__WebhookSecret.",
         }));
     }
 
-    [TestCase("Bot:WebhookSecret", "bot.webhook_secret", "Bot__WebhookSecret")]
-    [TestCase("GitHub:AppId", "github.app_id", "GitHub__AppId")]
+    [Test]
+    public void ValidateOnStart_ValueThatIsNotANumber_OneLineNamingTheFileKeyAndTheEnvironmentVariable()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Grader:Bot:Worker:MaxDeaths"] = "many",
+        }).Build();
+        using var services = new ServiceCollection()
+            .AddOptions<Grader.Bot.Jobs.GradingWorkerOptions>().Bind(configuration.GetSection(Grader.Bot.Jobs.GradingWorkerOptions.SectionName)).ValidateOnStart().Services
+            .BuildServiceProvider();
+
+        Assert.That(ConfigurationErrors.ValidateOnStart(services), Is.EqualTo(new[]
+        {
+            "bot.worker.max_deaths: 'many' is not a valid Int32. Set 'bot.worker.max_deaths' in the config file or the environment variable Grader__Bot__Worker__MaxDeaths.",
+        }));
+    }
+
+    [TestCase("Grader:Bot:WebhookSecret", "bot.webhook_secret", "Grader__Bot__WebhookSecret")]
+    [TestCase("Grader:GitHub:AppId", "github.app_id", "Grader__GitHub__AppId")]
+    [TestCase("Grader:GitHub:Resilience:AttemptTimeout", "github.resilience.attempt_timeout", "Grader__GitHub__Resilience__AttemptTimeout")]
     [TestCase("Grader:Runner:MaxContextBytes", "runner.max_context_bytes", "Grader__Runner__MaxContextBytes")]
-    [TestCase("Bot:Worker:MaxDeaths", "bot.worker.max_deaths", "Bot__Worker__MaxDeaths")]
-    public void FileKeyAndEnvironmentVariable_ConfigurationKey_SpelledAsTheOperatorWritesThem(string key, string fileKey, string variable)
+    [TestCase("Grader:Bot:Worker:MaxDeaths", "bot.worker.max_deaths", "Grader__Bot__Worker__MaxDeaths")]
+    [TestCase("Grader:Gpu:Devices:0", "gpu.devices.0", "Grader__Gpu__Devices__0")]
+    public void SettingNames_ConfigurationKey_SpelledAsTheOperatorWritesThemAndBack(string key, string fileKey, string variable)
     {
         Assert.Multiple(() =>
         {
-            Assert.That(ConfigurationErrors.FileKey(key), Is.EqualTo(fileKey));
-            Assert.That(ConfigurationErrors.EnvironmentVariable(key), Is.EqualTo(variable));
+            Assert.That(SettingNames.FileKey(key), Is.EqualTo(fileKey));
+            Assert.That(SettingNames.EnvironmentVariable(key), Is.EqualTo(variable));
+            Assert.That(SettingNames.ConfigurationKey(fileKey), Is.EqualTo(key).IgnoreCase);
         });
     }
 }

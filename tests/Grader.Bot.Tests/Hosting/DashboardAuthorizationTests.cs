@@ -9,7 +9,7 @@ internal sealed class DashboardAuthorizationTests : BotTestBase
 {
     private const string Token = "operator-token";
 
-    protected override void Configure(Dictionary<string, string?> settings) => settings["Bot:Dashboard:Token"] = Token;
+    protected override void Configure(Dictionary<string, string?> settings) => settings["Grader:Bot:Dashboard:Token"] = Token;
 
     [Test]
     public async Task Dashboard_NoCredentials_401WithBasicChallenge()

@@ -17,8 +17,8 @@ internal sealed class EvidenceReportEndpointTests : BotTestBase
 
     protected override void Configure(Dictionary<string, string?> settings)
     {
-        settings["Bot:Dashboard:Token"] = Token;
-        settings["Bot:Evidence:ProfileUrlTemplate"] = "https://grader.example.edu/reports/export?format=html&learner={login}";
+        settings["Grader:Bot:Dashboard:Token"] = Token;
+        settings["Grader:Bot:Evidence:ProfileUrlTemplate"] = "https://grader.example.edu/reports/export?format=html&learner={login}";
     }
 
     [Test]
@@ -29,12 +29,10 @@ internal sealed class EvidenceReportEndpointTests : BotTestBase
         }
         await WaitForJobStateAsync(HeadSha, JobState.Completed);
         await WaitForReviewAsync();
+        // The record is written after the review is posted (it names the review), so it can trail the review by a moment.
+        var (status, body) = await Eventually.ThatAsync(ExportJsonAsync, e => e.Status != HttpStatusCode.OK || JsonNode.Parse(e.Body)!["records"]!.AsArray().Count > 0, "the graded pull request recorded");
 
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/reports/export?format=json") { Headers = { Authorization = new AuthenticationHeaderValue("Bearer", Token) } };
-        using var response = await Host.Client.SendAsync(request);
-        var body = await response.Content.ReadAsByteArrayAsync();
-
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(status, Is.EqualTo(HttpStatusCode.OK));
         var report = ExportVerifier.Verify(new MemoryStream(body));
         var record = JsonNode.Parse(body)!["records"]!.AsArray().Single()!["record"]!;
         Assert.Multiple(() =>
@@ -52,6 +50,13 @@ internal sealed class EvidenceReportEndpointTests : BotTestBase
             Assert.That(record["reviewUrl"]!.GetValue<string>(), Does.EndWith($"/{Repository.FullName}/pull/{PullNumber}#pullrequestreview-{Reviews().Single().Id}"));
             Assert.That(Reviews().Single().Body, Does.Contain($"[All your competency evidence](https://grader.example.edu/reports/export?format=html&learner={Author})"));
         });
+    }
+
+    private async Task<(HttpStatusCode Status, byte[] Body)> ExportJsonAsync()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/reports/export?format=json") { Headers = { Authorization = new AuthenticationHeaderValue("Bearer", Token) } };
+        using var response = await Host.Client.SendAsync(request);
+        return (response.StatusCode, await response.Content.ReadAsByteArrayAsync());
     }
 
     [Test]

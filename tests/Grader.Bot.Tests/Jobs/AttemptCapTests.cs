@@ -11,7 +11,7 @@ namespace Grader.Bot.Tests.Jobs;
 internal sealed class AttemptCapTests : BotTestBase
 {
     /// <summary>Two attempts in all.</summary>
-    protected override void Configure(Dictionary<string, string?> settings) => settings["Bot:Retry:Attempts"] = "1";
+    protected override void Configure(Dictionary<string, string?> settings) => settings["Grader:Bot:Retry:Attempts"] = "1";
 
     [Test]
     public async Task Restart_JobRunningOnItsLastAttempt_CompletedAsGraderErrorNotRequeued()

@@ -9,7 +9,7 @@ namespace Grader.Bot.Tests.Jobs;
 internal sealed class RetryTests : BotTestBase
 {
     /// <summary>This runner serves the gpu queue too, without a GPU: GPU criteria are grader errors here.</summary>
-    protected override void Configure(Dictionary<string, string?> settings) => settings["Bot:Queues:1"] = JobQueues.Gpu;
+    protected override void Configure(Dictionary<string, string?> settings) => settings["Grader:Bot:Queues:1"] = JobQueues.Gpu;
 
     [Test]
     public async Task Grade_CloneFailsOnceWithServerError_RetriedAndPublishedOnce()

@@ -8,7 +8,7 @@ internal sealed class OutboxTests : BotTestBase
 {
     // A request GitHub holds without answering is given up on after this (the tests' stored-then-silent fault).
     protected override void Configure(Dictionary<string, string?> settings) =>
-        settings["GitHub:Resilience:AttemptTimeout"] = "00:00:05";
+        settings["Grader:GitHub:Resilience:AttemptTimeout"] = "00:00:05";
 
     private string ReviewsPath => $"/repos/{Repository.FullName}/pulls/{PullNumber}/reviews";
     private string CheckRunsPath => $"/repos/{Repository.FullName}/check-runs";

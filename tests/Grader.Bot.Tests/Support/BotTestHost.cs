@@ -50,7 +50,7 @@ internal sealed class BotTestHost : IAsyncDisposable
         builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
         GraderBotHost.AddServices(builder.Services, builder.Configuration, courses);
         // Prism's detailed violation reports reach the test failure (PrismValidatedTest).
-        builder.Services.Configure<GitHubHttpOptions>(o => o.Handlers.Add(gitHub.CreateViolationRecorder));
+        builder.Services.Configure<GitHubHttpHandlers>(o => o.Handlers.Add(gitHub.CreateViolationRecorder));
         var app = builder.Build();
         app.MapGraderBot();
         await app.StartAsync().ConfigureAwait(false);

@@ -34,7 +34,7 @@ public sealed class EvidenceCommandTests
 
         Assert.That(run.Exit, Is.EqualTo(1));
         Assert.That(run.Error, Does.Contain($"{bad}:3: GitHub login 'BEN' is already on line 2").And.Contain("nothing was imported"));
-        await using var db = await EvidenceDatabase.OpenAsync(DatabaseOptions.Parse(Store), null, CancellationToken.None);
+        await using var db = await EvidenceDatabase.OpenAsync(DatabaseLocation.Parse(Store), null, CancellationToken.None);
         Assert.That((await db.Roster.ListAsync(CancellationToken.None)).Select(e => e.LearnerId), Is.EqualTo(new[] { "S1" }));
     }
 
@@ -95,7 +95,7 @@ public sealed class EvidenceCommandTests
 
     private async Task<IReadOnlyList<string>> SeedAsync(EvidenceSigningKey key)
     {
-        await using var db = await EvidenceDatabase.OpenAsync(DatabaseOptions.Parse(Store), null, CancellationToken.None);
+        await using var db = await EvidenceDatabase.OpenAsync(DatabaseLocation.Parse(Store), null, CancellationToken.None);
         var rows = await db.Records.AppendManyAsync([Record("alice", "MOD-101"), Record("bob", "MOD-523")], key, CancellationToken.None);
         return rows.Select(r => r.RecordId).ToList();
     }

@@ -118,7 +118,7 @@ public sealed class GradeCommandTests
         var exit = await GradeCommandHandler.RunAsync(Settings(rubric, Submission()) with { RecordStore = store, Learner = "octo-learner" }, _console, _configuration, CancellationToken.None);
 
         Assert.That(exit, Is.EqualTo(GradeExitCodes.Passed), _output.ToString());
-        await using var db = await Grader.Evidence.Store.EvidenceDatabase.OpenAsync(Grader.Evidence.Database.DatabaseOptions.Parse(store), null, CancellationToken.None);
+        await using var db = await Grader.Evidence.Store.EvidenceDatabase.OpenAsync(Grader.Evidence.Database.DatabaseLocation.Parse(store), null, CancellationToken.None);
         var record = (await db.Records.QueryAsync(new Grader.Evidence.Store.EvidenceQuery { WithJson = true }, CancellationToken.None).ToListAsync()).Single().Record();
         var loaded = Grader.Rubrics.Loading.RubricLoader.LoadFile(rubric).Rubric!;
         Assert.Multiple(() =>

@@ -59,9 +59,9 @@ public sealed class GradeInterruptTests
         var start = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in new[] { "--default-signal=INT,TERM", "dotnet", Path.Combine(AppContext.BaseDirectory, "grader.dll"), "grade", "--rubric", rubric, submission, "--out", Path.Combine(_root, "out") })
             start.ArgumentList.Add(argument);
-        start.Environment["GRADER_Grader__Runner__RunnerId"] = _runnerId;
-        start.Environment["GRADER_Grader__Runner__WorkRoot"] = Path.Combine(_root, "work");
-        start.Environment["GRADER_Grader__Runner__MirrorCache"] = Path.Combine(_root, "mirrors");
+        start.Environment["Grader__Runner__RunnerId"] = _runnerId;
+        start.Environment["Grader__Runner__WorkRoot"] = Path.Combine(_root, "work");
+        start.Environment["Grader__Runner__MirrorCache"] = Path.Combine(_root, "mirrors");
         using var process = Process.Start(start)!;
         try
         {

@@ -47,9 +47,9 @@ public sealed class GradeProcessHostileTests
         {
             start.ArgumentList.Add(argument);
         }
-        start.Environment["GRADER_Grader__Runner__RunnerId"] = "test-cli-hostile-" + Guid.NewGuid().ToString("n")[..8];
-        start.Environment["GRADER_Grader__Runner__WorkRoot"] = Path.Combine(_root, "work");
-        start.Environment["GRADER_Grader__Runner__MirrorCache"] = Path.Combine(_root, "mirrors");
+        start.Environment["Grader__Runner__RunnerId"] = "test-cli-hostile-" + Guid.NewGuid().ToString("n")[..8];
+        start.Environment["Grader__Runner__WorkRoot"] = Path.Combine(_root, "work");
+        start.Environment["Grader__Runner__MirrorCache"] = Path.Combine(_root, "mirrors");
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

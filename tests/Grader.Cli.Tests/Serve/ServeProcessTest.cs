@@ -159,8 +159,8 @@ public abstract class ServeProcessTest : PrismValidatedTest
             """);
         _environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["Bot__WebhookSecret"] = _secret,
-            ["GitHub__PrivateKeyPath"] = keyPath,
+            ["Grader__Bot__WebhookSecret"] = _secret,
+            ["Grader__GitHub__PrivateKeyPath"] = keyPath,
         };
     }
 

@@ -70,7 +70,7 @@ public sealed class DatabaseConnectionFactoryTests
         listener.Start();
         var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
-        var options = new DatabaseOptions { PostgresConnectionString = $"Host=127.0.0.1;Port={port};Username=u;Password=secret-pw;Database=evidence;Timeout=5" };
+        var options = new DatabaseLocation { PostgresConnectionString = $"Host=127.0.0.1;Port={port};Username=u;Password=secret-pw;Database=evidence;Timeout=5" };
 
         var error = Assert.ThrowsAsync<DatabaseUnavailableException>(async () => await EvidenceDatabase.OpenAsync(options, null, CancellationToken.None));
         Assert.That(error!.Message, Does.StartWith($"PostgreSQL at 127.0.0.1:{port}, database 'evidence' is unreachable").And.Not.Contain("secret-pw"));
@@ -81,11 +81,11 @@ public sealed class DatabaseConnectionFactoryTests
     {
         Assert.Multiple(() =>
         {
-            Assert.That(DatabaseOptions.Parse("data/evidence.db").Dialect, Is.EqualTo(DatabaseDialect.Sqlite));
-            var url = DatabaseOptions.Parse("postgres://grader:pw@db.local:5433/evidence");
+            Assert.That(DatabaseLocation.Parse("data/evidence.db").Dialect, Is.EqualTo(DatabaseDialect.Sqlite));
+            var url = DatabaseLocation.Parse("postgres://grader:pw@db.local:5433/evidence");
             Assert.That(url.Dialect, Is.EqualTo(DatabaseDialect.PostgreSql));
             Assert.That(url.PostgresConnectionString, Does.Contain("Host=db.local").And.Contain("Port=5433").And.Contain("Database=evidence"));
-            Assert.That(DatabaseOptions.Parse("Host=x;Database=y").Dialect, Is.EqualTo(DatabaseDialect.PostgreSql));
+            Assert.That(DatabaseLocation.Parse("Host=x;Database=y").Dialect, Is.EqualTo(DatabaseDialect.PostgreSql));
         });
     }
 }

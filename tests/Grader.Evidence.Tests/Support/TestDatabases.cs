@@ -14,14 +14,14 @@ public sealed class TestDatabase : IAsyncDisposable
     private readonly string? _postgresName;
     private readonly string? _folder;
 
-    private TestDatabase(DatabaseOptions options, string? postgresName, string? folder)
+    private TestDatabase(DatabaseLocation options, string? postgresName, string? folder)
     {
         Options = options;
         _postgresName = postgresName;
         _folder = folder;
     }
 
-    public DatabaseOptions Options { get; }
+    public DatabaseLocation Options { get; }
 
     /// <summary>A folder that goes away with the database (keys, exports).</summary>
     public string Folder => _folder ?? throw new InvalidOperationException();
@@ -33,7 +33,7 @@ public sealed class TestDatabase : IAsyncDisposable
         var folder = Directory.CreateTempSubdirectory("grader-evidence-").FullName;
         if (dialect == DatabaseDialect.Sqlite)
         {
-            return new TestDatabase(new DatabaseOptions { SqlitePath = Path.Combine(folder, "evidence.db") }, null, folder);
+            return new TestDatabase(new DatabaseLocation { SqlitePath = Path.Combine(folder, "evidence.db") }, null, folder);
         }
         var name = "evidence_test_" + Guid.NewGuid().ToString("n")[..12];
         await using (var admin = new NpgsqlConnection(AdminConnectionString))
@@ -43,7 +43,7 @@ public sealed class TestDatabase : IAsyncDisposable
             await create.ExecuteNonQueryAsync();
         }
         var builder = new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name };
-        return new TestDatabase(new DatabaseOptions { PostgresConnectionString = builder.ConnectionString }, name, folder);
+        return new TestDatabase(new DatabaseLocation { PostgresConnectionString = builder.ConnectionString }, name, folder);
     }
 
     public async ValueTask DisposeAsync()

@@ -78,7 +78,7 @@ public sealed class GitHubClientHarness : IAsyncDisposable
             })
             .Configure<FilePublishOutboxOptions>(o => o.Directory = outbox)
             .Configure<GitHubResilienceOptions>(o => resilience?.Invoke(o))
-            .Configure<GitHubHttpOptions>(o => o.Handlers.Add(environment.CreateViolationRecorder))
+            .Configure<GitHubHttpHandlers>(o => o.Handlers.Add(environment.CreateViolationRecorder))
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         return new GitHubClientHarness(environment, time, app, installation, repository, pullRequest, services, logs, outbox);
     }

@@ -24,7 +24,8 @@ internal sealed partial class WorkerProcess : IDisposable
     private static readonly TimeSpan MemoryPollInterval = TimeSpan.FromSeconds(1);
 
     // The worker needs none of the bot's secrets: it gets the one installation token it needs on stdin.
-    private static readonly string[] SecretPrefixes = ["Bot__", "GitHub__"];
+    // (The former names, Bot__ and GitHub__, are refused at start, but a bot started some other way may still have them.)
+    private static readonly string[] SecretPrefixes = ["Grader__Bot__", "Grader__GitHub__", "Grader__Evidence__", "Bot__", "GitHub__"];
     private static readonly string[] SecretWords = ["SECRET", "TOKEN", "PASSWORD", "PRIVATE_KEY", "PRIVATEKEY", "CONNECTIONSTRING"];
 
     private readonly Process _process;

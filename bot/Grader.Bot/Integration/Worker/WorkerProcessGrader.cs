@@ -27,8 +27,15 @@ public sealed partial class WorkerProcessGrader(
     GradingEvidence evidence,
     ILogger<WorkerProcessGrader> logger) : ISubmissionGrader
 {
-    /// <summary>Configuration sections the worker composes its runner and logging from.</summary>
-    private static readonly string[] WorkerSections = ["Grader", "Logging"];
+    /// <summary>
+    /// Configuration sections the worker composes its runner and logging from: the sections the runner binds, and
+    /// nothing of the bot's, GitHub's or the evidence signing key's (they share the <c>Grader</c> prefix).
+    /// </summary>
+    internal static readonly IReadOnlyList<string> WorkerSections =
+    [
+        .. Hosting.GraderSections.Bound(new ServiceCollection().AddGraderRunner(new ConfigurationBuilder().Build())).Select(t => Hosting.GraderSections.SectionNameOf(t)!),
+        "Logging",
+    ];
 
     private static readonly TimeSpan CleanupLimit = TimeSpan.FromMinutes(2);
 

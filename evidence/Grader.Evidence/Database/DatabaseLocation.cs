@@ -9,9 +9,10 @@ public enum DatabaseDialect
 
 /// <summary>
 /// Where a store keeps its data: a SQLite file by default (nothing to install), PostgreSQL when a connection string
-/// is given. Shared by every store built on <see cref="DatabaseConnectionFactory"/>.
+/// is given. Shared by every store built on <see cref="DatabaseConnectionFactory"/>. Not a configuration section: it is
+/// parsed from a store location (<see cref="Recording.EvidenceOptions.Store"/>, <c>--store</c>).
 /// </summary>
-public sealed class DatabaseOptions
+public sealed class DatabaseLocation
 {
     /// <summary>The SQLite database file, used when <see cref="PostgresConnectionString"/> is empty.</summary>
     public string SqlitePath { get; set; } = "grader-evidence.db";
@@ -31,18 +32,18 @@ public sealed class DatabaseOptions
     /// A store location as one string, as given on a command line: a <c>postgres://</c>/<c>postgresql://</c> URL or a
     /// <c>Host=...</c> connection string means PostgreSQL, anything else is a SQLite file path.
     /// </summary>
-    public static DatabaseOptions Parse(string location)
+    public static DatabaseLocation Parse(string location)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(location);
         var trimmed = location.Trim();
         if (trimmed.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || trimmed.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
         {
-            return new DatabaseOptions { PostgresConnectionString = PostgresUrl.ToConnectionString(new Uri(trimmed)) };
+            return new DatabaseLocation { PostgresConnectionString = PostgresUrl.ToConnectionString(new Uri(trimmed)) };
         }
         if (trimmed.Contains("Host=", StringComparison.OrdinalIgnoreCase) && trimmed.Contains(';', StringComparison.Ordinal))
         {
-            return new DatabaseOptions { PostgresConnectionString = trimmed };
+            return new DatabaseLocation { PostgresConnectionString = trimmed };
         }
-        return new DatabaseOptions { SqlitePath = trimmed };
+        return new DatabaseLocation { SqlitePath = trimmed };
     }
 }
