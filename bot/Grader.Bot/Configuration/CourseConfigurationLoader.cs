@@ -1,3 +1,4 @@
+using Grader.Configuration;
 using Grader.Runner.Documents;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
@@ -15,9 +16,9 @@ public static class CourseConfigurationLoader
 
     /// <summary>
     /// The config file's keys for the course mapping; every other top-level key is a settings section
-    /// (<see cref="Hosting.YamlSettings"/>).
+    /// (<see cref="YamlSettings"/>).
     /// </summary>
-    public static readonly IReadOnlyList<string> CourseKeys = ["rubrics", "repositories"];
+    public static readonly IReadOnlyList<string> CourseKeys = YamlSettings.CourseKeys;
 
     /// <summary>Loads the bot config; relative rubric and hidden-test paths resolve against the file's folder.</summary>
     public static CourseConfiguration Load(string path)
@@ -73,7 +74,7 @@ public static class CourseConfigurationLoader
         return config;
     }
 
-    /// <summary>The course mapping of the bot config file (its settings sections are <see cref="Hosting.YamlSettings"/>'s).</summary>
+    /// <summary>The course mapping of the bot config file (its settings sections are <see cref="YamlSettings"/>'s).</summary>
     private sealed class BotConfigFile
     {
         public Dictionary<string, CourseRubric> Rubrics { get; set; } = new(StringComparer.Ordinal);

@@ -1,3 +1,4 @@
+using Grader.Configuration;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
@@ -6,7 +7,7 @@ namespace Grader.Bot.Configuration;
 /// <summary>
 /// Passes on only the given top-level keys of a YAML mapping (with their values), so the course mapping is deserialized
 /// strictly (a misspelt key inside it is an error at its line) while the file's settings sections, whatever they are,
-/// are left to <see cref="Hosting.YamlSettings"/>. Events keep their positions, so errors still point into the file.
+/// are left to <see cref="YamlSettings"/>. Events keep their positions, so errors still point into the file.
 /// </summary>
 internal sealed class TopLevelKeysParser(IParser inner, IReadOnlyList<string> keys) : IParser
 {

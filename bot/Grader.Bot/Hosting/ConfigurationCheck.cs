@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Grader.Bot.Configuration;
+using Grader.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace Grader.Bot.Hosting;

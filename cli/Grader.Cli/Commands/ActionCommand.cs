@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Grader.Action;
-using Grader.Bot.Hosting;
+using Grader.Configuration;
 using Grader.GitHub.Actions;
 using Grader.GitHub.Outbox;
 using Grader.Runner.Pipeline;

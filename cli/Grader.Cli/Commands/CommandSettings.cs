@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Grader.Bot.Hosting;
+using Grader.Configuration;
 
 namespace Grader.Cli.Commands;
 
@@ -7,7 +7,7 @@ namespace Grader.Cli.Commands;
 /// The options every command that reads settings shares (<see cref="GraderConfiguration"/>: defaults, then the config
 /// file, then environment variables, then the command line): <c>--config FILE</c> and <c>--set KEY=VALUE</c>.
 /// </summary>
-internal static class CommandSettings
+public static class CommandSettings
 {
     public static Option<FileInfo?> ConfigFile(string description = "A config file (config/grader.example.yaml); its settings apply below environment variables and flags.") =>
         new("--config") { Description = description };

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Grader.Bot.Hosting;
+using Grader.Configuration;
 using Grader.Evidence.Database;
 using Grader.Evidence.Recording;
 using Microsoft.Extensions.Configuration;

@@ -1,4 +1,4 @@
-using Grader.Bot.Hosting;
+using Grader.Configuration;
 using Grader.Evidence.Recording;
 using Grader.Rubrics.Loading;
 using Grader.Rubrics.Rendering;

@@ -1,5 +1,8 @@
 using System.CommandLine;
 using Grader.Bot.Hosting;
+using Grader.Cli;
+using Grader.Cli.Commands;
+using Grader.Configuration;
 
 namespace Grader.Server.Commands;
 

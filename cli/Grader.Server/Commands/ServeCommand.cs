@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Grader.Bot.Hosting;
+using Grader.Cli;
+using Grader.Cli.Commands;
 
 namespace Grader.Server.Commands;
 

@@ -1,8 +1,11 @@
 using System.CommandLine;
+using Grader.Bot.Configuration;
 using Grader.Bot.Hosting;
+using Grader.Cli;
+using Grader.Cli.Commands;
+using Grader.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
-using Grader.Bot.Configuration;
 
 namespace Grader.Server.Commands;
 

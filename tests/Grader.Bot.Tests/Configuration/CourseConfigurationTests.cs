@@ -1,5 +1,5 @@
 using Grader.Bot.Configuration;
-using Grader.Bot.Hosting;
+using Grader.Configuration;
 
 namespace Grader.Bot.Tests.Configuration;
 

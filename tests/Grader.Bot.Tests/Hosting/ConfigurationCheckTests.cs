@@ -1,4 +1,5 @@
 using Grader.Bot.Hosting;
+using Grader.Configuration;
 using Microsoft.Extensions.Configuration;
 
 namespace Grader.Bot.Tests.Hosting;

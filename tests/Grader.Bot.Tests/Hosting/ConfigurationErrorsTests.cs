@@ -1,5 +1,5 @@
 using Grader.Bot.Configuration;
-using Grader.Bot.Hosting;
+using Grader.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

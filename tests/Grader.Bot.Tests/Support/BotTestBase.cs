@@ -79,8 +79,8 @@ internal abstract class BotTestBase : PrismValidatedTest
         _settings["Grader:Bot:Retry:Attempts"] = "2";
         _settings["Grader:Bot:Retry:DelaysInSeconds:0"] = "1";
         _settings["Grader:Bot:CloneUrlTemplate"] = Emulator.BaseUrl + "{repository}.git";
-        // The test host is not the grader command: its workers run the grader.dll built beside the tests.
-        _settings["Grader:Bot:Worker:Command"] = Path.Combine(AppContext.BaseDirectory, "grader.dll");
+        // The test host is not the grader command: its workers run the grader-server.dll built beside the tests.
+        _settings["Grader:Bot:Worker:Command"] = Path.Combine(AppContext.BaseDirectory, "grader-server.dll");
         _settings["Grader:GitHub:AppId"] = app.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
         _settings["Grader:GitHub:PrivateKeyPem"] = app.PrivateKeyPem;
         _settings["Grader:GitHub:ApiBaseUrl"] = GitHub.ApiBaseUrl.ToString();

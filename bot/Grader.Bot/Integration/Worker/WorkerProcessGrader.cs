@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Grader.Bot.Configuration;
 using Grader.Bot.Jobs;
+using Grader.Configuration;
 using Grader.GitHub.Auth;
 using Grader.Runner;
 using Grader.Runner.Docker;
@@ -33,7 +34,7 @@ public sealed partial class WorkerProcessGrader(
     /// </summary>
     internal static readonly IReadOnlyList<string> WorkerSections =
     [
-        .. Hosting.GraderSections.Bound(new ServiceCollection().AddGraderRunner(new ConfigurationBuilder().Build())).Select(t => Hosting.GraderSections.SectionNameOf(t)!),
+        .. GraderSections.Bound(new ServiceCollection().AddGraderRunner(new ConfigurationBuilder().Build())).Select(t => GraderSections.SectionNameOf(t)!),
         "Logging",
     ];
 

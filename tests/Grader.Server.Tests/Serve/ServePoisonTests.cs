@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Grader.Cli.Tests.Serve;
+namespace Grader.Server.Tests.Serve;
 
 /// <summary>
 /// `grader serve` as a real process fed a poison push: one committed file that crashed whatever parsed it in process

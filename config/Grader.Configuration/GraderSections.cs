@@ -1,13 +1,10 @@
 using System.Collections;
 using System.Globalization;
 using System.Reflection;
-using Grader.Bot.Configuration;
-using Grader.Evidence.Recording;
-using Grader.GitHub.Auth;
-using Grader.Runner.Pipeline;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace Grader.Bot.Hosting;
+namespace Grader.Configuration;
 
 /// <summary>
 /// Every configuration section of Grader: one per options class, found by its <c>SectionName</c> constant in Grader's
@@ -16,9 +13,31 @@ namespace Grader.Bot.Hosting;
 /// </summary>
 public static class GraderSections
 {
-    /// <summary>The assemblies that hold options classes (a test fails when an options class lives anywhere else).</summary>
-    public static IReadOnlyList<Assembly> Assemblies { get; } =
-        [typeof(BotOptions).Assembly, typeof(GitHubAppOptions).Assembly, typeof(RunnerOptions).Assembly, typeof(EvidenceOptions).Assembly];
+    /// <summary>Grader's assemblies that hold options classes (a test fails when an options class lives anywhere else).</summary>
+    public static readonly IReadOnlyList<string> AssemblyNames = ["Grader.Runner", "Grader.GitHub", "Grader.Evidence", "Grader.Bot"];
+
+    /// <summary>
+    /// Those of <see cref="AssemblyNames"/> this command ships: the lean <c>grader</c> has no bot, so the bot's sections
+    /// are not settings of it (a config file naming them is refused there, as any unknown section is).
+    /// </summary>
+    public static IReadOnlyList<Assembly> Assemblies { get; } = Load();
+
+    private static List<Assembly> Load()
+    {
+        var found = new List<Assembly>();
+        foreach (var name in AssemblyNames)
+        {
+            try
+            {
+                found.Add(Assembly.Load(new AssemblyName(name)));
+            }
+            catch (FileNotFoundException)
+            {
+                // Not part of this command.
+            }
+        }
+        return found;
+    }
 
     /// <summary>Section name (<c>Grader:Runner</c>, nested ones such as <c>Grader:Bot:Retry</c> included) to its options class.</summary>
     public static IReadOnlyDictionary<string, Type> Types { get; } = Find();

@@ -1,6 +1,6 @@
 using Grader.Testing.GitHub;
 
-namespace Grader.Cli.Tests.Serve;
+namespace Grader.Server.Tests.Serve;
 
 /// <summary>Stops the emulator and prism shared by the `grader serve` tests once they are done.</summary>
 [SetUpFixture]

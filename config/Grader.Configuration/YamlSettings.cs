@@ -1,19 +1,21 @@
 using System.Globalization;
-using Grader.Bot.Configuration;
 using YamlDotNet.RepresentationModel;
 
-namespace Grader.Bot.Hosting;
+namespace Grader.Configuration;
 
 /// <summary>
 /// Turns a config file's settings into configuration keys with one rule for every section (<see cref="SettingNames"/>):
 /// a top-level key is a section below <c>Grader</c> and every key below it a PascalCase segment, list entries indexed:
 /// <c>bot: { webhook_secret: s }</c> is <c>Grader:Bot:WebhookSecret</c>, <c>bot: { queues: [cpu] }</c> is
 /// <c>Grader:Bot:Queues:0</c>. The course mapping's keys (<c>rubrics</c>, <c>repositories</c>) are left to
-/// <see cref="CourseConfigurationLoader"/>. A key that names no setting of any options class is an error at its line,
+/// the course configuration loader (bot). A key that names no setting of any options class is an error at its line,
 /// never silently dropped.
 /// </summary>
 public static class YamlSettings
 {
+    /// <summary>The course mapping's top-level keys: read by the bot's course configuration loader, not settings.</summary>
+    public static readonly IReadOnlyList<string> CourseKeys = ["rubrics", "repositories"];
+
     public static Dictionary<string, string?> Flatten(string yaml, string source)
     {
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
@@ -27,10 +29,10 @@ public static class YamlSettings
         foreach (var (key, value) in root.Children)
         {
             var name = (key as YamlScalarNode)?.Value ?? "";
-            if (CourseConfigurationLoader.CourseKeys.Contains(name)) continue;
+            if (CourseKeys.Contains(name)) continue;
             if (!GraderSections.FileSections.Contains(name, StringComparer.Ordinal))
             {
-                throw Unknown(source, key, $"'{name}' is not a section of the config file: its sections are {string.Join(", ", GraderSections.FileSections)}, and {string.Join(" and ", CourseConfigurationLoader.CourseKeys)} for the course mapping");
+                throw Unknown(source, key, $"'{name}' is not a section of the config file: its sections are {string.Join(", ", GraderSections.FileSections)}, and {string.Join(" and ", CourseKeys)} for the course mapping");
             }
             Add(settings, SettingNames.ConfigurationKey(name), key, value, source);
         }

@@ -3,10 +3,10 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Grader.Cli.Tests.Serve;
+namespace Grader.Server.Tests.Serve;
 
 /// <summary>
-/// The built <c>grader serve</c> as a child process (<c>dotnet grader.dll serve</c>) on a free loopback port,
+/// The built <c>grader-server serve</c> as a child process (<c>dotnet grader-server.dll serve</c>) on a free loopback port,
 /// its stdout and stderr kept for failure messages. <see cref="KillAsync"/> is SIGKILL of the whole process tree:
 /// no shutdown hooks run, as when a machine loses power or the OOM killer strikes.
 /// </summary>
@@ -43,7 +43,7 @@ public sealed class GraderServeProcess : IAsyncDisposable
     public static GraderServeProcess Start(string configPath, IReadOnlyDictionary<string, string> environment)
     {
         var baseUrl = new Uri($"http://127.0.0.1:{FreePort()}/");
-        var grader = Path.Combine(AppContext.BaseDirectory, "grader.dll");
+        var grader = Path.Combine(AppContext.BaseDirectory, "grader-server.dll");
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,

@@ -10,7 +10,7 @@ using Grader.Testing.GitHub;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Grader.Cli.Tests.Serve;
+namespace Grader.Server.Tests.Serve;
 
 /// <summary>
 /// One `grader serve` deployment per test: a config file, SQLite database, runner id and work folders in a

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Grader.Bot.Hosting;
+namespace Grader.Configuration;
 
 /// <summary>
 /// The one naming rule of Grader's settings. Every setting is a configuration key below the <c>Grader</c> prefix

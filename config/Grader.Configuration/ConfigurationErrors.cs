@@ -1,7 +1,8 @@
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace Grader.Bot.Hosting;
+namespace Grader.Configuration;
 
 /// <summary>
 /// Turns a failed options validation into one line per setting, named as an operator writes it: the config file key

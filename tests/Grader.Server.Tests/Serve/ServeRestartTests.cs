@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Grader.Cli.Tests.Serve;
+namespace Grader.Server.Tests.Serve;
 
 /// <summary>
 /// `grader serve` killed with SIGKILL at the worst moments and started again on the same config and SQLite

@@ -5,13 +5,16 @@ using System.Text;
 using Grader.Action;
 using Grader.Bot.Configuration;
 using Grader.Bot.Hosting;
+using Grader.Cli;
 using Grader.Cli.Commands;
+using Grader.Configuration;
 using Grader.GitHub.Actions;
+using Grader.Server.Commands;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace Grader.Cli.Tests.Configuration;
+namespace Grader.Server.Tests.Configuration;
 
 /// <summary>
 /// The one configuration model, checked over every options class found by reflection: each is a section below
@@ -155,7 +158,7 @@ public sealed class OptionsModelTests
             ["Grader__Bot__Worker__MaxDeaths"] = "4",
             ["Grader__GitHub__AppId"] = "42",
         });
-        var parse = GraderCommand.Build().Parse(["serve", "--config", config, "--queues", "gpu", "--set", "bot.worker_count=5", "--set", "bot.worker.max_deaths=6"]);
+        var parse = ServerCommand.Build().Parse(["serve", "--config", config, "--queues", "gpu", "--set", "bot.worker_count=5", "--set", "bot.worker.max_deaths=6"]);
         var settings = ServeCommand.Read(parse, out var error)!;
         Assert.That(error, Is.Null);
 

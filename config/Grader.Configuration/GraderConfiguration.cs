@@ -1,8 +1,9 @@
 using System.Collections;
 using System.Globalization;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.EnvironmentVariables;
 
-namespace Grader.Bot.Hosting;
+namespace Grader.Configuration;
 
 /// <summary>Where a setting's value comes from, lowest precedence first.</summary>
 public enum SettingSource

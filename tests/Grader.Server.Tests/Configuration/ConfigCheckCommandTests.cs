@@ -1,6 +1,7 @@
 using System.CommandLine;
+using Grader.Cli;
 
-namespace Grader.Cli.Tests.Configuration;
+namespace Grader.Server.Tests.Configuration;
 
 /// <summary><c>grader config check</c> as operators run it: every setting with its value and where it came from, or one line per problem.</summary>
 public sealed class ConfigCheckCommandTests
@@ -22,7 +23,7 @@ public sealed class ConfigCheckCommandTests
         var config = Path.Combine(_folder, "grader.yaml");
         await File.WriteAllTextAsync(config, yaml);
         var (output, error) = (new StringWriter(), new StringWriter());
-        var exit = await GraderCommand.InvokeAsync(["config", "check", "--config", config, .. arguments], new InvocationConfiguration { Output = output, Error = error });
+        var exit = await GraderCommand.InvokeAsync(ServerCommand.Build(), ["config", "check", "--config", config, .. arguments], new InvocationConfiguration { Output = output, Error = error });
         return (exit, output.ToString(), error.ToString());
     }
 
