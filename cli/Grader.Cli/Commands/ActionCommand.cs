@@ -71,11 +71,10 @@ public static class ActionCommand
         services.AddGraderAction(configuration ?? new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?>
             {
-                // The runner's temp folder: the job's work files and the (unused) outbox stay out of the workspace.
+                // The runner's temp folder: the job's work files stay out of the workspace.
                 ["Grader:Runner:RunnerId"] = "action-" + Environment.MachineName.ToLowerInvariant(),
                 ["Grader:Runner:WorkRoot"] = Path.Combine(Path.GetTempPath(), "grader-action", "work"),
                 ["Grader:Runner:MirrorCache"] = Path.Combine(Path.GetTempPath(), "grader-action", "mirrors"),
-                ["GitHub:Outbox:Directory"] = Path.Combine(Path.GetTempPath(), "grader-action", "outbox"),
             })
             .AddEnvironmentVariables("GRADER_")
             .Build(), environment.ApiUrl, log);

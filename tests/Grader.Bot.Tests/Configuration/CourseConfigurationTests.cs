@@ -1,5 +1,7 @@
 using Grader.Bot.Configuration;
 using Grader.Bot.Hosting;
+using Grader.GitHub.Publishing;
+using Microsoft.Extensions.Configuration;
 
 namespace Grader.Bot.Tests.Configuration;
 
@@ -70,6 +72,22 @@ internal sealed class CourseConfigurationTests
             Assert.That(settings["Bot:WebhookIntake:MaxBodyBytes"], Is.EqualTo("4194304"));
             Assert.That(Path.IsPathRooted(courses.Rubrics["mod-101-lab2"].Rubric), Is.True);
         });
+    }
+
+    [Test]
+    public void Flatten_ExampleConfig_PublishingSettingsBindAndAreTheDocumentedDefaults()
+    {
+        var settings = YamlSettings.Flatten(File.ReadAllText(Path.Combine(TestContext.CurrentContext.TestDirectory, "grader.example.yaml")));
+
+        var bound = new ConfigurationBuilder().AddInMemoryCollection(settings).Build()
+            .GetSection(PublishingOptions.SectionName).Get<PublishingOptions>();
+        var defaults = new PublishingOptions();
+
+        Assert.That(bound, Is.Not.Null);
+        Assert.That(
+            (bound!.OutboxBaseDelay, bound.OutboxMaxDelay, bound.OutboxPollInterval, bound.OutboxMaxAttempts, bound.OutboxMaxAge),
+            Is.EqualTo((defaults.OutboxBaseDelay, defaults.OutboxMaxDelay, defaults.OutboxPollInterval, defaults.OutboxMaxAttempts, defaults.OutboxMaxAge)));
+        Assert.That(settings.Keys.Where(k => k.StartsWith("Bot:Outbox", StringComparison.OrdinalIgnoreCase)), Is.Empty, "moved to github.publishing");
     }
 
     [Test]

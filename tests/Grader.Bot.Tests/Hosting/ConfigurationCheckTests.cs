@@ -52,6 +52,29 @@ internal sealed class ConfigurationCheckTests
     }
 
     [Test]
+    public void Run_OutboxDelayStillUnderBot_NamesTheKeyAndVariableItMovedTo()
+    {
+        var report = ConfigurationCheck.Run(new BotHostSettings(Config(
+            "bot:\n  webhook_secret: s\n  app_slug: grader-test\n  outbox_poll_interval: \"00:00:10\"\ngithub:\n  app_id: 7\n  publishing:\n    outbox_base_delay: \"00:00:01\"\n")));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(report.Valid, Is.False);
+            Assert.That(report.Problems.Single(), Does.Contain("bot.outbox_poll_interval has moved")
+                .And.Contain("'github.publishing.outbox_poll_interval'").And.Contain("GitHub__Publishing__OutboxPollInterval"));
+        });
+    }
+
+    [Test]
+    public void Run_PublishingSettingsOutOfRange_ReportsTheSetting()
+    {
+        var report = ConfigurationCheck.Run(new BotHostSettings(Config(
+            "bot:\n  webhook_secret: s\n  app_slug: grader-test\ngithub:\n  app_id: 7\n  publishing:\n    outbox_max_attempts: 0\n")));
+
+        Assert.That(report.Problems, Has.Some.Contains("outbox_max_attempts must be at least 1"));
+    }
+
+    [Test]
     public void Run_ConfigThatDoesNotParse_ReportsTheLocatedErrorOnly()
     {
         var report = ConfigurationCheck.Run(new BotHostSettings(Config("bot:\n  webhook_secret: [unclosed\n")));
@@ -67,7 +90,7 @@ internal sealed class ConfigurationCheckTests
     [Test]
     public void AddConfigurationSources_FileEnvironmentAndFlags_FlagsWinThenEnvironmentThenFile()
     {
-        var path = Config("bot:\n  run_jobs: true\n  worker_count: 1\n  outbox_poll_interval: 00:00:10\n");
+        var path = Config("bot:\n  run_jobs: true\n  worker_count: 1\n  schedule_polling_interval: 00:00:10\n");
         var variables = new Dictionary<string, string> { ["Bot__RunJobs"] = "true", ["Bot__WorkerCount"] = "3" };
         foreach (var (name, value) in variables) Environment.SetEnvironmentVariable(name, value);
         try
@@ -78,7 +101,7 @@ internal sealed class ConfigurationCheckTests
             {
                 Assert.That(configuration["Bot:RunJobs"], Is.EqualTo("false"), "the --no-runner flag beats the environment");
                 Assert.That(configuration["Bot:WorkerCount"], Is.EqualTo("3"), "the environment beats the file");
-                Assert.That(configuration["Bot:OutboxPollInterval"], Is.EqualTo("00:00:10"), "the file where nothing else says");
+                Assert.That(configuration["Bot:SchedulePollingInterval"], Is.EqualTo("00:00:10"), "the file where nothing else says");
             });
         }
         finally

@@ -75,9 +75,9 @@ internal abstract class BotTestBase : PrismValidatedTest
         _settings["Bot:Queues:0"] = JobQueues.Cpu;
         _settings["Bot:WorkerCount"] = "1";
         _settings["Bot:SchedulePollingInterval"] = "00:00:01";
-        _settings["Bot:OutboxPollInterval"] = "00:00:01";
-        _settings["Bot:OutboxBaseDelay"] = "00:00:00.200";
-        _settings["Bot:OutboxMaxDelay"] = "00:00:02";
+        _settings["GitHub:Publishing:OutboxPollInterval"] = "00:00:01";
+        _settings["GitHub:Publishing:OutboxBaseDelay"] = "00:00:00.200";
+        _settings["GitHub:Publishing:OutboxMaxDelay"] = "00:00:02";
         _settings["Bot:Retry:Attempts"] = "2";
         _settings["Bot:Retry:DelaysInSeconds:0"] = "1";
         _settings["Bot:CloneUrlTemplate"] = Emulator.BaseUrl + "{repository}.git";
@@ -86,7 +86,6 @@ internal abstract class BotTestBase : PrismValidatedTest
         _settings["GitHub:AppId"] = app.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
         _settings["GitHub:PrivateKeyPem"] = app.PrivateKeyPem;
         _settings["GitHub:ApiBaseUrl"] = GitHub.ApiBaseUrl.ToString();
-        _settings["GitHub:Outbox:Directory"] = Path.Combine(State.Path, "github-outbox");
         _settings["Grader:Runner:RunnerId"] = RunnerId;
         _settings["Grader:Runner:WorkRoot"] = Path.Combine(State.Path, "work");
         _settings["Grader:Runner:MirrorCache"] = Path.Combine(State.Path, "mirrors");

@@ -1,0 +1,26 @@
+using Grader.Bot.Configuration;
+using Grader.GitHub.Publishing;
+using Microsoft.Extensions.Options;
+
+namespace Grader.Bot.Hosting;
+
+/// <summary>
+/// The outbox's delays moved from <c>bot</c> to <c>github.publishing</c> (one set for every publisher). A config that
+/// still sets them under <c>bot</c> would silently get the defaults, so it fails at start naming the new key.
+/// </summary>
+internal sealed class MovedOutboxSettings(IConfiguration configuration) : IValidateOptions<PublishingOptions>
+{
+    private static readonly string[] Moved = [nameof(PublishingOptions.OutboxPollInterval), nameof(PublishingOptions.OutboxBaseDelay), nameof(PublishingOptions.OutboxMaxDelay)];
+
+    public ValidateOptionsResult Validate(string? name, PublishingOptions options)
+    {
+        var stale = Moved.Where(key => configuration[$"{BotOptions.SectionName}:{key}"] is not null).ToList();
+        return stale.Count == 0
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail(stale.Select(key =>
+            {
+                var (old, now) = ($"{BotOptions.SectionName}:{key}", $"{PublishingOptions.SectionName}:{key}");
+                return $"{ConfigurationErrors.FileKey(old)} has moved: set '{ConfigurationErrors.FileKey(now)}' in the config file or the environment variable {ConfigurationErrors.EnvironmentVariable(now)}.";
+            }));
+    }
+}
