@@ -16,7 +16,8 @@ public static class ActionServiceCollectionExtensions
     /// <summary>
     /// The runner plus GitHub publishing authenticated with the workflow's token (not App credentials) against
     /// <paramref name="apiUrl"/> (GITHUB_API_URL: github.com or an Enterprise Server). Everything the action and
-    /// its logging print goes to <paramref name="log"/>.
+    /// its logging print goes to <paramref name="log"/>. No outbox: the job ends with the step, so what GitHub does
+    /// not take is reported instead of kept (<see cref="GradingAction"/>).
     /// </summary>
     public static IServiceCollection AddGraderAction(this IServiceCollection services, IConfiguration configuration, Uri apiUrl, WorkflowLog log)
     {
@@ -42,8 +43,6 @@ public static class ActionServiceCollectionExtensions
             return new GradingPublisher(
                 new CheckRunPublisher(clients, options, identity, writes, time, logs.CreateLogger<CheckRunPublisher>()),
                 new ReviewPublisher(clients, identity, writes, logs.CreateLogger<ReviewPublisher>()),
-                sp.GetRequiredService<Grader.GitHub.Outbox.IPublishOutbox>(),
-                sp.GetRequiredService<IOptions<GradingPublisherOptions>>(),
                 time,
                 logs.CreateLogger<GradingPublisher>());
         });

@@ -1,4 +1,6 @@
 using System.Globalization;
+using Grader.Evidence.Recording;
+using Grader.GitHub;
 using Grader.GitHub.Actions;
 using Grader.GitHub.Publishing;
 using Grader.Rubrics.Loading;
@@ -6,7 +8,6 @@ using Grader.Rubrics.Rendering;
 using Grader.Runner.Checkout;
 using Grader.Runner.Pipeline;
 using Grader.Runner.Results;
-using Grader.Evidence.Recording;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -24,9 +25,10 @@ public static class ActionExitCodes
 /// The GitHub Action: grades a clean export of the commit (the pull request's head, or GITHUB_SHA) from the
 /// workspace's repository with the runner's pipeline (learner code only in containers), writes review.md,
 /// result.json, the job summary and step outputs, annotates files, and on a pull request publishes the check run
-/// and review with the same code as the bot. It refuses to start (exit 2, each reason naming its fix) when the
-/// workspace lacks the commit, holds persisted credentials, or instructor material sits on a runner that
-/// learner-edited workflows can reach. Only Grader's own annotations are workflow commands; every other line
+/// and review with the same code as the bot, once: what GitHub still refuses after the in-line retries every call
+/// gets is an error annotation and exit 2, as a grader error is (the review stays in the job summary). It refuses
+/// to start (exit 2, each reason naming its fix) when the workspace lacks the commit, holds persisted credentials,
+/// or instructor material sits on a runner that learner-edited workflows can reach. Only Grader's own annotations are workflow commands; every other line
 /// goes through <see cref="WorkflowLog.WriteText"/>.
 /// </summary>
 public sealed partial class GradingAction(
@@ -102,11 +104,9 @@ public sealed partial class GradingAction(
         }
         log.WriteText($"{ReviewTable.From(run.Review).Heading}: {run.Review.Summary}");
 
-        (long? CheckRunId, long? ReviewId) published = default;
-        if (settings.Publish)
-        {
-            published = await PublishAsync(pullRequest, environment, run, publication, cancellationToken).ConfigureAwait(false);
-        }
+        var published = settings.Publish
+            ? await PublishAsync(pullRequest, environment, run, publication, cancellationToken).ConfigureAwait(false)
+            : Published.Nothing;
         var recording = !string.IsNullOrWhiteSpace(evidence.Value.Store);
         if (recording && !preflight.RunnerTrusted)
         {
@@ -118,38 +118,56 @@ public sealed partial class GradingAction(
         }
         else if (recording)
         {
-            await ActionEvidence.RecordAsync(evidence.Value, environment, pullRequest, run, published, log, cancellationToken).ConfigureAwait(false);
+            await ActionEvidence.RecordAsync(evidence.Value, environment, pullRequest, run, (published.CheckRunId, published.ReviewId), log, cancellationToken).ConfigureAwait(false);
         }
 
-        return run.Review.Incomplete ? ActionExitCodes.IncompleteOrUsage
+        return run.Review.Incomplete || published.Failed ? ActionExitCodes.IncompleteOrUsage
             : run.Review.Passed ? ActionExitCodes.Passed
             : ActionExitCodes.Failed;
     }
 
-    private async Task<(long? CheckRunId, long? ReviewId)> PublishAsync(PullRequestEvent? pullRequest, ActionEnvironment environment, GradingRun run, PublishableResult publication, CancellationToken cancellationToken)
+    /// <summary>What reached the pull request; <see cref="Failed"/> when GitHub did not take all of it.</summary>
+    private sealed record Published(long? CheckRunId, long? ReviewId, bool Failed)
+    {
+        public static readonly Published Nothing = new(null, null, false);
+    }
+
+    private async Task<Published> PublishAsync(PullRequestEvent? pullRequest, ActionEnvironment environment, GradingRun run, PublishableResult publication, CancellationToken cancellationToken)
     {
         if (pullRequest is null)
         {
             log.WriteText($"Not a pull request event ({environment.EventName ?? "none"}): the review is in the job summary only.");
-            return default;
+            return Published.Nothing;
         }
         if (environment.Token is null)
         {
             log.WriteCommand(WorkflowCommands.Annotation("warning", "No GITHUB_TOKEN: the check run and review were not posted (the review is in the job summary).", title: "grader"));
-            return default;
+            return Published.Nothing;
         }
         var target = new PublishTarget(0, pullRequest.Owner, pullRequest.Repository, pullRequest.Number, pullRequest.HeadSha, "action-" + run.Request.JobId);
         var publisher = publisherForToken(environment.Token);
-        var checkRunId = await publisher.StartAsync(target, environment.RunUrl, cancellationToken).ConfigureAwait(false);
-        var outcome = await publisher.PublishAsync(target, checkRunId, publication, cancellationToken).ConfigureAwait(false);
-        if (outcome.Status == PublishStatus.Deferred)
+        long? checkRunId = null;
+        try
         {
-            LogDeferred(logger, target.ToString());
-            log.WriteCommand(WorkflowCommands.Annotation("warning", "GitHub did not take the review now (rate limit or outage); it is in the job summary and result.json.", title: "grader"));
-            return (checkRunId, null);
+            checkRunId = await publisher.StartAsync(target, environment.RunUrl, cancellationToken).ConfigureAwait(false);
+            var receipt = await publisher.PublishAsync(target, checkRunId, publication, cancellationToken).ConfigureAwait(false);
+            log.WriteText(string.Create(CultureInfo.InvariantCulture, $"Posted check run {receipt.CheckRunId} and review {receipt.Review?.ReviewId} on {target}."));
+            return new Published(receipt.CheckRunId, receipt.Review?.ReviewId, false);
         }
-        log.WriteText(string.Create(CultureInfo.InvariantCulture, $"Posted check run {checkRunId} and review {outcome.Review?.ReviewId} on {target}."));
-        return (checkRunId, outcome.Review?.ReviewId);
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // No outbox outlives the job: say what happened, and fail the step as a grader error does.
+            var reason = SecretRedactor.Describe(ex);
+            var passing = TransientFailure.IsTransient(ex, DateTimeOffset.UtcNow, out _);
+            LogNotPublished(logger, target.ToString(), reason);
+            log.WriteCommand(WorkflowCommands.Annotation("error",
+                (passing
+                    ? "GitHub did not take the check run and review now (an outage or a rate limit outlasting the retries); re-run this job to post them. "
+                    : "GitHub refused the check run and review (the token needs checks and pull-requests write; a fork's pull request gets a read-only token). ")
+                + "The review is in the job summary and result.json. " + reason,
+                title: "grader: review not posted"));
+            return new Published(checkRunId, null, true);
+        }
     }
 
     private static async Task WriteOutputsAsync(ActionEnvironment environment, GradingRun run, ActionSettings settings, CancellationToken cancellationToken)
@@ -172,8 +190,8 @@ public sealed partial class GradingAction(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "GitHub deferred the result for {Target}; it stays in the job summary")]
-    private static partial void LogDeferred(ILogger logger, string target);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The result for {Target} was not published: {Reason}")]
+    private static partial void LogNotPublished(ILogger logger, string target, string reason);
 
     /// <summary>Progress messages quote learner output (build steps, test lines): text only, never commands.</summary>
     private sealed class LogProgress(WorkflowLog log) : IProgress<GradingProgress>

@@ -1,4 +1,5 @@
 using Grader.Action.Tests.Support;
+using Grader.Testing.GitHub;
 
 namespace Grader.Action.Tests;
 
@@ -112,6 +113,46 @@ public sealed class GradingActionTests : ActionTestBase
             Assert.That(File.Exists(store), Is.False, "no store and no signing key on a runner a learner's workflow can read");
             Assert.That(File.Exists(store + ".signing-key.pem"), Is.False);
             Assert.That(run.Runner.Commands.Where(c => c.Name == "notice").Select(c => c.Data), Has.Some.Contain("not recorded as competency evidence"));
+        });
+    }
+
+    [Test]
+    public async Task RunAsync_ReviewRateLimitedForAnHour_ErrorAnnotationExit2AndTheReviewInTheSummary()
+    {
+        var (environment, repository, pullRequest) = await PullRequestEnvironmentAsync(await CommitAsync(Submission));
+        // Longer than a request waits in-line: the action has no outbox to keep it in.
+        GitHub.Emulator.InjectFault(new Fault("POST", $"/repos/{repository.FullName}/pulls/{pullRequest.Number}/reviews", FaultKind.PrimaryRateLimitExhausted, 1,
+            ResetAt: DateTimeOffset.UtcNow.AddHours(1)));
+
+        var run = await RunActionAsync(Settings(), environment);
+
+        var error = run.Runner.Commands.Single(c => c.Name == "error" && c.Properties.GetValueOrDefault("title") == "grader: review not posted");
+        Assert.Multiple(async () =>
+        {
+            Assert.That(run.ExitCode, Is.EqualTo(ActionExitCodes.IncompleteOrUsage), "marked like a grader error, although the submission passed");
+            Assert.That(error.Data, Does.Contain("re-run this job").And.Contain("job summary").And.Contain("rate limit"));
+            Assert.That(await File.ReadAllTextAsync(environment.StepSummaryPath!), Does.Contain("The image builds"));
+            Assert.That(await File.ReadAllTextAsync(environment.OutputPath!), Does.Contain("passed=true\n"), "the grade itself stands");
+            Assert.That(GitHub.Emulator.CheckRuns(repository).Single(r => r.HeadSha == pullRequest.HeadSha).Conclusion, Is.EqualTo("success"), "what GitHub took stays");
+            Assert.That(GitHub.Emulator.Reviews(repository, pullRequest.Number), Is.Empty);
+        });
+    }
+
+    [Test]
+    public async Task RunAsync_TokenMayNotWriteCheckRuns_ErrorAnnotationNamingThePermissionAndExit2()
+    {
+        var (environment, repository, _) = await PullRequestEnvironmentAsync(await CommitAsync(Submission));
+        GitHub.Emulator.InjectFault(new Fault("POST", $"/repos/{repository.FullName}/check-runs", FaultKind.ResourceNotAccessible, int.MaxValue));
+
+        var run = await RunActionAsync(Settings(), environment);
+
+        var error = run.Runner.Commands.Single(c => c.Name == "error" && c.Properties.GetValueOrDefault("title") == "grader: review not posted");
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.ExitCode, Is.EqualTo(ActionExitCodes.IncompleteOrUsage));
+            Assert.That(error.Data, Does.Contain("refused").And.Contain("checks and pull-requests write").And.Contain("Resource not accessible by integration"));
+            Assert.That(GitHub.Emulator.Requests($"/repos/{repository.FullName}/check-runs").Count(r => r.Method == "POST"), Is.EqualTo(1), "a refusal is not retried");
+            Assert.That(GitHub.Emulator.CheckRuns(repository), Is.Empty);
         });
     }
 

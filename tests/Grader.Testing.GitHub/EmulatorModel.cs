@@ -103,6 +103,9 @@ public enum FaultKind
     /// <summary>403 with x-ratelimit-remaining: 0 and x-ratelimit-reset.</summary>
     PrimaryRateLimitExhausted,
 
+    /// <summary>403 "Resource not accessible by integration": the token lacks a permission (a fork's read-only token); retrying does not help.</summary>
+    ResourceNotAccessible,
+
     /// <summary>The request is acted on (a check run or review is stored), then the answer is 502 Bad Gateway.</summary>
     StoredThenBadGateway,
 

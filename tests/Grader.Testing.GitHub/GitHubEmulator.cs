@@ -435,6 +435,10 @@ public sealed partial class GitHubEmulator : IAsyncDisposable
 
                 message = "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.";
                 break;
+            case FaultKind.ResourceNotAccessible:
+                response.StatusCode = StatusCodes.Status403Forbidden;
+                message = "Resource not accessible by integration";
+                break;
             default:
                 response.StatusCode = StatusCodes.Status403Forbidden;
                 var reset = fault.ResetAt ?? DateTimeOffset.UtcNow.AddHours(1);

@@ -21,7 +21,7 @@ public sealed class BotOptions
     [Required]
     public string AppSlug { get; set; } = "";
 
-    /// <summary>The SQLite database: deliveries, jobs, the result outbox, installations. The source of truth.</summary>
+    /// <summary>The SQLite database: deliveries, jobs, the publication outbox, installations. The source of truth.</summary>
     public string DatabasePath { get; set; } = "grader-bot.db";
 
     /// <summary>
@@ -55,14 +55,6 @@ public sealed class BotOptions
 
     /// <summary>Retries of a job that failed for infrastructure reasons (grader errors), and the delays between them.</summary>
     public RetryOptions Retry { get; set; } = new();
-
-    /// <summary>How often unpublished results are retried when nothing signals earlier.</summary>
-    public TimeSpan OutboxPollInterval { get; set; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>Backoff of a failed publication: doubles from this, capped at <see cref="OutboxMaxDelay"/>.</summary>
-    public TimeSpan OutboxBaseDelay { get; set; } = TimeSpan.FromSeconds(5);
-
-    public TimeSpan OutboxMaxDelay { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>How often Hangfire looks for retries that are due.</summary>
     public TimeSpan SchedulePollingInterval { get; set; } = TimeSpan.FromSeconds(5);

@@ -4,7 +4,10 @@ using Grader.Bot.Jobs;
 using Grader.Bot.Publishing;
 using Grader.Bot.Storage;
 using Grader.Bot.Webhooks;
+using Grader.GitHub;
 using Grader.GitHub.Auth;
+using Grader.GitHub.Outbox;
+using Grader.GitHub.Publishing;
 using Hangfire;
 using Hangfire.PostgreSql;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -16,8 +19,8 @@ namespace Grader.Bot.Hosting;
 
 /// <summary>
 /// Wires the bot: durable intake (SQLite), dispatcher, Hangfire (in-memory storage by default, PostgreSQL
-/// when configured), the job reconciler and the outbox publisher. The seams <see cref="ISubmissionGrader"/>,
-/// <see cref="IResultPublisher"/> and <see cref="IRepositoryGateway"/> are registered by the host.
+/// when configured), the job reconciler and Grader.GitHub's outbox relay over the bot's store. The seams
+/// <see cref="ISubmissionGrader"/> and <see cref="IRepositoryGateway"/>, and GitHub publishing, are registered by the host.
 /// </summary>
 public static partial class GraderBotServiceCollectionExtensions
 {
@@ -41,7 +44,11 @@ public static partial class GraderBotServiceCollectionExtensions
         services.AddSingleton(courses);
         services.AddSingleton<GraderStore>();
         services.AddSingleton<DeliverySignal>();
-        services.AddSingleton<OutboxSignal>();
+        // One outbox: the store's table, drained by Grader.GitHub's relay; evidence is stored once its URLs are known.
+        services.AddPublishOutboxRelay(provider => provider.GetRequiredService<GraderStore>());
+        services.AddSingleton<IPublicationFollowUp, PublishedEvidence>();
+        services.AddOptions<PublishingOptions>().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PublishingOptions>>(new MovedOutboxSettings(configuration));
         services.AddSingleton<JobCancellationRegistry>();
         services.AddSingleton<WebhookEventProcessor, GraderWebhookProcessor>();
         services.Configure<GitHubWebhookOptions>(o => o.ExceptionHandler = AnswerMalformedAsync);
@@ -85,11 +92,10 @@ public static partial class GraderBotServiceCollectionExtensions
         }
 
         services.AddSingleton<DeliveryDispatcher>();
-        services.AddSingleton<OutboxPublisher>();
         if (settings.RunIntake)
         {
             services.AddHostedService(provider => provider.GetRequiredService<DeliveryDispatcher>());
-            services.AddHostedService(provider => provider.GetRequiredService<OutboxPublisher>());
+            services.AddHostedService<OutboxRelayService>();
         }
         return services;
     }

@@ -15,7 +15,6 @@ public static class GraderBotIntegrationExtensions
     public static IServiceCollection AddGraderBotIntegrations(this IServiceCollection services, IConfiguration configuration, bool runJobs)
     {
         services.AddGraderGitHub(configuration);
-        services.AddSingleton<IResultPublisher, GitHubResultPublisher>();
         services.AddSingleton<IRepositoryGateway, GitHubRepositoryGateway>();
         if (runJobs)
         {

@@ -1,6 +1,6 @@
-using Grader.Bot.Publishing;
 using Grader.Bot.Storage;
 using Grader.Rubrics.Text;
+using Grader.GitHub.Publishing;
 
 namespace Grader.Bot.Jobs;
 
@@ -11,7 +11,7 @@ namespace Grader.Bot.Jobs;
 /// PR closed, shutdown) nothing more is sent and a send in flight is abandoned, so the steps of a cancelled
 /// grading's clean-up cannot put its check run back in progress after the outbox completed it.
 /// </summary>
-internal sealed partial class CheckRunProgress(GraderStore store, IResultPublisher publisher, GradingJobRecord job, ILogger logger, CancellationToken stopped) : IProgress<string>, IAsyncDisposable
+internal sealed partial class CheckRunProgress(GraderStore store, GradingPublisher publisher, GradingJobRecord job, ILogger logger, CancellationToken stopped) : IProgress<string>, IAsyncDisposable
 {
     private readonly Lock _gate = new();
     private string? _pending;
@@ -69,7 +69,7 @@ internal sealed partial class CheckRunProgress(GraderStore store, IResultPublish
                 var current = await store.GetJobAsync(job.JobKey, stopped).ConfigureAwait(false);
                 if (current is { State: JobState.Running, CheckRunId: long checkRunId })
                 {
-                    await publisher.ReportProgressAsync(job.PullRequest, checkRunId, step, stopped).ConfigureAwait(false);
+                    await publisher.ReportProgressAsync(job.PublishTarget, checkRunId, step, stopped).ConfigureAwait(false);
                 }
             }
             catch (OperationCanceledException) when (stopped.IsCancellationRequested)

@@ -1,6 +1,5 @@
-using Grader.Bot.Publishing;
 using Grader.Bot.Storage;
-using Grader.Bot.Webhooks;
+using Grader.GitHub.Outbox;
 using Grader.GitHub.Publishing;
 using Hangfire.Server;
 
@@ -16,7 +15,7 @@ namespace Grader.Bot.Jobs;
 public sealed partial class GradingJob(
     GraderStore store,
     ISubmissionGrader grader,
-    IResultPublisher publisher,
+    GradingPublisher publisher,
     JobCancellationRegistry registry,
     OutboxSignal outbox,
     AttemptBudget budget,
@@ -49,7 +48,7 @@ public sealed partial class GradingJob(
             var graded = await grader.GradeAsync(assignment, progress, registration.Token).ConfigureAwait(false);
             // A progress update still in flight must land before the outbox completes the check run.
             await progress.DisposeAsync().ConfigureAwait(false);
-            var result = new OutboxResult(graded.Result, PostReview: started.PostsReview) { Evidence = graded.Evidence }.Serialize();
+            var result = new OutboxResult(graded.Result, PostReview: started.PostsReview) { Evidence = graded.Evidence };
             if (await store.CompleteJobWithResultAsync(jobKey, result, CancellationToken.None).ConfigureAwait(false))
             {
                 outbox.Notify();
@@ -100,7 +99,7 @@ public sealed partial class GradingJob(
         var given = incomplete is not null
             ? GradingOutcomes.Incomplete(incomplete, job.Attempts)
             : GradingOutcomes.GraderError($"{error} (no further attempt: {spent})", job.Attempts);
-        var result = new OutboxResult(given, PostReview: false).Serialize();
+        var result = new OutboxResult(given, PostReview: false);
         if (await store.CompleteJobWithResultAsync(job.JobKey, result, CancellationToken.None).ConfigureAwait(false))
         {
             outbox.Notify();

@@ -35,7 +35,10 @@ public static class GradingOutcomes
     };
 }
 
-/// <summary>An outbox payload: the check run result and whether its review is posted too.</summary>
+/// <summary>
+/// A result's payload in the outbox table (the format since the first release): the check run result and whether its
+/// review is posted too (false: a commit that is not the PR's head, or no review of record).
+/// </summary>
 public sealed record OutboxResult(PublishableResult Result, bool PostReview)
 {
     /// <summary>The grading's unsigned evidence record, signed and stored once the check run and review are out (their URLs in it).</summary>

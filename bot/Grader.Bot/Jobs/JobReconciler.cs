@@ -1,5 +1,5 @@
 using Grader.Bot.Storage;
-using Grader.Bot.Webhooks;
+using Grader.GitHub.Outbox;
 using Hangfire;
 using Hangfire.States;
 
@@ -48,7 +48,7 @@ public sealed partial class JobReconciler(
             if (job.State is JobState.Running && budget.Spent(job.Attempts, job.WorkerDeaths) is { } spent)
             {
                 var error = GradingOutcomes.GraderError($"The grader stopped while it was grading this commit (no further attempt: {spent})", job.Attempts);
-                if (await store.CompleteJobWithResultAsync(job.JobKey, new OutboxResult(error, PostReview: false).Serialize(), cancellationToken).ConfigureAwait(false))
+                if (await store.CompleteJobWithResultAsync(job.JobKey, new OutboxResult(error, PostReview: false), cancellationToken).ConfigureAwait(false))
                 {
                     outbox.Notify();
                     LogGaveUp(logger, job.JobKey, job.Attempts, spent);

@@ -1,6 +1,6 @@
 using Grader.Bot.Configuration;
 using Grader.Bot.Storage;
-using Grader.Bot.Webhooks;
+using Grader.GitHub.Outbox;
 using Hangfire;
 using Hangfire.Common;
 using Hangfire.States;
@@ -49,8 +49,7 @@ public sealed partial class JobScheduler(
             return $"job {record.JobKey} exists already";
         }
 
-        // The check run appears as queued within a second: the outbox publisher is woken now.
-        await store.AddOutboxItemAsync(record.JobKey, OutboxKind.QueuedCheckRun, "{}", cancellationToken).ConfigureAwait(false);
+        // The queued check run is in the outbox with the job; it appears within a second: the relay is woken now.
         outbox.Notify();
         await EnqueueAsync(record, cancellationToken).ConfigureAwait(false);
         return $"job {record.JobKey} queued on {record.Queue}; superseded {outcome.Superseded.Count}";
@@ -87,8 +86,8 @@ public sealed partial class JobScheduler(
             jobs.Delete(job.HangfireJobId);
         }
 
-        var notice = new OutboxResult(GradingOutcomes.Stopped(reason), PostReview: false);
-        await store.AddOutboxItemAsync(job.JobKey, OutboxKind.Result, notice.Serialize(), cancellationToken).ConfigureAwait(false);
+        var notice = Publication.ForResult(job.PublicationKey(PublicationKind.Result), job.PublishTarget, GradingOutcomes.Stopped(reason));
+        await store.EnqueueAsync(notice, cancellationToken).ConfigureAwait(false);
         outbox.Notify();
         LogStopped(logger, job.JobKey, reason, wasRunningHere);
     }

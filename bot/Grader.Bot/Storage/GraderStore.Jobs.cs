@@ -1,44 +1,19 @@
+using Grader.Bot.Jobs;
+using Grader.GitHub.Outbox;
 using Microsoft.Data.Sqlite;
 
 namespace Grader.Bot.Storage;
 
 public sealed partial class GraderStore
 {
-    private const string JobColumns = "job_key, installation_id, repository, pr_number, head_sha, rubric_name, rubric_path, hidden_tests_path, queue, state, attempts, hangfire_id, check_run_id, error, worker_deaths, post_review";
-
-    /// <summary>Columns added after the first release, added to an older database on start (SQLite has no ADD COLUMN IF NOT EXISTS).</summary>
-    private static readonly (string Name, string Definition)[] AddedJobColumns =
-    [
-        ("worker_deaths", "INTEGER NOT NULL DEFAULT 0"),
-        ("post_review", "INTEGER NOT NULL DEFAULT 1"),
-    ];
-
-    private static void MigrateJobs(SqliteConnection connection)
-    {
-        var existing = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        using (var columns = connection.CreateCommand())
-        {
-            columns.CommandText = "SELECT name FROM pragma_table_info('jobs')";
-            using var reader = columns.ExecuteReader();
-            while (reader.Read())
-            {
-                existing.Add(reader.GetString(0));
-            }
-        }
-
-        foreach (var (name, definition) in AddedJobColumns.Where(c => !existing.Contains(c.Name)))
-        {
-            using var alter = connection.CreateCommand();
-            alter.CommandText = $"ALTER TABLE jobs ADD COLUMN {name} {definition}";
-            alter.ExecuteNonQuery();
-        }
-    }
+    private const string JobColumns = "job_key, installation_id, repository, pr_number, head_sha, rubric_name, rubric_path, hidden_tests_path, queue, state, attempts, hangfire_id, check_run_id, error, worker_deaths, post_review, runs";
 
     /// <summary>
     /// Records a job for a head SHA and, when <paramref name="supersedeOthers"/> (the SHA is the PR's head), supersedes
     /// the PR's other queued or running jobs, in one transaction. A job that already exists for the SHA is put back to
     /// queued only when <paramref name="regrade"/> is set and it has finished; its attempt and worker death counts
-    /// start again. Returns whether the job is (again) queued and the keys it superseded.
+    /// start again and it begins a new run. A job queued here has its queued check run in the outbox in the same
+    /// transaction. Returns whether the job is (again) queued and the keys it superseded.
     /// </summary>
     public Task<JobScheduleOutcome> ScheduleJobAsync(GradingJobRecord job, bool regrade, bool supersedeOthers, CancellationToken cancellationToken) =>
         WriteAsync(async (connection, transaction) =>
@@ -60,18 +35,31 @@ public sealed partial class GraderStore
                 await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            await using var insert = Command(connection, transaction,
+            object? run;
+            await using (var insert = Command(connection, transaction,
                 """
                 INSERT INTO jobs (job_key, installation_id, repository, pr_number, head_sha, rubric_name, rubric_path, hidden_tests_path, queue, state, created_at, updated_at, post_review)
                 VALUES ($key, $inst, $repo, $pr, $sha, $rubric, $rubricPath, $hidden, $queue, 'Queued', $at, $at, $review)
-                ON CONFLICT(job_key) DO UPDATE SET state = 'Queued', attempts = 0, worker_deaths = 0, error = NULL, updated_at = $at, installation_id = $inst, post_review = $review
+                ON CONFLICT(job_key) DO UPDATE SET state = 'Queued', attempts = 0, worker_deaths = 0, error = NULL, updated_at = $at, installation_id = $inst, post_review = $review, runs = jobs.runs + 1
                 WHERE $regrade = 1 AND jobs.state NOT IN ('Queued', 'Running')
+                RETURNING runs
                 """,
                 ("$key", job.JobKey), ("$inst", job.PullRequest.InstallationId), ("$repo", job.PullRequest.Repository), ("$pr", job.PullRequest.Number),
                 ("$sha", job.HeadSha), ("$rubric", job.RubricName), ("$rubricPath", job.RubricPath), ("$hidden", job.HiddenTestsPath),
-                ("$queue", job.Queue), ("$at", Now()), ("$regrade", regrade ? 1 : 0), ("$review", job.PostsReview ? 1 : 0));
-            var queued = await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
-            return new JobScheduleOutcome(queued, superseded);
+                ("$queue", job.Queue), ("$at", Now()), ("$regrade", regrade ? 1 : 0), ("$review", job.PostsReview ? 1 : 0)))
+            {
+                run = await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            if (run is null)
+            {
+                return new JobScheduleOutcome(false, superseded);
+            }
+
+            var queued = job with { Run = Convert.ToInt32(run, System.Globalization.CultureInfo.InvariantCulture) };
+            await InsertOutboxAsync(connection, transaction, queued.JobKey, PublicationKind.QueuedCheckRun, QueuedPayload,
+                queued.PublicationKey(PublicationKind.QueuedCheckRun), cancellationToken).ConfigureAwait(false);
+            return new JobScheduleOutcome(true, superseded);
         }, cancellationToken);
 
     /// <summary>Cancels the PR's queued and running jobs (PR closed); returns them.</summary>
@@ -166,24 +154,31 @@ public sealed partial class GraderStore
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
 
-    /// <summary>Completes a running job and queues its result for publication in the same transaction.</summary>
-    public Task<bool> CompleteJobWithResultAsync(string jobKey, string resultPayload, CancellationToken cancellationToken) =>
-        WriteAsync(async (connection, transaction) =>
+    /// <summary>Completes a running job and puts its result in the outbox in the same transaction.</summary>
+    public Task<bool> CompleteJobWithResultAsync(string jobKey, OutboxResult result, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return WriteAsync(async (connection, transaction) =>
         {
-            await using var update = Command(connection, transaction,
-                "UPDATE jobs SET state = 'Completed', error = NULL, updated_at = $at WHERE job_key = $key AND state = 'Running'",
-                ("$key", jobKey), ("$at", Now()));
-            if (await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
+            GradingJobRecord? completed;
+            await using (var update = Command(connection, transaction,
+                $"UPDATE jobs SET state = 'Completed', error = NULL, updated_at = $at WHERE job_key = $key AND state = 'Running' RETURNING {JobColumns}",
+                ("$key", jobKey), ("$at", Now())))
+            {
+                completed = (await ReadJobsAsync(update, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
+            }
+
+            if (completed is null)
             {
                 return false;
             }
 
-            await using var insert = Command(connection, transaction,
-                "INSERT INTO outbox (job_key, kind, payload, next_attempt_at) VALUES ($key, $kind, $payload, $at)",
-                ("$key", jobKey), ("$kind", nameof(OutboxKind.Result)), ("$payload", resultPayload), ("$at", Now()));
-            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            // Stored as given: a commit that is not the head keeps its review body unposted (PostReview false).
+            await InsertOutboxAsync(connection, transaction, jobKey, PublicationKind.Result, result.Serialize(),
+                completed.PublicationKey(PublicationKind.Result), cancellationToken).ConfigureAwait(false);
             return true;
         }, cancellationToken);
+    }
 
     private Task UpdateJobAsync(string sql, string jobKey, object value, CancellationToken cancellationToken) =>
         WriteAsync(async (connection, transaction) =>
@@ -214,6 +209,7 @@ public sealed partial class GraderStore
                 Error = reader.IsDBNull(13) ? null : reader.GetString(13),
                 WorkerDeaths = reader.GetInt32(14),
                 PostsReview = reader.GetInt64(15) != 0,
+                Run = reader.GetInt32(16),
             });
         }
 

@@ -2,15 +2,17 @@ using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Grader.Bot.Configuration;
+using Grader.GitHub.Outbox;
 
 namespace Grader.Bot.Storage;
 
 /// <summary>
 /// The bot's durable state in SQLite, the source of truth: deliveries (dedup and restart), jobs and their
-/// states (Hangfire is rebuilt from here on start), the result outbox and installations. Writes are
-/// serialised by one lock (SQLite has one writer); WAL lets reads run beside them.
+/// states (Hangfire is rebuilt from here on start), the publication outbox (<see cref="IPublishOutbox"/>, drained by
+/// Grader.GitHub's relay) and installations. Writes are serialised by one lock (SQLite has one writer); WAL lets reads
+/// run beside them.
 /// </summary>
-public sealed partial class GraderStore : IDisposable
+public sealed partial class GraderStore : IPublishOutbox, IDisposable
 {
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -89,7 +91,60 @@ public sealed partial class GraderStore : IDisposable
               PRIMARY KEY (installation_id, repository));
             """;
         command.ExecuteNonQuery();
-        MigrateJobs(connection);
+
+        // Immediate: a second process opening the same file at once waits, then finds the columns there.
+        using var migration = connection.BeginTransaction(deferred: false);
+        AddMissingColumns(connection, migration);
+        using var outbox = connection.CreateCommand();
+        outbox.Transaction = migration;
+        outbox.CommandText = """
+            CREATE UNIQUE INDEX IF NOT EXISTS outbox_key ON outbox(dedup_key);
+            UPDATE outbox SET enqueued_at = $now WHERE enqueued_at IS NULL;
+            """;
+        // Entries written before enqueued_at existed count their age from the upgrade.
+        outbox.Parameters.AddWithValue("$now", Now());
+        outbox.ExecuteNonQuery();
+        migration.Commit();
+    }
+
+    /// <summary>
+    /// Columns added after the first release, added to an older database on start (SQLite has no ADD COLUMN IF NOT
+    /// EXISTS); the rows written before stay readable with the defaults.
+    /// </summary>
+    private static readonly (string Table, string Name, string Definition)[] AddedColumns =
+    [
+        ("jobs", "worker_deaths", "INTEGER NOT NULL DEFAULT 0"),
+        ("jobs", "post_review", "INTEGER NOT NULL DEFAULT 1"),
+        ("jobs", "runs", "INTEGER NOT NULL DEFAULT 1"),
+        ("outbox", "dedup_key", "TEXT NULL"),
+        ("outbox", "enqueued_at", "TEXT NULL"),
+        ("outbox", "gave_up_at", "TEXT NULL"),
+    ];
+
+    private static void AddMissingColumns(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        foreach (var table in AddedColumns.Select(c => c.Table).Distinct())
+        {
+            var existing = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            using (var columns = connection.CreateCommand())
+            {
+                columns.Transaction = transaction;
+                columns.CommandText = $"SELECT name FROM pragma_table_info('{table}')";
+                using var reader = columns.ExecuteReader();
+                while (reader.Read())
+                {
+                    existing.Add(reader.GetString(0));
+                }
+            }
+
+            foreach (var (_, name, definition) in AddedColumns.Where(c => c.Table == table && !existing.Contains(c.Name)))
+            {
+                using var alter = connection.CreateCommand();
+                alter.Transaction = transaction;
+                alter.CommandText = $"ALTER TABLE {table} ADD COLUMN {name} {definition}";
+                alter.ExecuteNonQuery();
+            }
+        }
     }
 
     private SqliteConnection Open()
@@ -103,7 +158,10 @@ public sealed partial class GraderStore : IDisposable
         return connection;
     }
 
-    private string Now() => _time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
+    private string Now() => Stamp(_time.GetUtcNow());
+
+    /// <summary>Times are stored as UTC round-trip text, so comparing the text compares the times.</summary>
+    private static string Stamp(DateTimeOffset time) => time.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 
     private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
     {

@@ -1,3 +1,6 @@
+using Grader.GitHub.Outbox;
+using Grader.GitHub.Publishing;
+
 namespace Grader.Bot.Storage;
 
 /// <summary>Where a delivery stands: accepted ones are interpreted by the dispatcher, even after a restart.</summary>
@@ -57,16 +60,14 @@ public sealed record GradingJobRecord
     public long? CheckRunId { get; init; }
     public string? Error { get; init; }
 
+    /// <summary>Which time the job is graded: 1, then one more per regrade. A run publishes one queued check run and one result.</summary>
+    public int Run { get; init; } = 1;
+
     public static string KeyFor(string repository, int number, string headSha) => $"{repository}#{number}@{headSha}";
-}
 
-/// <summary>A result (or a queued check run) waiting to reach GitHub.</summary>
-public sealed record OutboxItem(long Id, string JobKey, OutboxKind Kind, string Payload, int Attempts);
+    /// <summary>Where the job's check run and review go; the job key is the check run's external id.</summary>
+    public PublishTarget PublishTarget => new(PullRequest.InstallationId, PullRequest.Owner, PullRequest.Name, PullRequest.Number, HeadSha, JobKey);
 
-public enum OutboxKind
-{
-    /// <summary>Create the check run in state queued.</summary>
-    QueuedCheckRun,
-    /// <summary>Complete the check run and post the review.</summary>
-    Result,
+    /// <summary>The outbox key of this run's publication of <paramref name="kind"/>: enqueued once per run.</summary>
+    public string PublicationKey(PublicationKind kind) => $"{JobKey}/run-{Run}/{kind}";
 }

@@ -2,7 +2,6 @@ using System.CommandLine;
 using Grader.Action;
 using Grader.Configuration;
 using Grader.GitHub.Actions;
-using Grader.GitHub.Outbox;
 using Grader.Runner.Pipeline;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -88,7 +87,6 @@ public static class ActionCommand
             [RunnerOptions.SectionName + ":" + nameof(RunnerOptions.RunnerId)] = "action-" + Environment.MachineName.ToLowerInvariant(),
             [RunnerOptions.SectionName + ":" + nameof(RunnerOptions.WorkRoot)] = Path.Combine(Path.GetTempPath(), "grader-action", "work"),
             [RunnerOptions.SectionName + ":" + nameof(RunnerOptions.MirrorCache)] = Path.Combine(Path.GetTempPath(), "grader-action", "mirrors"),
-            [FilePublishOutboxOptions.SectionName + ":" + nameof(FilePublishOutboxOptions.Directory)] = Path.Combine(Path.GetTempPath(), "grader-action", "outbox"),
             // The runner's home survives between jobs on a self-hosted runner; the workspace does not.
             [EvidenceOptionsCli.StoreKey] = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".grader", "evidence.db"),
         };

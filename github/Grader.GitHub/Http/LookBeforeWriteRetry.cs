@@ -34,7 +34,7 @@ public sealed partial class LookBeforeWriteRetry(IOptions<GitHubResilienceOption
             }
             catch (Exception ex) when (attempt <= settings.MaxRetries && TransientFailure.IsAmbiguous(ex, cancellationToken))
             {
-                var delay = TimeSpan.FromTicks((long)Math.Min(settings.BaseDelay.Ticks * Math.Pow(2, attempt - 1), settings.MaxDelay.Ticks));
+                var delay = ExponentialBackoff.After(attempt, settings.BaseDelay, settings.MaxDelay);
                 LogAmbiguous(logger, what, attempt, delay, SecretRedactor.Describe(ex));
                 await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
             }

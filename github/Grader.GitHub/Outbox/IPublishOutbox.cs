@@ -2,39 +2,25 @@ using Grader.GitHub.Publishing;
 
 namespace Grader.GitHub.Outbox;
 
-/// <summary>A result that could not be published yet, kept until GitHub takes it.</summary>
-public sealed record OutboxEntry
-{
-    public required string Id { get; init; }
-    public required PublishTarget Target { get; init; }
-    public long? CheckRunId { get; init; }
-    public required PublishableResult Result { get; init; }
-    public required DateTimeOffset EnqueuedAt { get; init; }
-
-    /// <summary>Not to be retried before this time (GitHub's Retry-After or rate-limit reset, or back-off).</summary>
-    public required DateTimeOffset NotBefore { get; init; }
-
-    public int Attempts { get; init; }
-
-    /// <summary>Redacted reason of the last failure.</summary>
-    public string? LastError { get; init; }
-
-    /// <summary>True when GitHub refused the result for good (e.g. 404, validation); kept for an operator, not retried.</summary>
-    public bool Failed { get; init; }
-}
-
 /// <summary>
-/// Durable store of results waiting to be published. Entries leave only when published, so no result is lost
-/// across retries or restarts. The bot may supply its own (e.g. database-backed) implementation.
+/// Durable storage of publications waiting to reach GitHub, drained by <see cref="OutboxRelay"/>. An entry is pending
+/// until it is marked done or given up; both keep it (done ones make enqueueing idempotent, given-up ones are for an
+/// operator, with their last error). The bot's database implements it.
 /// </summary>
 public interface IPublishOutbox
 {
-    Task SaveAsync(OutboxEntry entry, CancellationToken cancellationToken);
+    /// <summary>Adds the publication, due now, unless its key is there already; returns whether it was added.</summary>
+    Task<bool> EnqueueAsync(Publication publication, CancellationToken cancellationToken);
 
-    /// <summary>Entries due at <paramref name="now"/> and not failed for good, oldest first.</summary>
-    Task<IReadOnlyList<OutboxEntry>> GetDueAsync(DateTimeOffset now, CancellationToken cancellationToken);
+    /// <summary>Pending entries whose next attempt is due at <paramref name="now"/>, oldest first, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<OutboxEntry>> ClaimDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken);
 
-    Task<IReadOnlyList<OutboxEntry>> GetAllAsync(CancellationToken cancellationToken);
+    /// <summary>GitHub took it: the entry leaves the pending ones; <paramref name="receipt"/> says where it was published.</summary>
+    Task MarkDoneAsync(OutboxEntry entry, PublishReceipt receipt, CancellationToken cancellationToken);
 
-    Task RemoveAsync(string id, CancellationToken cancellationToken);
+    /// <summary>The attempt failed and another is due at <paramref name="nextAttemptAt"/>; counts the attempt.</summary>
+    Task RescheduleAsync(OutboxEntry entry, DateTimeOffset nextAttemptAt, string lastError, CancellationToken cancellationToken);
+
+    /// <summary>No further attempt (refused for good, out of attempts or too old); counts the attempt and keeps the error.</summary>
+    Task GiveUpAsync(OutboxEntry entry, string lastError, CancellationToken cancellationToken);
 }

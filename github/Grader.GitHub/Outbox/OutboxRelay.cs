@@ -1,83 +1,100 @@
 using Grader.GitHub.Publishing;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Grader.GitHub.Outbox;
 
-/// <summary>Re-delivers results waiting in the outbox once they are due; an entry leaves only when published.</summary>
+/// <summary>
+/// Drains an outbox into GitHub through <see cref="GradingPublisher"/>: each due entry is published, then marked done;
+/// a failed attempt is rescheduled or given up as <see cref="PublishRetryPolicy"/> decides. Publishing looks before it
+/// writes, so an entry repeated after a crash or a lost answer never duplicates a check run, annotation or review.
+/// Failures of the outbox itself propagate: the caller tries the pass again later.
+/// </summary>
 public sealed partial class OutboxRelay(
     GradingPublisher publisher,
     IPublishOutbox outbox,
+    PublishRetryPolicy policy,
+    IEnumerable<IPublicationFollowUp> followUps,
     TimeProvider time,
     ILogger<OutboxRelay> logger)
 {
-    /// <summary>Tries every due entry once. Returns how many were published.</summary>
+    /// <summary>Entries taken per pass; the next pass takes the rest.</summary>
+    public const int BatchSize = 100;
+
+    /// <summary>Tries every due entry once, oldest first. Returns how many reached GitHub.</summary>
     public async Task<int> DeliverDueAsync(CancellationToken cancellationToken)
     {
         var published = 0;
-        foreach (var entry in await outbox.GetDueAsync(time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+        foreach (var entry in await outbox.ClaimDueAsync(time.GetUtcNow(), BatchSize, cancellationToken).ConfigureAwait(false))
         {
-            try
+            if (await DeliverAsync(entry, cancellationToken).ConfigureAwait(false))
             {
-                await publisher.DeliverAsync(entry.Target, entry.CheckRunId, entry.Result, cancellationToken).ConfigureAwait(false);
-                await outbox.RemoveAsync(entry.Id, CancellationToken.None).ConfigureAwait(false);
                 published++;
-                LogRedelivered(logger, entry.Target.ToString(), entry.Attempts + 1);
-            }
-            catch (Exception ex) when (publisher.IsTransient(ex, cancellationToken, out var retryAfter))
-            {
-                var attempts = entry.Attempts + 1;
-                var next = time.GetUtcNow() + (retryAfter ?? publisher.Backoff(attempts));
-                await outbox.SaveAsync(entry with { Attempts = attempts, NotBefore = next, LastError = SecretRedactor.Describe(ex) }, CancellationToken.None).ConfigureAwait(false);
-                LogStillDeferred(logger, entry.Target.ToString(), next, SecretRedactor.Describe(ex));
-            }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                // GitHub refused the result for good (e.g. the pull request is gone): keep it for an operator.
-                await outbox.SaveAsync(entry with { Attempts = entry.Attempts + 1, Failed = true, LastError = SecretRedactor.Describe(ex) }, CancellationToken.None).ConfigureAwait(false);
-                LogGaveUp(logger, entry.Target.ToString(), SecretRedactor.Describe(ex));
             }
         }
 
         return published;
     }
 
-    [LoggerMessage(EventId = 2501, Level = LogLevel.Information, Message = "Published the deferred result for {Target} (attempt {Attempt})")]
-    private static partial void LogRedelivered(ILogger logger, string target, int attempt);
-
-    [LoggerMessage(EventId = 2502, Level = LogLevel.Warning, Message = "Deferred result for {Target} still not accepted; next try at {NotBefore:O}: {Reason}")]
-    private static partial void LogStillDeferred(ILogger logger, string target, DateTimeOffset notBefore, string reason);
-
-    [LoggerMessage(EventId = 2503, Level = LogLevel.Error, Message = "GitHub refused the deferred result for {Target}; kept in the outbox as failed: {Reason}")]
-    private static partial void LogGaveUp(ILogger logger, string target, string reason);
-}
-
-/// <summary>Runs <see cref="OutboxRelay"/> periodically in a host.</summary>
-public sealed partial class OutboxRelayService(
-    OutboxRelay relay,
-    IOptions<GradingPublisherOptions> options,
-    TimeProvider time,
-    ILogger<OutboxRelayService> logger) : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    private async Task<bool> DeliverAsync(OutboxEntry entry, CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(options.Value.OutboxPollInterval, time);
-        do
+        var publication = entry.Publication;
+        var attempt = entry.Attempts + 1;
+        PublishReceipt receipt;
+        try
         {
-            try
-            {
-                await relay.DeliverDueAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                // The outbox itself failed (e.g. disk): try again next tick rather than stop re-delivery for good.
-                LogRelayFailed(logger, SecretRedactor.Describe(ex));
-            }
+            receipt = await PublishAsync(publication, cancellationToken).ConfigureAwait(false);
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Not cancellable: once GitHub has answered, what happened must reach the outbox.
+            var reason = SecretRedactor.Describe(ex);
+            var decision = policy.AfterFailure(ex, attempt, entry.EnqueuedAt, time.GetUtcNow());
+            if (decision.NextAttemptAt is { } next)
+            {
+                await outbox.RescheduleAsync(entry, next, reason, CancellationToken.None).ConfigureAwait(false);
+                LogRescheduled(logger, publication.Kind, publication.Target.ToString(), attempt, next, decision.Why, reason);
+            }
+            else
+            {
+                await outbox.GiveUpAsync(entry, reason, CancellationToken.None).ConfigureAwait(false);
+                LogGaveUp(logger, publication.Kind, publication.Target.ToString(), attempt, decision.Why, reason);
+            }
+
+            return false;
+        }
+
+        foreach (var followUp in followUps)
+        {
+            await followUp.PublishedAsync(entry, receipt, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        await outbox.MarkDoneAsync(entry, receipt, CancellationToken.None).ConfigureAwait(false);
+        LogPublished(logger, publication.Kind, publication.Target.ToString(), attempt);
+        return true;
     }
 
-    [LoggerMessage(EventId = 2504, Level = LogLevel.Error, Message = "Outbox relay pass failed: {Reason}")]
-    private static partial void LogRelayFailed(ILogger logger, string reason);
+    private async Task<PublishReceipt> PublishAsync(Publication publication, CancellationToken cancellationToken)
+    {
+        switch (publication.Kind)
+        {
+            case PublicationKind.QueuedCheckRun:
+                // A check run known already (a retried or re-graded job) is announced: nothing to write.
+                var id = publication.CheckRunId
+                    ?? await publisher.StartAsync(publication.Target, detailsUrl: null, cancellationToken).ConfigureAwait(false);
+                return new PublishReceipt(id, null);
+            case PublicationKind.Result when publication.Result is { } result:
+                return await publisher.PublishAsync(publication.Target, publication.CheckRunId, result, cancellationToken).ConfigureAwait(false);
+            default:
+                throw new InvalidDataException($"Outbox publication '{publication.Key}' ({publication.Kind}) carries nothing to publish.");
+        }
+    }
+
+    [LoggerMessage(EventId = 2501, Level = LogLevel.Information, Message = "Published {Kind} for {Target} (attempt {Attempt})")]
+    private static partial void LogPublished(ILogger logger, PublicationKind kind, string target, int attempt);
+
+    [LoggerMessage(EventId = 2502, Level = LogLevel.Warning, Message = "Publishing {Kind} for {Target} failed (attempt {Attempt}); next attempt at {NextAttemptAt:O} ({Why}): {Reason}")]
+    private static partial void LogRescheduled(ILogger logger, PublicationKind kind, string target, int attempt, DateTimeOffset nextAttemptAt, string why, string reason);
+
+    [LoggerMessage(EventId = 2503, Level = LogLevel.Error, Message = "Gave up publishing {Kind} for {Target} after attempt {Attempt} ({Why}); kept in the outbox with its error: {Reason}")]
+    private static partial void LogGaveUp(ILogger logger, PublicationKind kind, string target, int attempt, string why, string reason);
 }

@@ -6,7 +6,7 @@ namespace Grader.GitHub.Publishing;
 
 /// <summary>
 /// Decides whether a failed GitHub call is worth retrying later, and not before when; and whether GitHub may have
-/// acted on it anyway. The one classification the bot's outbox, the file outbox and in-line retries share.
+/// acted on it anyway. The one classification the outbox relay and in-line retries share.
 /// </summary>
 public static class TransientFailure
 {

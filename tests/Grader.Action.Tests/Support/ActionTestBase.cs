@@ -71,7 +71,6 @@ public abstract class ActionTestBase : PrismValidatedTest
         ["Grader:Runner:RunnerId"] = RunnerId,
         ["Grader:Runner:WorkRoot"] = Path.Combine(Root, "work"),
         ["Grader:Runner:MirrorCache"] = Path.Combine(Root, "mirrors"),
-        ["Grader:GitHub:Outbox:Directory"] = Path.Combine(Root, "outbox"),
         ["Grader:GitHub:AppId"] = _actionsApp?.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Grader:GitHub:AppSlug"] = _actionsApp?.Slug,
     }).Build();

@@ -1,5 +1,7 @@
 using Grader.Bot.Configuration;
 using Grader.Configuration;
+using Grader.GitHub.Publishing;
+using Microsoft.Extensions.Configuration;
 
 namespace Grader.Bot.Tests.Configuration;
 
@@ -91,6 +93,22 @@ internal sealed class CourseConfigurationTests
             Assert.That(config.Rubrics.Keys, Is.EqualTo(new[] { "lab" }));
             Assert.That(config.Match("x/y")!.Rubric, Is.EqualTo("lab"));
         });
+    }
+
+    [Test]
+    public void Flatten_ExampleConfig_PublishingSettingsBindAndAreTheDocumentedDefaults()
+    {
+        var settings = YamlSettings.Flatten(File.ReadAllText(Path.Combine(TestContext.CurrentContext.TestDirectory, "grader.example.yaml")), "grader.example.yaml");
+
+        var bound = new ConfigurationBuilder().AddInMemoryCollection(settings).Build()
+            .GetSection(PublishingOptions.SectionName).Get<PublishingOptions>();
+        var defaults = new PublishingOptions();
+
+        Assert.That(bound, Is.Not.Null);
+        Assert.That(
+            (bound!.OutboxBaseDelay, bound.OutboxMaxDelay, bound.OutboxPollInterval, bound.OutboxMaxAttempts, bound.OutboxMaxAge),
+            Is.EqualTo((defaults.OutboxBaseDelay, defaults.OutboxMaxDelay, defaults.OutboxPollInterval, defaults.OutboxMaxAttempts, defaults.OutboxMaxAge)));
+        Assert.That(settings.Keys.Where(k => k.StartsWith("Grader:Bot:Outbox", StringComparison.OrdinalIgnoreCase)), Is.Empty, "moved to github.publishing");
     }
 
     [Test]

@@ -99,6 +99,40 @@ internal sealed class ConfigurationCheckTests
     }
 
     [Test]
+    public void Run_OutboxDelayStillSetUnderBotInTheEnvironment_NamesTheKeyAndVariableItMovedTo()
+    {
+        Variable("Grader__Bot__OutboxPollInterval", "00:00:10");
+
+        var report = ConfigurationCheck.Run(new BotHostSettings(Config(
+            "bot:\n  webhook_secret: s\n  app_slug: grader-test\ngithub:\n  app_id: 7\n  publishing:\n    outbox_base_delay: \"00:00:01\"\n")));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(report.Valid, Is.False);
+            Assert.That(report.Problems.Single(), Does.Contain("bot.outbox_poll_interval has moved")
+                .And.Contain("'github.publishing.outbox_poll_interval'").And.Contain("Grader__GitHub__Publishing__OutboxPollInterval"));
+        });
+    }
+
+    [Test]
+    public void Run_OutboxDelayStillUnderBotInTheFile_IsAnUnknownKeyAtItsLine()
+    {
+        var report = ConfigurationCheck.Run(new BotHostSettings(Config(
+            "bot:\n  webhook_secret: s\n  app_slug: grader-test\n  outbox_poll_interval: \"00:00:10\"\ngithub:\n  app_id: 7\n")));
+
+        Assert.That(report.Problems.Single(), Does.Contain("outbox_poll_interval").And.Contain(":4:"));
+    }
+
+    [Test]
+    public void Run_PublishingSettingsOutOfRange_ReportsTheSetting()
+    {
+        var report = ConfigurationCheck.Run(new BotHostSettings(Config(
+            "bot:\n  webhook_secret: s\n  app_slug: grader-test\ngithub:\n  app_id: 7\n  publishing:\n    outbox_max_attempts: 0\n")));
+
+        Assert.That(report.Problems, Has.Some.Contains("outbox_max_attempts must be at least 1"));
+    }
+
+    [Test]
     public void Run_ConfigThatDoesNotParse_ReportsTheLocatedErrorOnly()
     {
         var report = ConfigurationCheck.Run(new BotHostSettings(Config("bot:\n  webhook_secret: [unclosed\n")));
@@ -145,7 +179,7 @@ internal sealed class ConfigurationCheckTests
     [Test]
     public void AddConfigurationSources_FileEnvironmentAndFlags_FlagsWinThenEnvironmentThenFile()
     {
-        var path = Config("bot:\n  run_jobs: true\n  worker_count: 1\n  outbox_poll_interval: 00:00:10\n  schedule_polling_interval: 00:00:04\n  queues: [cpu, gpu]\n");
+        var path = Config("bot:\n  run_jobs: true\n  worker_count: 1\n  database_path: /srv/grader/bot.db\n  schedule_polling_interval: 00:00:04\n  queues: [cpu, gpu]\n");
         Variable("Grader__Bot__RunJobs", "true");
         Variable("Grader__Bot__WorkerCount", "3");
         Variable("Grader__Bot__SchedulePollingInterval", "00:00:06");
@@ -162,12 +196,12 @@ internal sealed class ConfigurationCheckTests
             Assert.That(configuration["Grader:Bot:RunJobs"], Is.EqualTo("false"), "the --no-runner flag beats the environment");
             Assert.That(configuration["Grader:Bot:SchedulePollingInterval"], Is.EqualTo("00:00:08"), "--set beats the environment");
             Assert.That(configuration["Grader:Bot:WorkerCount"], Is.EqualTo("3"), "the environment beats the file");
-            Assert.That(configuration["Grader:Bot:OutboxPollInterval"], Is.EqualTo("00:00:10"), "the file where nothing else says");
+            Assert.That(configuration["Grader:Bot:DatabasePath"], Is.EqualTo("/srv/grader/bot.db"), "the file where nothing else says");
             Assert.That(configuration.GetSection("Grader:Bot:Queues").GetChildren().Select(c => c.Value), Is.EqualTo(new[] { "gpu" }), "--queues replaces the file's list");
             Assert.That(GraderConfiguration.SourceOf(configuration, "Grader:Bot:WorkerCount"), Is.EqualTo(SettingSource.Environment));
-            Assert.That(GraderConfiguration.SourceOf(configuration, "Grader:Bot:OutboxPollInterval"), Is.EqualTo(SettingSource.ConfigFile));
+            Assert.That(GraderConfiguration.SourceOf(configuration, "Grader:Bot:DatabasePath"), Is.EqualTo(SettingSource.ConfigFile));
             Assert.That(GraderConfiguration.SourceOf(configuration, "Grader:Bot:RunJobs"), Is.EqualTo(SettingSource.CommandLine));
-            Assert.That(GraderConfiguration.SourceOf(configuration, "Grader:Bot:OutboxBaseDelay"), Is.EqualTo(SettingSource.Default));
+            Assert.That(GraderConfiguration.SourceOf(configuration, "Grader:GitHub:Publishing:OutboxBaseDelay"), Is.EqualTo(SettingSource.Default));
         });
     }
 }

@@ -73,9 +73,9 @@ internal abstract class BotTestBase : PrismValidatedTest
         _settings["Grader:Bot:Queues:0"] = JobQueues.Cpu;
         _settings["Grader:Bot:WorkerCount"] = "1";
         _settings["Grader:Bot:SchedulePollingInterval"] = "00:00:01";
-        _settings["Grader:Bot:OutboxPollInterval"] = "00:00:01";
-        _settings["Grader:Bot:OutboxBaseDelay"] = "00:00:00.200";
-        _settings["Grader:Bot:OutboxMaxDelay"] = "00:00:02";
+        _settings["Grader:GitHub:Publishing:OutboxPollInterval"] = "00:00:01";
+        _settings["Grader:GitHub:Publishing:OutboxBaseDelay"] = "00:00:00.200";
+        _settings["Grader:GitHub:Publishing:OutboxMaxDelay"] = "00:00:02";
         _settings["Grader:Bot:Retry:Attempts"] = "2";
         _settings["Grader:Bot:Retry:DelaysInSeconds:0"] = "1";
         _settings["Grader:Bot:CloneUrlTemplate"] = Emulator.BaseUrl + "{repository}.git";
@@ -84,7 +84,6 @@ internal abstract class BotTestBase : PrismValidatedTest
         _settings["Grader:GitHub:AppId"] = app.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
         _settings["Grader:GitHub:PrivateKeyPem"] = app.PrivateKeyPem;
         _settings["Grader:GitHub:ApiBaseUrl"] = GitHub.ApiBaseUrl.ToString();
-        _settings["Grader:GitHub:Outbox:Directory"] = Path.Combine(State.Path, "github-outbox");
         _settings["Grader:Runner:RunnerId"] = RunnerId;
         _settings["Grader:Runner:WorkRoot"] = Path.Combine(State.Path, "work");
         _settings["Grader:Runner:MirrorCache"] = Path.Combine(State.Path, "mirrors");

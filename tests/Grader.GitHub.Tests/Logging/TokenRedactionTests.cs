@@ -1,3 +1,4 @@
+using Grader.GitHub.Outbox;
 using Grader.GitHub.Publishing;
 using Grader.GitHub.Tests.Support;
 using Grader.Testing.GitHub;
@@ -7,7 +8,7 @@ namespace Grader.GitHub.Tests.Logging;
 public sealed class TokenRedactionTests : PrismValidatedTest
 {
     [Test]
-    public async Task PublishAsync_WithRetriesAndDeferral_LogsNoTokenOrJwt()
+    public async Task DeliverDue_WithRetriesAndReschedule_LogsNoTokenOrJwt()
     {
         await using var harness = GitHubClientHarness.Create(GitHub);
         var publisher = harness.Get<GradingPublisher>();
@@ -15,10 +16,11 @@ public sealed class TokenRedactionTests : PrismValidatedTest
         harness.Emulator.InjectFault(new Fault("PATCH", "/repos/" + harness.Repository.FullName, FaultKind.ServerError, 1));
         harness.Emulator.InjectFault(new Fault("POST", "/repos/" + harness.Repository.FullName, FaultKind.PrimaryRateLimitExhausted, 1, ResetAt: harness.Time.GetUtcNow().AddHours(1)));
 
-        var outcome = await harness.AdvanceUntilDoneAsync(publisher.PublishAsync(harness.Target(), id, new PublishableResult
+        await harness.Outbox.EnqueueAsync(Publication.ForResult("job-1/result", harness.Target(), new PublishableResult
         {
             Title = "t", Summary = "s", Conclusion = PublishConclusion.Neutral, ReviewBody = "b",
-        }, CancellationToken.None), TimeSpan.FromSeconds(1));
+        }) with { CheckRunId = id }, CancellationToken.None);
+        await harness.AdvanceUntilDoneAsync(harness.Get<OutboxRelay>().DeliverDueAsync(CancellationToken.None), TimeSpan.FromSeconds(1));
 
         var tokens = harness.Emulator.IssuedTokens(harness.Installation);
         var jwts = harness.Emulator.Requests().Select(r => r.Authorization).OfType<string>()
@@ -26,7 +28,8 @@ public sealed class TokenRedactionTests : PrismValidatedTest
         var logged = string.Join('\n', harness.Logs.Entries.Select(e => e.Message + e.Exception + string.Join(',', e.State.Select(kv => kv.Value))));
         Assert.Multiple(() =>
         {
-            Assert.That(outcome.Status, Is.EqualTo(PublishStatus.Deferred), "the scenario must have gone through retries and deferral");
+            Assert.That(harness.Outbox.Rows.Single().Entry.Attempts, Is.EqualTo(1), "the scenario must have gone through retries and a reschedule");
+            Assert.That(harness.Logs.Entries, Has.Some.Matches<CapturedLog>(e => e.EventId.Id == 2502), "the reschedule is logged with its reason");
             Assert.That(tokens, Is.Not.Empty);
             Assert.That(jwts, Is.Not.Empty);
             Assert.That(harness.Logs.Entries, Has.Some.Matches<CapturedLog>(e => e.EventId.Id == 2001), "token issuance is logged, without the token");

@@ -44,12 +44,12 @@ public sealed class AmbiguousFailureTests : PrismValidatedTest
         var publisher = harness.Get<GradingPublisher>();
 
         var id = await harness.AdvanceUntilDoneAsync(publisher.StartAsync(harness.Target(), null, CancellationToken.None), TimeSpan.FromMilliseconds(500));
-        var outcome = await harness.AdvanceUntilDoneAsync(publisher.PublishAsync(harness.Target(), id, Result(), CancellationToken.None), TimeSpan.FromMilliseconds(500));
+        var receipt = await harness.AdvanceUntilDoneAsync(publisher.PublishAsync(harness.Target(), id, Result(), CancellationToken.None), TimeSpan.FromMilliseconds(500));
 
         var runs = harness.Emulator.CheckRuns(harness.Repository).Where(r => r.HeadSha == harness.PullRequest.HeadSha).ToList();
         Assert.Multiple(() =>
         {
-            Assert.That(outcome.Status, Is.EqualTo(PublishStatus.Published));
+            Assert.That(receipt.CheckRunId, Is.EqualTo(id));
             Assert.That(harness.Emulator.PendingFaults().Where(f => f.PathPrefix.Contains(harness.Repository.FullName, StringComparison.Ordinal)), Is.Empty, "the fault was met");
             Assert.That(runs, Has.Count.EqualTo(1), "one check run on the commit, none left queued beside it");
             Assert.That(runs.Single().Id, Is.EqualTo(id), "the stored one was found and used, or created anew when GitHub had stored nothing");
@@ -66,17 +66,16 @@ public sealed class AmbiguousFailureTests : PrismValidatedTest
         var id = await publisher.StartAsync(harness.Target(), null, CancellationToken.None);
         harness.Emulator.InjectFault(new Fault("POST", $"/repos/{harness.Repository.FullName}/pulls/7/reviews", kind, 1));
 
-        var outcome = await harness.AdvanceUntilDoneAsync(publisher.PublishAsync(harness.Target(), id, Result(), CancellationToken.None), TimeSpan.FromMilliseconds(500));
+        var receipt = await harness.AdvanceUntilDoneAsync(publisher.PublishAsync(harness.Target(), id, Result(), CancellationToken.None), TimeSpan.FromMilliseconds(500));
         var again = await publisher.PublishAsync(harness.Target(), id, Result(), CancellationToken.None);
 
         var reviews = harness.Emulator.Reviews(harness.Repository, harness.PullRequest.Number);
         Assert.Multiple(() =>
         {
-            Assert.That(outcome.Status, Is.EqualTo(PublishStatus.Published));
             Assert.That(harness.Emulator.PendingFaults().Where(f => f.PathPrefix.Contains(harness.Repository.FullName, StringComparison.Ordinal)), Is.Empty, "the fault was met");
             Assert.That(reviews, Has.Count.EqualTo(1), "one APPROVED review, not two");
             Assert.That(reviews.Single().State, Is.EqualTo("APPROVED"));
-            Assert.That(outcome.Review!.ReviewId, Is.EqualTo(reviews.Single().Id));
+            Assert.That(receipt.Review!.ReviewId, Is.EqualTo(reviews.Single().Id));
             Assert.That(again.Review!.AlreadyExisted, Is.True);
             Assert.That(harness.Emulator.CheckRuns(harness.Repository).Single().Status, Is.EqualTo("completed"));
         });
@@ -91,12 +90,12 @@ public sealed class AmbiguousFailureTests : PrismValidatedTest
         // The second of three PATCHes: the first 50 are in, the next 50 are stored (or not) and the answer is lost.
         harness.Emulator.InjectFault(new Fault("PATCH", $"/repos/{harness.Repository.FullName}/check-runs/{id}", kind, 1, Skip: 1));
 
-        var outcome = await harness.AdvanceUntilDoneAsync(publisher.PublishAsync(harness.Target(), id, Result(annotations: 120), CancellationToken.None), TimeSpan.FromMilliseconds(500));
+        var receipt = await harness.AdvanceUntilDoneAsync(publisher.PublishAsync(harness.Target(), id, Result(annotations: 120), CancellationToken.None), TimeSpan.FromMilliseconds(500));
 
         var run = harness.Emulator.CheckRuns(harness.Repository).Single();
         Assert.Multiple(() =>
         {
-            Assert.That(outcome.Status, Is.EqualTo(PublishStatus.Published));
+            Assert.That(receipt.CheckRunId, Is.EqualTo(id));
             Assert.That(harness.Emulator.PendingFaults().Where(f => f.PathPrefix.Contains(harness.Repository.FullName, StringComparison.Ordinal)), Is.Empty, "the fault was met");
             Assert.That(run.Annotations.Select(a => (int)a["start_line"]!), Is.EqualTo(Enumerable.Range(1, 120)), "each annotation once, in order");
             Assert.That(run.Conclusion, Is.EqualTo("success"));

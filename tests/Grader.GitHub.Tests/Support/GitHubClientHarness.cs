@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using Grader.GitHub.Auth;
 using Grader.GitHub.Http;
-using Grader.GitHub.Outbox;
 using Grader.GitHub.Publishing;
 using Grader.Testing.GitHub;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,16 +12,16 @@ namespace Grader.GitHub.Tests.Support;
 
 /// <summary>
 /// The real Grader.GitHub services, configured like production but pointed at prism (in front of the emulator),
-/// with a fake clock shared with the emulator's view of this test's App, captured logs and a temporary outbox.
+/// with a fake clock shared with the emulator's view of this test's App, captured logs and the outbox relay over an
+/// in-memory outbox.
 /// Each harness has its own App, installation, repository and pull request.
 /// </summary>
 public sealed class GitHubClientHarness : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
-    private readonly string _outboxDirectory;
 
     private GitHubClientHarness(GitHubTestEnvironment environment, FakeTimeProvider time, EmulatedApp app, EmulatedInstallation installation,
-        EmulatedRepository repository, EmulatedPullRequest pullRequest, ServiceProvider services, CapturedLogs logs, string outboxDirectory)
+        EmulatedRepository repository, EmulatedPullRequest pullRequest, ServiceProvider services, CapturedLogs logs)
     {
         Environment = environment;
         Time = time;
@@ -32,7 +31,6 @@ public sealed class GitHubClientHarness : IAsyncDisposable
         PullRequest = pullRequest;
         _services = services;
         Logs = logs;
-        _outboxDirectory = outboxDirectory;
     }
 
     public GitHubTestEnvironment Environment { get; }
@@ -43,6 +41,7 @@ public sealed class GitHubClientHarness : IAsyncDisposable
     public EmulatedRepository Repository { get; }
     public EmulatedPullRequest PullRequest { get; }
     public CapturedLogs Logs { get; }
+    public MemoryPublishOutbox Outbox => Get<MemoryPublishOutbox>();
     public IServiceProvider Services => _services;
 
     public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
@@ -53,7 +52,9 @@ public sealed class GitHubClientHarness : IAsyncDisposable
         string? pullRequestAuthor = null,
         string? gitDirectory = null,
         Action<GitHubAppOptions>? configure = null,
-        Action<GitHubResilienceOptions>? resilience = null)
+        Action<GitHubResilienceOptions>? resilience = null,
+        Action<PublishingOptions>? publishing = null,
+        Action<IServiceCollection>? services = null)
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var suffix = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
@@ -64,8 +65,7 @@ public sealed class GitHubClientHarness : IAsyncDisposable
         environment.Emulator.AddPullRequest(repository, pullRequest);
 
         var logs = new CapturedLogs();
-        var outbox = Directory.CreateTempSubdirectory("grader-outbox-").FullName;
-        var services = new ServiceCollection()
+        var collection = new ServiceCollection()
             .AddLogging(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace))
             .AddSingleton<TimeProvider>(time)
             .AddGraderGitHub(configure: o =>
@@ -76,11 +76,14 @@ public sealed class GitHubClientHarness : IAsyncDisposable
                 o.ApiBaseUrl = apiBaseUrl ?? environment.ApiBaseUrl;
                 configure?.Invoke(o);
             })
-            .Configure<FilePublishOutboxOptions>(o => o.Directory = outbox)
+            .AddSingleton<MemoryPublishOutbox>()
+            .AddPublishOutboxRelay(sp => sp.GetRequiredService<MemoryPublishOutbox>())
+            .Configure<PublishingOptions>(o => publishing?.Invoke(o))
             .Configure<GitHubResilienceOptions>(o => resilience?.Invoke(o))
-            .Configure<GitHubHttpHandlers>(o => o.Handlers.Add(environment.CreateViolationRecorder))
-            .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
-        return new GitHubClientHarness(environment, time, app, installation, repository, pullRequest, services, logs, outbox);
+            .Configure<GitHubHttpHandlers>(o => o.Handlers.Add(environment.CreateViolationRecorder));
+        services?.Invoke(collection);
+        var provider = collection.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        return new GitHubClientHarness(environment, time, app, installation, repository, pullRequest, provider, logs);
     }
 
     public PublishTarget Target(string jobId = "job-1", string? headSha = null) =>
@@ -113,9 +116,5 @@ public sealed class GitHubClientHarness : IAsyncDisposable
         return await work.ConfigureAwait(false);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _services.DisposeAsync().ConfigureAwait(false);
-        Directory.Delete(_outboxDirectory, recursive: true);
-    }
+    public ValueTask DisposeAsync() => _services.DisposeAsync();
 }

@@ -145,10 +145,9 @@ public sealed class OptionsModelTests
               app_slug: grader-test
               worker_count: 1
               schedule_polling_interval: "00:00:04"
-              outbox_poll_interval: "00:00:12"
               queues: [cpu]
               worker: { max_deaths: 3 }
-            github: { app_id: 7, check_run_name: from-file }
+            github: { app_id: 7, check_run_name: from-file, publishing: { outbox_poll_interval: "00:00:12" } }
             """);
         using var environment = new EnvironmentVariables(new()
         {
@@ -169,6 +168,7 @@ public sealed class OptionsModelTests
         var bot = provider.GetRequiredService<IOptions<BotOptions>>().Value;
         var worker = provider.GetRequiredService<IOptions<Grader.Bot.Jobs.GradingWorkerOptions>>().Value;
         var github = provider.GetRequiredService<IOptions<Grader.GitHub.Auth.GitHubAppOptions>>().Value;
+        var publishing = provider.GetRequiredService<IOptions<Grader.GitHub.Publishing.PublishingOptions>>().Value;
 
         Assert.Multiple(() =>
         {
@@ -178,9 +178,9 @@ public sealed class OptionsModelTests
             Assert.That(bot.SchedulePollingInterval, Is.EqualTo(TimeSpan.FromSeconds(6)), "the environment beats the file");
             Assert.That(bot.WebhookSecret, Is.EqualTo("from-environment"), "the environment beats the file");
             Assert.That(github.AppId, Is.EqualTo(42), "the environment beats the file (github)");
-            Assert.That(bot.OutboxPollInterval, Is.EqualTo(TimeSpan.FromSeconds(12)), "the file where nothing else says");
+            Assert.That(publishing.OutboxPollInterval, Is.EqualTo(TimeSpan.FromSeconds(12)), "the file where nothing else says (github.publishing)");
             Assert.That(github.CheckRunName, Is.EqualTo("from-file"), "the file where nothing else says (github)");
-            Assert.That(bot.OutboxBaseDelay, Is.EqualTo(new BotOptions().OutboxBaseDelay), "the default where nobody says");
+            Assert.That(publishing.OutboxBaseDelay, Is.EqualTo(new Grader.GitHub.Publishing.PublishingOptions().OutboxBaseDelay), "the default where nobody says");
         });
     }
 

@@ -138,15 +138,12 @@ public abstract class ServeProcessTest : PrismValidatedTest
               worker_count: 1
               retry: {"{"} attempts: 2, delays_in_seconds: [1] {"}"}
               schedule_polling_interval: "00:00:01"
-              outbox_poll_interval: "00:00:01"
-              outbox_base_delay: "00:00:01"
-              outbox_max_delay: "00:00:02"
               clone_url_template: "{GitHub.Emulator.BaseUrl}{"{repository}"}.git"
             github:
               app_id: {app.Id.ToString(CultureInfo.InvariantCulture)}
               api_base_url: {GitHub.ApiBaseUrl}
               resilience: {"{"} base_delay: "00:00:00.200", max_delay: "00:00:01" {"}"}
-              outbox: {"{"} directory: {Path.Combine(_root, "github-outbox")} {"}"}
+              publishing: {"{"} outbox_poll_interval: "00:00:01", outbox_base_delay: "00:00:01", outbox_max_delay: "00:00:02" {"}"}
             runner:
               runner_id: {RunnerId}
               work_root: {Path.Combine(_root, "work")}

@@ -1,0 +1,287 @@
+using Grader.Bot.Configuration;
+using Grader.Bot.Jobs;
+using Grader.Bot.Storage;
+using Grader.Bot.Tests.Support;
+using Grader.GitHub.Outbox;
+using Grader.GitHub.Publishing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Grader.Bot.Tests.Storage;
+
+/// <summary>The bot's SQLite store as Grader.GitHub's outbox: what the relay reads, and what it records back.</summary>
+internal sealed class GraderStoreOutboxTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 12, 2, 12, 0, 0, TimeSpan.Zero);
+
+    private TempState _state = null!;
+    private FakeTimeProvider _time = null!;
+    private GraderStore _store = null!;
+
+    private string DatabasePath => Path.Combine(_state.Path, "bot.db");
+
+    [SetUp]
+    public void OpenStore()
+    {
+        _state = new TempState();
+        _time = new FakeTimeProvider(Start);
+        _store = Open();
+    }
+
+    [TearDown]
+    public void CloseStore()
+    {
+        _store.Dispose();
+        _state.Dispose();
+    }
+
+    private GraderStore Open() => new(Options.Create(new BotOptions { DatabasePath = DatabasePath }), _time);
+
+    private static GradingJobRecord Job(string headSha = "aaaa", bool postsReview = true) => new()
+    {
+        JobKey = GradingJobRecord.KeyFor("course/lab", 2, headSha),
+        PullRequest = new PullRequestRef(11, "course/lab", 2),
+        HeadSha = headSha,
+        RubricName = "lab",
+        RubricPath = "/rubrics/lab.yaml",
+        Queue = "cpu",
+        PostsReview = postsReview,
+    };
+
+    private static PublishableResult Graded() => new()
+    {
+        Title = "Passed: 90/100",
+        Summary = "90 of 100 points.",
+        Conclusion = PublishConclusion.Success,
+        ReviewEvent = Grader.Rubrics.Model.ReviewEvent.Approve,
+        ReviewBody = "Well done.",
+        Annotations = [new PublishAnnotation("Dockerfile", 1, 1, PublishAnnotationLevel.Warning, "pin the base image")],
+    };
+
+    private async Task<GradingJobRecord> ScheduleAndStartAsync(GradingJobRecord job, bool regrade = false)
+    {
+        Assert.That((await _store.ScheduleJobAsync(job, regrade, supersedeOthers: true, CancellationToken.None)).Queued, Is.True);
+        return (await _store.TryStartJobAsync(job.JobKey, CancellationToken.None))!;
+    }
+
+    private Task<IReadOnlyList<OutboxEntry>> DueAsync() => _store.ClaimDueAsync(_time.GetUtcNow(), 100, CancellationToken.None);
+
+    [Test]
+    public async Task ScheduleJob_NewJob_ItsQueuedCheckRunIsDueAtOnceWithTheJobsTarget()
+    {
+        var job = Job();
+        await _store.ScheduleJobAsync(job, regrade: false, supersedeOthers: true, CancellationToken.None);
+
+        var entry = (await DueAsync()).Single();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(entry.Publication.Kind, Is.EqualTo(PublicationKind.QueuedCheckRun));
+            Assert.That(entry.Publication.Key, Is.EqualTo(job.PublicationKey(PublicationKind.QueuedCheckRun)));
+            Assert.That(entry.Publication.Target, Is.EqualTo(new PublishTarget(11, "course", "lab", 2, "aaaa", job.JobKey)));
+            Assert.That(entry.Publication.CheckRunId, Is.Null);
+            Assert.That(entry.Attempts, Is.Zero);
+            Assert.That(entry.EnqueuedAt, Is.EqualTo(Start));
+        });
+    }
+
+    [Test]
+    public async Task Enqueue_SameKeyAgain_AddsNothingWhetherPendingOrDone()
+    {
+        var job = Job();
+        await _store.ScheduleJobAsync(job, regrade: false, supersedeOthers: true, CancellationToken.None);
+        var stopped = Publication.ForResult(job.PublicationKey(PublicationKind.Result), job.PublishTarget, GradingOutcomes.Stopped("superseded"));
+
+        var first = await _store.EnqueueAsync(stopped, CancellationToken.None);
+        var whilePending = await _store.EnqueueAsync(stopped, CancellationToken.None);
+        foreach (var entry in await DueAsync())
+        {
+            await _store.MarkDoneAsync(entry, new PublishReceipt(5, null), CancellationToken.None);
+        }
+        var whenDone = await _store.EnqueueAsync(stopped, CancellationToken.None);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That((first, whilePending, whenDone), Is.EqualTo((true, false, false)));
+            Assert.That(await DueAsync(), Is.Empty);
+            Assert.That(await _store.CountPendingOutboxAsync(CancellationToken.None), Is.Zero);
+        });
+    }
+
+    [Test]
+    public void Enqueue_JobTheStoreDoesNotHave_Refused()
+    {
+        var job = Job();
+
+        Assert.That(async () => await _store.EnqueueAsync(Publication.QueuedCheckRun("k", job.PublishTarget), CancellationToken.None),
+            Throws.InvalidOperationException.With.Message.Contains(job.JobKey));
+    }
+
+    [Test]
+    public async Task Reschedule_NotDueBeforeItsTimeThenDueWithTheAttemptAndErrorKept()
+    {
+        await _store.ScheduleJobAsync(Job(), regrade: false, supersedeOthers: true, CancellationToken.None);
+        var entry = (await DueAsync()).Single();
+
+        await _store.RescheduleAsync(entry, Start.AddMinutes(5), "ApiException: Server Error", CancellationToken.None);
+        _time.Advance(TimeSpan.FromMinutes(5) - TimeSpan.FromTicks(1));
+        var early = await DueAsync();
+        _time.Advance(TimeSpan.FromTicks(1));
+        var due = (await DueAsync()).Single();
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(early, Is.Empty);
+            Assert.That(due.Id, Is.EqualTo(entry.Id));
+            Assert.That(due.Attempts, Is.EqualTo(1));
+            Assert.That(due.EnqueuedAt, Is.EqualTo(Start), "the age counts from the enqueue, not the reschedule");
+            Assert.That(await Scalar($"SELECT last_error FROM outbox WHERE id = {entry.Id}"), Is.EqualTo("ApiException: Server Error"));
+        });
+    }
+
+    [Test]
+    public async Task GiveUp_NeverClaimedAgainAndKeptWithItsError()
+    {
+        await _store.ScheduleJobAsync(Job(), regrade: false, supersedeOthers: true, CancellationToken.None);
+        var entry = (await DueAsync()).Single();
+
+        await _store.GiveUpAsync(entry, "NotFoundException: Not Found", CancellationToken.None);
+        await _store.RescheduleAsync(entry, Start, "a late reschedule", CancellationToken.None);
+        _time.Advance(TimeSpan.FromDays(365));
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await DueAsync(), Is.Empty);
+            Assert.That(await _store.CountPendingOutboxAsync(CancellationToken.None), Is.Zero);
+            Assert.That(await Scalar($"SELECT last_error || ' / ' || attempts FROM outbox WHERE id = {entry.Id}"), Is.EqualTo("NotFoundException: Not Found / 1"));
+        });
+    }
+
+    [Test]
+    public async Task MarkDone_RecordsTheCheckRunOnTheJobAndTheReviewOfTheHeadCommit()
+    {
+        var job = await ScheduleAndStartAsync(Job());
+        await _store.CompleteJobWithResultAsync(job.JobKey, new OutboxResult(Graded(), PostReview: true), CancellationToken.None);
+        var due = await DueAsync();
+
+        await _store.MarkDoneAsync(due[0], new PublishReceipt(41, null), CancellationToken.None);
+        await _store.MarkDoneAsync(due[1], new PublishReceipt(41, new ReviewOutcome(77, false, Grader.Rubrics.Model.ReviewEvent.Approve)), CancellationToken.None);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(due.Select(e => e.Publication.Kind), Is.EqualTo(new[] { PublicationKind.QueuedCheckRun, PublicationKind.Result }), "oldest first");
+            Assert.That((await _store.GetJobAsync(job.JobKey, CancellationToken.None))!.CheckRunId, Is.EqualTo(41));
+            Assert.That(await Scalar("SELECT review_id FROM reviews WHERE repository = 'course/lab' AND head_sha = 'aaaa'"), Is.EqualTo(77));
+            Assert.That(await DueAsync(), Is.Empty);
+        });
+    }
+
+    [Test]
+    public async Task CompleteJob_CommitThatIsNotTheHead_ResultWithoutItsReviewAndWithItsEvidence()
+    {
+        var head = await ScheduleAndStartAsync(Job("aaaa"));
+        var older = Job("bbbb", postsReview: false);
+        await _store.ScheduleJobAsync(older, regrade: false, supersedeOthers: false, CancellationToken.None);
+        older = (await _store.TryStartJobAsync(older.JobKey, CancellationToken.None))!;
+
+        await _store.CompleteJobWithResultAsync(head.JobKey, new OutboxResult(Graded(), PostReview: true) { Evidence = "{\"head\":1}" }, CancellationToken.None);
+        await _store.CompleteJobWithResultAsync(older.JobKey, new OutboxResult(Graded(), PostReview: false) { Evidence = "{\"older\":1}" }, CancellationToken.None);
+        var results = (await DueAsync()).Where(e => e.Publication.Kind == PublicationKind.Result).ToDictionary(e => e.Publication.Target.HeadSha);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(results["aaaa"].Publication.Result, Is.EqualTo(Graded()).Using<PublishableResult>(SameResult));
+            Assert.That(results["aaaa"].Publication.Evidence, Is.EqualTo("{\"head\":1}"));
+            Assert.That(results["bbbb"].Publication.Result!.ReviewBody, Is.Null, "a check run only: the review is the head's");
+            Assert.That(results["bbbb"].Publication.Result!.Title, Is.EqualTo(Graded().Title));
+            Assert.That(results["bbbb"].Publication.Evidence, Is.EqualTo("{\"older\":1}"));
+        });
+    }
+
+    [Test]
+    public async Task Regrade_FinishedJob_NewRunPublishesItsQueuedCheckRunAndResultAgain()
+    {
+        var job = await ScheduleAndStartAsync(Job());
+        await _store.CompleteJobWithResultAsync(job.JobKey, new OutboxResult(Graded(), PostReview: true), CancellationToken.None);
+        foreach (var entry in await DueAsync())
+        {
+            await _store.MarkDoneAsync(entry, new PublishReceipt(41, null), CancellationToken.None);
+        }
+
+        var again = await ScheduleAndStartAsync(Job(), regrade: true);
+        var queued = (await DueAsync()).Single();
+        await _store.MarkDoneAsync(queued, new PublishReceipt(41, null), CancellationToken.None);
+        await _store.CompleteJobWithResultAsync(job.JobKey, new OutboxResult(Graded() with { Title = "Passed: 95/100" }, PostReview: true), CancellationToken.None);
+        var result = (await DueAsync()).Single();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(again.Run, Is.EqualTo(2));
+            Assert.That(queued.Publication.Key, Is.EqualTo(again.PublicationKey(PublicationKind.QueuedCheckRun)));
+            Assert.That(queued.Publication.CheckRunId, Is.EqualTo(41), "the run's check run is known: nothing to create");
+            Assert.That(result.Publication.Key, Is.EqualTo(again.PublicationKey(PublicationKind.Result)));
+            Assert.That(result.Publication.Result!.Title, Is.EqualTo("Passed: 95/100"));
+        });
+    }
+
+    [Test]
+    public async Task Open_DatabaseOfTheReleaseBefore_ItsPendingEntriesAreClaimedAsTheyWereMeant()
+    {
+        _store.Dispose();
+        SqliteConnection.ClearAllPools();
+        File.Delete(DatabasePath);
+        await using (var old = new SqliteConnection($"Data Source={DatabasePath}"))
+        {
+            await old.OpenAsync();
+            await using var create = old.CreateCommand();
+            // The previous release's schema and rows, as its OutboxPublisher wrote them.
+            create.CommandText = """
+                CREATE TABLE jobs (job_key TEXT PRIMARY KEY, installation_id INTEGER NOT NULL, repository TEXT NOT NULL, pr_number INTEGER NOT NULL,
+                  head_sha TEXT NOT NULL, rubric_name TEXT NOT NULL, rubric_path TEXT NOT NULL, hidden_tests_path TEXT NULL, queue TEXT NOT NULL,
+                  state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, hangfire_id TEXT NULL, check_run_id INTEGER NULL, error TEXT NULL,
+                  created_at TEXT NOT NULL, updated_at TEXT NOT NULL, worker_deaths INTEGER NOT NULL DEFAULT 0, post_review INTEGER NOT NULL DEFAULT 1);
+                CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, job_key TEXT NOT NULL, kind TEXT NOT NULL, payload TEXT NOT NULL,
+                  attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at TEXT NOT NULL, published_at TEXT NULL, last_error TEXT NULL);
+                CREATE INDEX outbox_due ON outbox(published_at, next_attempt_at);
+                INSERT INTO jobs VALUES ('course/lab#2@aaaa', 11, 'course/lab', 2, 'aaaa', 'lab', '/r.yaml', NULL, 'cpu', 'Completed', 1, NULL, 41, NULL,
+                  '2026-12-01T10:00:00.0000000+00:00', '2026-12-01T10:05:00.0000000+00:00', 0, 0);
+                INSERT INTO outbox (job_key, kind, payload, attempts, next_attempt_at, published_at) VALUES
+                  ('course/lab#2@aaaa', 'QueuedCheckRun', '{}', 0, '2026-12-01T10:00:00.0000000+00:00', '2026-12-01T10:00:01.0000000+00:00'),
+                  ('course/lab#2@aaaa', 'Result', '{"result":{"title":"Passed: 90/100","summary":"90 of 100 points.","conclusion":"Success","reviewEvent":"Approve","reviewBody":"Well done.","annotations":[]},"postReview":false,"evidence":"{\"id\":\"r1\"}"}',
+                   3, '2026-12-01T10:06:00.0000000+00:00', NULL);
+                """;
+            await create.ExecuteNonQueryAsync();
+        }
+
+        _store = Open();
+        var entry = (await DueAsync()).Single();
+        await _store.ScheduleJobAsync(Job("cccc"), regrade: false, supersedeOthers: false, CancellationToken.None);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(entry.Publication.Kind, Is.EqualTo(PublicationKind.Result));
+            Assert.That(entry.Publication.Key, Is.EqualTo($"outbox-{entry.Id}"));
+            Assert.That(entry.Publication.Target, Is.EqualTo(new PublishTarget(11, "course", "lab", 2, "aaaa", "course/lab#2@aaaa")));
+            Assert.That(entry.Publication.CheckRunId, Is.EqualTo(41));
+            Assert.That(entry.Publication.Result!.Title, Is.EqualTo("Passed: 90/100"));
+            Assert.That(entry.Publication.Result.ReviewBody, Is.Null, "PostReview false: no review");
+            Assert.That(entry.Publication.Evidence, Is.EqualTo("{\"id\":\"r1\"}"));
+            Assert.That(entry.Attempts, Is.EqualTo(3));
+            Assert.That(entry.EnqueuedAt, Is.EqualTo(Start), "an older entry's age counts from the upgrade");
+            Assert.That((await DueAsync()).Select(e => e.Publication.Key), Does.Contain(Job("cccc").PublicationKey(PublicationKind.QueuedCheckRun)), "new entries beside the old ones");
+        });
+    }
+
+    private static bool SameResult(PublishableResult a, PublishableResult b) =>
+        a with { Annotations = [] } == b with { Annotations = [] } && a.Annotations.SequenceEqual(b.Annotations);
+
+    private async Task<object?> Scalar(string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync();
+    }
+}
