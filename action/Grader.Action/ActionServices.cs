@@ -2,6 +2,7 @@ using Grader.Evidence.Recording;
 using Grader.GitHub;
 using Grader.GitHub.Actions;
 using Grader.GitHub.Auth;
+using Grader.GitHub.Clients;
 using Grader.GitHub.Http;
 using Grader.GitHub.Publishing;
 using Microsoft.Extensions.Configuration;

@@ -2,6 +2,7 @@ using System.Globalization;
 using Grader.Evidence.Recording;
 using Grader.GitHub;
 using Grader.GitHub.Actions;
+using Grader.GitHub.Http;
 using Grader.GitHub.Publishing;
 using Grader.Rubrics.Loading;
 using Grader.Rubrics.Rendering;

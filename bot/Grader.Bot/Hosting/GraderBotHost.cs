@@ -1,6 +1,5 @@
 using System.Globalization;
 using Grader.Bot.Configuration;
-using Grader.Bot.Integration;
 using Grader.Configuration;
 
 namespace Grader.Bot.Hosting;

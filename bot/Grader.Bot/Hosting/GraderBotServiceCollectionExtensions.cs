@@ -5,7 +5,6 @@ using Grader.Bot.Publishing;
 using Grader.Bot.Storage;
 using Grader.Bot.Webhooks;
 using Grader.GitHub;
-using Grader.GitHub.Auth;
 using Grader.GitHub.Outbox;
 using Grader.GitHub.Publishing;
 using Hangfire;

@@ -1,4 +1,3 @@
-using Grader.Bot.Jobs;
 using Grader.GitHub.Outbox;
 using Microsoft.Data.Sqlite;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Grader.Bot.Jobs;
 using Grader.GitHub.Outbox;
 using Grader.GitHub.Publishing;
 using Microsoft.Data.Sqlite;

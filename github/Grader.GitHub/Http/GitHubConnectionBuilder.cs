@@ -1,4 +1,3 @@
-using Grader.GitHub.Auth;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Octokit;
@@ -49,11 +48,4 @@ public sealed class GitHubConnectionBuilder(
     /// <summary>Octokit resolves relative endpoints against the base, so an Enterprise "/api/v3" needs its trailing slash.</summary>
     internal static Uri NormalizeBaseUrl(Uri baseUrl) =>
         baseUrl.AbsoluteUri.EndsWith('/') ? baseUrl : new Uri(baseUrl.AbsoluteUri + "/");
-}
-
-/// <summary>Credentials of the App itself: a freshly signed JWT per request.</summary>
-public sealed class AppJwtCredentialStore(AppJwtFactory jwtFactory) : ICredentialStore
-{
-    public Task<Credentials> GetCredentials() =>
-        Task.FromResult(new Credentials(jwtFactory.CreateToken(), AuthenticationType.Bearer));
 }

@@ -1,4 +1,3 @@
-using Grader.GitHub.Publishing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

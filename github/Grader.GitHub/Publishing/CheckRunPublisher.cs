@@ -1,4 +1,5 @@
 using Grader.GitHub.Auth;
+using Grader.GitHub.Clients;
 using Grader.GitHub.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

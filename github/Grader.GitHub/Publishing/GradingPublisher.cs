@@ -1,3 +1,4 @@
+using Grader.GitHub.Http;
 using Microsoft.Extensions.Logging;
 
 namespace Grader.GitHub.Publishing;

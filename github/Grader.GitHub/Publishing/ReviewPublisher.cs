@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Grader.GitHub.Auth;
+using Grader.GitHub.Clients;
 using Grader.GitHub.Http;
 using Grader.Rubrics.Model;
 using Microsoft.Extensions.Logging;

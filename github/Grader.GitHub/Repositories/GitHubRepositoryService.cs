@@ -1,3 +1,4 @@
+using Grader.GitHub.Clients;
 using Grader.GitHub.Http;
 using Octokit;
 

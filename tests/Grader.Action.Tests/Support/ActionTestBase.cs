@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Docker.DotNet.Models;
-using Grader.GitHub;
 using Grader.GitHub.Actions;
 using Grader.GitHub.Auth;
 using Grader.GitHub.Http;

@@ -62,7 +62,7 @@ public sealed class InstallationTokenProviderTests : PrismValidatedTest
     public async Task InstallationClient_AfterTheCachedTokenExpired_KeepsWorkingWithAFreshToken()
     {
         await using var harness = GitHubClientHarness.Create(GitHub);
-        var client = harness.Get<Http.IGitHubClientFactory>().CreateInstallationClient(harness.Installation.Id);
+        var client = harness.Get<Clients.IGitHubClientFactory>().CreateInstallationClient(harness.Installation.Id);
 
         var before = await client.PullRequest.Get(harness.Repository.Owner, harness.Repository.Name, harness.PullRequest.Number);
         harness.Time.Advance(TimeSpan.FromHours(2));

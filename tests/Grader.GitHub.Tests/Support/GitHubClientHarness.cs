@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
-using Grader.GitHub.Auth;
 using Grader.GitHub.Http;
 using Grader.GitHub.Publishing;
 using Grader.Testing.GitHub;

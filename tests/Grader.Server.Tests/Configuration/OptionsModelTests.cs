@@ -167,7 +167,7 @@ public sealed class OptionsModelTests
         using var provider = services.BuildServiceProvider();
         var bot = provider.GetRequiredService<IOptions<BotOptions>>().Value;
         var worker = provider.GetRequiredService<IOptions<Grader.Bot.Jobs.GradingWorkerOptions>>().Value;
-        var github = provider.GetRequiredService<IOptions<Grader.GitHub.Auth.GitHubAppOptions>>().Value;
+        var github = provider.GetRequiredService<IOptions<Grader.GitHub.GitHubAppOptions>>().Value;
         var publishing = provider.GetRequiredService<IOptions<Grader.GitHub.Publishing.PublishingOptions>>().Value;
 
         Assert.Multiple(() =>
@@ -234,7 +234,7 @@ public sealed class OptionsModelTests
 
         var withInput = Options<Grader.Evidence.Recording.EvidenceOptions>(ActionCommand.Configuration(config, new Dictionary<string, string?> { [EvidenceOptionsCli.StoreKey] = "/input/evidence.db" }));
         var withoutInput = Options<Grader.Evidence.Recording.EvidenceOptions>(ActionCommand.Configuration(config, new Dictionary<string, string?>()));
-        var github = Options<Grader.GitHub.Auth.GitHubAppOptions>(ActionCommand.Configuration(config, new Dictionary<string, string?>()));
+        var github = Options<Grader.GitHub.GitHubAppOptions>(ActionCommand.Configuration(config, new Dictionary<string, string?>()));
         var runner = Options<Grader.Runner.Pipeline.RunnerOptions>(ActionCommand.Configuration(config, new Dictionary<string, string?>()));
 
         Assert.Multiple(() =>

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Grader.Bot.Jobs;
+using Grader.Bot.Storage;
 using Grader.GitHub.Publishing;
 
 namespace Grader.Bot.Integration.Worker;

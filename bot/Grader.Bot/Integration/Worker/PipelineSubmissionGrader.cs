@@ -1,4 +1,3 @@
-using Grader.Bot.Integration.Worker;
 using Grader.Bot.Jobs;
 using Grader.Evidence.Model;
 using Grader.Evidence.Recording;
@@ -8,7 +7,7 @@ using Grader.Runner;
 using Grader.Runner.Checkout;
 using Grader.Runner.Pipeline;
 
-namespace Grader.Bot.Integration;
+namespace Grader.Bot.Integration.Worker;
 
 /// <summary>
 /// Grades one assignment on the runner pipeline, inside a grading worker process (<see cref="GradingWorker"/>): loads

@@ -1,4 +1,4 @@
-namespace Grader.GitHub.Auth;
+namespace Grader.GitHub;
 
 /// <summary>How the grader authenticates as a GitHub App and where the API lives (github.com or Enterprise); section <c>Grader:GitHub</c>, <c>github:</c> in the config file.</summary>
 public sealed class GitHubAppOptions

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Grader.Bot.Jobs;
+namespace Grader.Bot.Storage;
 
 /// <summary>The one JSON shape of what the bot stores and passes between its processes (outbox payloads, the worker protocol).</summary>
 internal static class BotJson

@@ -1,8 +1,7 @@
 using System.Net;
-using Grader.GitHub.Http;
 using Octokit;
 
-namespace Grader.GitHub.Publishing;
+namespace Grader.GitHub.Http;
 
 /// <summary>
 /// Decides whether a failed GitHub call is worth retrying later, and not before when; and whether GitHub may have

@@ -1,7 +1,8 @@
 using Grader.GitHub.Auth;
+using Grader.GitHub.Http;
 using Octokit;
 
-namespace Grader.GitHub.Http;
+namespace Grader.GitHub.Clients;
 
 /// <summary>Creates Octokit clients that authenticate as the App or as one installation.</summary>
 public interface IGitHubClientFactory

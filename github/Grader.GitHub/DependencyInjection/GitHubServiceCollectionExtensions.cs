@@ -1,14 +1,15 @@
+using Grader.GitHub;
 using Grader.GitHub.Auth;
+using Grader.GitHub.Clients;
 using Grader.GitHub.Http;
 using Grader.GitHub.Outbox;
 using Grader.GitHub.Publishing;
 using Grader.GitHub.Repositories;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
-namespace Grader.GitHub;
+namespace Microsoft.Extensions.DependencyInjection;
 
 public static class GitHubServiceCollectionExtensions
 {

@@ -1,7 +1,8 @@
+using Grader.GitHub.Http;
 using Octokit;
 using Octokit.Internal;
 
-namespace Grader.GitHub.Http;
+namespace Grader.GitHub.Clients;
 
 /// <summary>
 /// Clients that authenticate with one fixed token (a workflow's GITHUB_TOKEN in the GitHub Action) instead of

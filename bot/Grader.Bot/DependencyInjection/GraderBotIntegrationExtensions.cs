@@ -1,9 +1,9 @@
+using Grader.Bot.Integration;
 using Grader.Bot.Integration.Worker;
 using Grader.Bot.Jobs;
 using Grader.Bot.Publishing;
-using Grader.GitHub;
 
-namespace Grader.Bot.Integration;
+namespace Microsoft.Extensions.DependencyInjection;
 
 public static class GraderBotIntegrationExtensions
 {
