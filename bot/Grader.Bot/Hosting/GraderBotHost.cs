@@ -4,53 +4,13 @@ using Grader.Configuration;
 
 namespace Grader.Bot.Hosting;
 
-/// <summary>What <c>grader serve</c> and <c>grader work</c> ask for on top of the config file.</summary>
-public sealed record BotHostSettings(string ConfigPath)
-{
-    public IReadOnlyList<string> Urls { get; init; } = ["http://0.0.0.0:3000"];
-
-    /// <summary>Overrides <c>bot.queues</c>.</summary>
-    public IReadOnlyList<string>? Queues { get; init; }
-
-    /// <summary>False: webhook front only (jobs run in <c>grader work</c> processes).</summary>
-    public bool? RunJobs { get; init; }
-
-    /// <summary>False: runner only (no webhook endpoint): <c>grader work</c>.</summary>
-    public bool ServeWebhooks { get; init; } = true;
-
-    /// <summary>Settings given with <c>--set</c>, as configuration keys; the flags above win over them.</summary>
-    public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
-}
-
 /// <summary>
-/// Builds the production host: the config file (YAML), then environment variables (e.g. <c>Grader__Bot__WebhookSecret</c>,
-/// <c>Grader__GitHub__PrivateKeyPath</c>) so secrets stay out of the file, then the command line's flags.
+/// Composes a bot process without choosing its host: the configuration sources (the config file (YAML), then
+/// environment variables such as <c>Grader__Bot__WebhookSecret</c> so secrets stay out of the file, then the command
+/// line's flags) and the services. The ASP.NET Core host that serves webhooks is bot/Grader.Bot.AspNetCore.
 /// </summary>
 public static class GraderBotHost
 {
-    public static WebApplication Build(BotHostSettings settings)
-    {
-        var configPath = Path.GetFullPath(settings.ConfigPath);
-        var courses = CourseConfigurationLoader.Load(configPath);
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = Path.GetDirectoryName(configPath) });
-        builder.Configuration.Sources.Clear();
-        AddConfigurationSources(builder.Configuration, settings);
-        builder.WebHost.UseUrls([.. settings.Urls]);
-
-        AddServices(builder.Services, builder.Configuration, courses);
-        var app = builder.Build();
-        if (settings.ServeWebhooks)
-        {
-            app.MapGraderBot();
-        }
-        else
-        {
-            app.MapGet("/healthz", () => Results.Text("ok"));
-        }
-
-        return app;
-    }
-
     /// <summary>
     /// The configuration of <c>grader serve</c>/<c>grader work</c> (<see cref="GraderConfiguration"/>), lowest precedence
     /// first: the config file, then environment variables (<c>Grader__Bot__WebhookSecret</c>: secrets stay out of the

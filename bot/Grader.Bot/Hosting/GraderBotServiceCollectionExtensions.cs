@@ -12,7 +12,6 @@ using Hangfire.PostgreSql;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Octokit.Webhooks;
-using Octokit.Webhooks.AspNetCore;
 
 namespace Grader.Bot.Hosting;
 
@@ -21,7 +20,7 @@ namespace Grader.Bot.Hosting;
 /// when configured), the job reconciler and Grader.GitHub's outbox relay over the bot's store. The seams
 /// <see cref="ISubmissionGrader"/> and <see cref="IRepositoryGateway"/>, and GitHub publishing, are registered by the host.
 /// </summary>
-public static partial class GraderBotServiceCollectionExtensions
+public static class GraderBotServiceCollectionExtensions
 {
     public static IServiceCollection AddGraderBot(this IServiceCollection services, IConfiguration configuration, CourseConfiguration courses)
     {
@@ -50,7 +49,6 @@ public static partial class GraderBotServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<PublishingOptions>>(new MovedOutboxSettings(configuration));
         services.AddSingleton<JobCancellationRegistry>();
         services.AddSingleton<WebhookEventProcessor, GraderWebhookProcessor>();
-        services.Configure<GitHubWebhookOptions>(o => o.ExceptionHandler = AnswerMalformedAsync);
         services.AddSingleton<RubricQueues>();
         services.AddSingleton<CourseResolver>();
         services.AddSingleton<DeliveryInterpreter>();
@@ -98,43 +96,4 @@ public static partial class GraderBotServiceCollectionExtensions
         }
         return services;
     }
-
-    /// <summary>Maps the webhook endpoint (with its request guard), the health check and, when a token is configured, the dashboard.</summary>
-    public static WebApplication MapGraderBot(this WebApplication app)
-    {
-        var options = app.Services.GetRequiredService<IOptions<BotOptions>>().Value;
-        app.UseWhen(
-            context => HttpMethods.IsPost(context.Request.Method) && context.Request.Path.Equals(options.WebhookPath, StringComparison.Ordinal),
-            branch => branch.UseMiddleware<WebhookRequestGuard>());
-        app.MapGitHubWebhooks(options.WebhookPath, options.WebhookSecret);
-        app.MapGet("/healthz", () => Results.Text("ok"));
-        if (options.Dashboard.Token is { Length: > 0 } token)
-        {
-            app.UseHangfireDashboard(options.Dashboard.Path, new Hangfire.DashboardOptions
-            {
-                Authorization = [new TokenDashboardAuthorizationFilter(token)],
-                IgnoreAntiforgeryToken = true,
-            });
-            app.MapEvidenceReports(token);
-        }
-
-        return app;
-    }
-
-    private static async ValueTask<bool> AnswerMalformedAsync(Exception exception, HttpContext context)
-    {
-        if (exception is not MalformedWebhookException malformed)
-        {
-            return false;
-        }
-
-        var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(GraderWebhookProcessor));
-        LogMalformed(logger, context.Request.Headers["X-GitHub-Delivery"].ToString(), malformed.Message);
-        context.Response.StatusCode = StatusCodes.Status400BadRequest;
-        await context.Response.WriteAsync(malformed.Message, context.RequestAborted).ConfigureAwait(false);
-        return true;
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook delivery '{DeliveryId}' is malformed, answered 400: {Reason}")]
-    private static partial void LogMalformed(ILogger logger, string deliveryId, string reason);
 }

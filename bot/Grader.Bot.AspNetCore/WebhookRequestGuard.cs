@@ -5,7 +5,7 @@ using System.Text;
 using Grader.Bot.Configuration;
 using Microsoft.Extensions.Options;
 
-namespace Grader.Bot.Webhooks;
+namespace Grader.Bot.AspNetCore;
 
 /// <summary>
 /// Runs before the Octokit endpoint. Anyone can post here, so it checks what costs nothing before it reads, and

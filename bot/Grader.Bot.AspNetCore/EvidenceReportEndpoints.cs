@@ -9,7 +9,7 @@ using Grader.Evidence.Signing;
 using Grader.Evidence.Store;
 using Microsoft.Extensions.Options;
 
-namespace Grader.Bot.Hosting;
+namespace Grader.Bot.AspNetCore;
 
 /// <summary>
 /// The bot's evidence store for reports, opened (and migrated) when the host starts, so an unreachable PostgreSQL or a

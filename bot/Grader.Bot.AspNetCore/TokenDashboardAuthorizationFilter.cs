@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Hangfire.Dashboard;
 
-namespace Grader.Bot.Hosting;
+namespace Grader.Bot.AspNetCore;
 
 /// <summary>
 /// Opens the Hangfire dashboard to requests carrying the configured token as a bearer token or as the
