@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Docker.DotNet.Models;
 using Grader.Cli.Commands;
+using Grader.Cli.Tests.Support;
 using Grader.Runner.Docker;
 
 namespace Grader.Cli.Tests.Grade;
@@ -57,7 +58,7 @@ public sealed class GradeInterruptTests
         // A test run started in the background (CI) inherits SIGINT ignored, and .NET keeps an inherited "ignore":
         // env restores the default disposition, as a terminal's Ctrl-C would find it.
         var start = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { "--default-signal=INT,TERM", "dotnet", Path.Combine(AppContext.BaseDirectory, "grader.dll"), "grade", "--rubric", rubric, submission, "--out", Path.Combine(_root, "out") })
+        foreach (var argument in new[] { "--default-signal=INT,TERM", "dotnet", GraderBinary.DllPath, "grade", "--rubric", rubric, submission, "--out", Path.Combine(_root, "out") })
             start.ArgumentList.Add(argument);
         start.Environment["Grader__Runner__RunnerId"] = _runnerId;
         start.Environment["Grader__Runner__WorkRoot"] = Path.Combine(_root, "work");

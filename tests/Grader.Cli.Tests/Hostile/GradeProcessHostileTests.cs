@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Grader.Cli.Commands;
+using Grader.Cli.Tests.Support;
 using Grader.Runner.Results;
 
 namespace Grader.Cli.Tests.Hostile;
@@ -43,7 +44,7 @@ public sealed class GradeProcessHostileTests
         var output = Path.Combine(_root, "out-" + name);
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         var rubric = Path.Combine(RepositoryRoot(), "rubrics", "courses", "mod-101-quiz.yaml");
-        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "grader.dll"), "grade", "--rubric", rubric, submission, "--out", output })
+        foreach (var argument in new[] { GraderBinary.DllPath, "grade", "--rubric", rubric, submission, "--out", output })
         {
             start.ArgumentList.Add(argument);
         }
