@@ -3,7 +3,6 @@ using Grader.Bot.Hosting;
 using Grader.Bot.Webhooks;
 using Hangfire;
 using Microsoft.Extensions.Options;
-using Octokit.Webhooks;
 using Octokit.Webhooks.AspNetCore;
 
 namespace Grader.Bot.AspNetCore;

@@ -3,6 +3,7 @@ using System.Net.Mime;
 using System.Security.Cryptography;
 using System.Text;
 using Grader.Bot.Configuration;
+using Grader.Bot.Webhooks;
 using Microsoft.Extensions.Options;
 
 namespace Grader.Bot.AspNetCore;

@@ -6,6 +6,7 @@ using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
+using Grader.Bot.AspNetCore;
 using Grader.Bot.Configuration;
 using Grader.Bot.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -72,6 +73,7 @@ public class WebhookIntakeBenchmarks
             ["Grader:Bot:SqliteFullSync"] = FullSync ? "true" : "false",
         });
         bot.Services.AddGraderBot(bot.Configuration, new CourseConfiguration());
+        bot.Services.AddGraderBotWeb();
         _bot = bot.Build();
         _bot.MapGraderBot();
         _botClient = await StartAsync(_bot);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Grader.Bot.AspNetCore;
 using Grader.Bot.Configuration;
 using Grader.Bot.Hosting;
 using Grader.Cli;
@@ -51,7 +52,7 @@ internal static class HostRunner
         WebApplication app;
         try
         {
-            app = GraderBotHost.Build(settings);
+            app = GraderBotWebHost.Build(settings);
         }
         catch (Exception ex) when (ConfigurationErrors.IsConfigFileError(ex))
         {

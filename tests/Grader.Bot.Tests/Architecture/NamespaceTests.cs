@@ -1,8 +1,12 @@
+using Grader.Bot.AspNetCore;
 using Grader.Testing.Architecture;
 
 namespace Grader.Bot.Tests.Architecture;
 
-/// <summary>The namespaces of Grader.Bot form layers: none depends, through any chain, on one that depends on it.</summary>
+/// <summary>
+/// The bot is a host-free core and a thin ASP.NET Core adapter: the core's namespaces form layers without cycles, and
+/// nothing in the core knows ASP.NET Core (the adapter alone does).
+/// </summary>
 public sealed class NamespaceTests
 {
     [Test]
@@ -11,5 +15,18 @@ public sealed class NamespaceTests
         var graph = NamespaceGraph.Of(typeof(Grader.Bot.Configuration.BotOptions).Assembly);
 
         Assert.That(graph.DescribeCycles(), Is.Empty);
+    }
+
+    [Test]
+    public void Core_ReferencesNoAspNetCore_TheAdapterDoes()
+    {
+        var core = typeof(Grader.Bot.Configuration.BotOptions).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToList();
+        var adapter = typeof(GraderBotWebHost).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToList();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(core, Has.None.StartsWith("Microsoft.AspNetCore").And.None.EqualTo("Octokit.Webhooks.AspNetCore").And.None.EqualTo("Hangfire.AspNetCore"));
+            Assert.That(adapter, Has.Some.StartsWith("Microsoft.AspNetCore"));
+        });
     }
 }

@@ -1,17 +1,18 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using Grader.Bot.AspNetCore;
 using Grader.Bot.Configuration;
 using Grader.Bot.Hosting;
+using Grader.Bot.Storage;
 using Grader.GitHub.Http;
 using Grader.Testing.GitHub;
-using Grader.Bot.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Configuration;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -49,6 +50,7 @@ internal sealed class BotTestHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
         GraderBotHost.AddServices(builder.Services, builder.Configuration, courses);
+        builder.Services.AddGraderBotWeb();
         // Prism's detailed violation reports reach the test failure (PrismValidatedTest).
         builder.Services.Configure<GitHubHttpHandlers>(o => o.Handlers.Add(gitHub.CreateViolationRecorder));
         var app = builder.Build();
