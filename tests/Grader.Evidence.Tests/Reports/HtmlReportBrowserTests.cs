@@ -15,7 +15,6 @@ namespace Grader.Evidence.Tests.Reports;
 /// </summary>
 [Category("Browser")]
 [Category("Database")]
-[NonParallelizable]
 [Category("Integration")]
 public sealed class HtmlReportBrowserTests
 {

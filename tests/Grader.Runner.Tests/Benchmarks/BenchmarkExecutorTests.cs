@@ -13,7 +13,6 @@ namespace Grader.Runner.Tests.Benchmarks;
 
 /// <summary>The benchmark check with the real Docker engine: the command runs in a sandboxed busybox container.</summary>
 [TestFixture]
-[NonParallelizable]
 public sealed class BenchmarkExecutorTests : DockerTestBase
 {
     private const string Samples12Ms = """{"benchmarks": [{"name": "predict_batch", "unit": "ms", "samples": [12.1, 11.9, 12.3, 12.0, 12.2]}]}""";

@@ -17,7 +17,6 @@ namespace Grader.Runner.Tests.Benchmarks;
 /// on controlled samples in <c>RegressionDetectorTests</c>.
 /// </summary>
 [TestFixture]
-[NonParallelizable]
 [Category("Integration")]
 public sealed class Mod523ExampleTests
 {

@@ -13,7 +13,6 @@ namespace Grader.Runner.Tests.Examples;
 /// pipeline and Docker engine, and pins the score and outcome of every criterion.
 /// </summary>
 [TestFixture]
-[NonParallelizable]
 [Category("Integration")]
 public sealed class Mod101Lab2ExampleTests
 {

@@ -10,7 +10,6 @@ namespace Grader.Runner.Tests.Examples;
 /// injection (recovery checks run last) and clean-up.
 /// </summary>
 [TestFixture]
-[NonParallelizable]
 [Category("Integration")]
 public sealed class ServiceModuleExampleTests
 {

@@ -13,7 +13,6 @@ namespace Grader.Runner.Tests.Hostile;
 /// a normal build still succeeds, and nothing of the hostile build is left (no image or intermediate layer, no build
 /// cgroup, no firewall rule; containers, networks and volumes are checked by the base class after every test).
 /// </summary>
-[NonParallelizable]
 [Category("Hostile")]
 [Category("Docker")]
 public sealed class HostileBuildTests : DockerTestBase

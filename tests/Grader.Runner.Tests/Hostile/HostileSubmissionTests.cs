@@ -13,7 +13,6 @@ namespace Grader.Runner.Tests.Hostile;
 /// clear outcome within its limit, leaves nothing of this runner behind (checked after every test by the
 /// base class), and a normal submission still grades normally on the same engine afterwards.
 /// </summary>
-[NonParallelizable]
 [Category("Hostile")]
 [Category("Docker")]
 public class HostileSubmissionTests : DockerTestBase

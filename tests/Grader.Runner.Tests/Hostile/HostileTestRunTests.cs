@@ -22,7 +22,6 @@ namespace Grader.Runner.Tests.Hostile;
 /// against the hidden tests, then checks the host: a normal submission still grades right and nothing of the
 /// runner is left behind.
 /// </summary>
-[NonParallelizable]
 [Category("Hostile")]
 [Category("Docker")]
 public sealed class HostileTestRunTests : DockerTestBase

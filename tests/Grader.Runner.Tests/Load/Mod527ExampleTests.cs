@@ -13,7 +13,6 @@ namespace Grader.Runner.Tests.Load;
 /// load test is shortened (3 s, one repetition) to keep the suite fast.
 /// </summary>
 [TestFixture]
-[NonParallelizable]
 [Category("Integration")]
 public sealed class Mod527ExampleTests
 {
