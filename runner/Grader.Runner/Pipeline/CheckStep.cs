@@ -13,16 +13,16 @@ namespace Grader.Runner.Pipeline;
 internal sealed partial class CheckStep
 {
     private readonly IReadOnlyDictionary<string, ICheckExecutor> _executors;
-    private readonly IGpuSampler sampler;
-    private readonly ILogger<CheckStep> logger;
+    private readonly IGpuSampler _sampler;
+    private readonly ILogger<CheckStep> _logger;
 
     public CheckStep(IEnumerable<ICheckExecutor> executors, IGpuSampler sampler, ILogger<CheckStep> logger)
     {
         ArgumentNullException.ThrowIfNull(executors);
         // The last registration of a kind wins, as with any DI override.
         _executors = executors.GroupBy(e => e.Kind, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
-        this.sampler = sampler;
-        this.logger = logger;
+        _sampler = sampler;
+        _logger = logger;
     }
 
     /// <summary>Check kinds this runner can execute.</summary>
@@ -40,7 +40,7 @@ internal sealed partial class CheckStep
             return await executor.ExecuteAsync(criterion, context, cancellationToken).ConfigureAwait(false);
         }
         var interval = context.Rubric.Criteria.Select(c => c.Check).OfType<GpuCheck>().Select(g => g.SampleInterval).DefaultIfEmpty(TimeSpan.FromMilliseconds(200)).Min();
-        var session = sampler.Start(context.Gpus.Devices, interval);
+        var session = _sampler.Start(context.Gpus.Devices, interval);
         try
         {
             return await executor.ExecuteAsync(criterion, context, cancellationToken).ConfigureAwait(false);
@@ -92,7 +92,7 @@ internal sealed partial class CheckStep
             var message = InfrastructureFailures.IsInfrastructure(ex)
                 ? InfrastructureFailures.Describe(ex)
                 : $"the '{criterion.Check.Kind}' check failed unexpectedly: {ex.GetType().Name}: {ex.Message}";
-            LogCheckCrashed(logger, ex, job.Request.JobId, criterion.Id);
+            LogCheckCrashed(_logger, ex, job.Request.JobId, criterion.Id);
             step.End(StepStatus.GraderError, message);
             job.AddGraderError(new GraderErrorRecord(name, message, criterion.Id));
             return CheckResult.GraderError(criterion.Id, message);

@@ -50,21 +50,22 @@ internal sealed partial class ImageStep(IImageBuilder builder, IImageInspector i
 
     private async Task<ImageBuildOutcome> BuildOrReuseAsync(PipelineJob job, GradingContext context, BuildCheck spec, string contextDirectory, CancellationToken cancellationToken)
     {
-        var jobTag = $"grader-job/{ImageReuse.SafeName(options.Value.RunnerId)}:{ImageReuse.SafeName(job.Request.JobId)}";
+        var runner = options.Value;
+        var jobTag = $"grader-job/{ImageReuse.SafeName(runner.RunnerId)}:{ImageReuse.SafeName(job.Request.JobId)}";
         job.ImageTag = jobTag;
         job.ImageTags.Add(jobTag);
         string? reuseTag = null;
-        if (options.Value.ReuseImages)
+        if (runner.ReuseImages)
         {
-            var digest = await ImageReuse.DigestAsync(contextDirectory, spec.Dockerfile, options.Value.MaxContextBytes, cancellationToken).ConfigureAwait(false);
+            var digest = await ImageReuse.DigestAsync(contextDirectory, spec.Dockerfile, runner.MaxContextBytes, cancellationToken).ConfigureAwait(false);
             if (digest is not null)
             {
-                digest = await reuse.WithBaseImagesAsync(digest, Path.Combine(contextDirectory, spec.Dockerfile), cancellationToken, options.Value.AllowedBaseImages).ConfigureAwait(false);
+                digest = await reuse.WithBaseImagesAsync(digest, Path.Combine(contextDirectory, spec.Dockerfile), cancellationToken, runner.AllowedBaseImages).ConfigureAwait(false);
             }
 
             if (digest is not null)
             {
-                reuseTag = ImageReuse.TagFor(options.Value.RunnerId, digest);
+                reuseTag = ImageReuse.TagFor(runner.RunnerId, digest);
                 var existing = await reuse.FindAsync(reuseTag, cancellationToken).ConfigureAwait(false);
                 if (existing is not null)
                 {
@@ -77,22 +78,22 @@ internal sealed partial class ImageStep(IImageBuilder builder, IImageInspector i
         }
 
         var request = new ImageBuildRequest(
-            contextDirectory, spec.Dockerfile, jobTag, context.LabelsFor("build"), spec.MaxTime, options.Value.MaxContextBytes, options.Value.MaxBuildLogBytes)
+            contextDirectory, spec.Dockerfile, jobTag, context.LabelsFor("build"), spec.MaxTime, runner.MaxContextBytes, runner.MaxBuildLogBytes)
         {
-            MemoryBytes = options.Value.BuildMemoryBytes,
-            Cpus = options.Value.BuildCpus,
-            Pids = options.Value.BuildPids,
-            DiskBytes = options.Value.BuildDiskBytes,
-            NoFile = options.Value.BuildNoFile,
-            Network = options.Value.BuildNetwork,
-            AllowedBaseImages = options.Value.AllowedBaseImages,
-            CgroupLimits = options.Value.BuildCgroupLimits,
+            MemoryBytes = runner.BuildMemoryBytes,
+            Cpus = runner.BuildCpus,
+            Pids = runner.BuildPids,
+            DiskBytes = runner.BuildDiskBytes,
+            NoFile = runner.BuildNoFile,
+            Network = runner.BuildNetwork,
+            AllowedBaseImages = runner.AllowedBaseImages,
+            CgroupLimits = runner.BuildCgroupLimits,
         };
         var outcome = await builder.BuildAsync(request, job.Steps.MessagesFor(GradingSteps.Build), cancellationToken).ConfigureAwait(false);
         if (outcome.Succeeded && reuseTag is not null && await reuse.FitsAsync(jobTag, job.Request.Rubric, cancellationToken).ConfigureAwait(false))
         {
             await reuse.TagAsync(jobTag, reuseTag, cancellationToken).ConfigureAwait(false);
-            await reuse.TrimAsync(options.Value.RunnerId, cancellationToken).ConfigureAwait(false);
+            await reuse.TrimAsync(runner.RunnerId, cancellationToken).ConfigureAwait(false);
         }
         return outcome;
     }
