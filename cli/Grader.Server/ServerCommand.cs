@@ -13,6 +13,7 @@ public static class ServerCommand
         root.Subcommands.Add(ServeCommand.Build());
         root.Subcommands.Add(WorkCommand.Build());
         root.Subcommands.Add(ConfigCommand.Build());
+        root.Subcommands.Add(RunnersCommand.Build());
         root.Subcommands.Add(GradingWorkerCommand.Build());
         return root;
     }

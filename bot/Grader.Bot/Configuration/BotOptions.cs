@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Grader.Bot.Configuration;
 
@@ -21,8 +22,35 @@ public sealed class BotOptions
     [Required]
     public string AppSlug { get; set; } = "";
 
-    /// <summary>The SQLite database: deliveries, jobs, the publication outbox, installations. The source of truth.</summary>
+    /// <summary>The SQLite database: deliveries, jobs, the publication outbox, installations. The source of truth (unless <see cref="Postgres"/> is set).</summary>
     public string DatabasePath { get; set; } = "grader-bot.db";
+
+    /// <summary>
+    /// PostgreSQL for everything (the fleet): the bot's store, Hangfire's queues and, unless <c>bot.evidence.store</c>
+    /// names another, the evidence store. A <c>postgres://user:password@host:port/database</c> URL or an Npgsql
+    /// connection string (<c>Host=...;Database=...</c>). Unset: the embedded default, SQLite and in-memory Hangfire.
+    /// </summary>
+    public string? Postgres { get; set; }
+
+    /// <summary>Whether <see cref="Postgres"/> is set: runners on other machines can share this bot's queues and state.</summary>
+    public bool UsesPostgres => !string.IsNullOrWhiteSpace(Postgres);
+
+    /// <summary>The store's database: <see cref="Postgres"/> when set, else the SQLite file <see cref="DatabasePath"/>.</summary>
+    public Grader.Evidence.Database.DatabaseLocation StoreLocation()
+    {
+        if (!UsesPostgres)
+        {
+            return new Grader.Evidence.Database.DatabaseLocation { SqlitePath = DatabasePath, SqliteFullSync = SqliteFullSync };
+        }
+
+        var location = Grader.Evidence.Database.DatabaseLocation.Parse(Postgres!);
+        return location.Dialect == Grader.Evidence.Database.DatabaseDialect.PostgreSql
+            ? location
+            : throw new OptionsValidationException(SectionName, typeof(BotOptions), [PostgresFormatError]);
+    }
+
+    internal const string PostgresFormatError =
+        "bot.postgres is neither a postgres:// URL nor an Npgsql connection string (Host=...;Database=...): set it in the config file or Grader__Bot__Postgres.";
 
     /// <summary>
     /// SQLite <c>synchronous</c> in WAL mode. True (FULL, the default): every commit is fsynced before the delivery
@@ -34,8 +62,24 @@ public sealed class BotOptions
     /// <summary>The bot config file (YAML): repository patterns to rubrics; see bot/README.md.</summary>
     public string? CourseConfigPath { get; set; }
 
-    /// <summary>Hangfire storage in PostgreSQL (scale-out: runners on other machines with <c>grader work</c>); in-memory when null.</summary>
-    public string? HangfirePostgresConnectionString { get; set; }
+    /// <summary>
+    /// How long a job Hangfire.PostgreSql handed to a runner stays invisible to other runners without a heartbeat
+    /// (sliding: a live runner keeps extending it, so a job longer than this never runs twice; a dead runner's job is
+    /// visible again this long after its last heartbeat).
+    /// </summary>
+    public TimeSpan JobVisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often an idle runner asks PostgreSQL for a job (long polling wakes it sooner).</summary>
+    public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// On SIGTERM a runner takes no new job and lets its running ones finish for this long; then they are cancelled
+    /// and handed back to the queue for another runner, without counting as an attempt.
+    /// </summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How often a runner records its heartbeat in the fleet registry (<c>grader-server runners</c>).</summary>
+    public TimeSpan RunnerHeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>Whether this process runs grading jobs itself (the embedded default); false for a webhook-only front.</summary>
     public bool RunJobs { get; set; } = true;
@@ -90,7 +134,7 @@ public sealed class BotEvidenceOptions
 
     public bool Enabled { get; set; } = true;
 
-    /// <summary>A SQLite file or a postgres:// URL; null: <c>grader-evidence.db</c> beside <see cref="BotOptions.DatabasePath"/>.</summary>
+    /// <summary>A SQLite file or a postgres:// URL; null: the bot's PostgreSQL database (<c>bot.postgres</c>) when set, else <c>grader-evidence.db</c> beside <see cref="BotOptions.DatabasePath"/>.</summary>
     public string? Store { get; set; }
 
     /// <summary>The signing key (PEM); null: beside a SQLite store, created on first use.</summary>
@@ -104,9 +148,13 @@ public sealed class BotEvidenceOptions
 
     public Grader.Evidence.Recording.EvidenceOptions For(BotOptions bot) => new()
     {
-        Store = Enabled ? Store ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(bot.DatabasePath)) ?? ".", "grader-evidence.db") : null,
+        Store = Enabled ? Store ?? DefaultStore(bot) : null,
         SigningKeyPath = SigningKeyPath,
     };
+
+    private static string DefaultStore(BotOptions bot) => bot.UsesPostgres
+        ? bot.Postgres!
+        : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(bot.DatabasePath)) ?? ".", "grader-evidence.db");
 }
 
 /// <summary>The Hangfire dashboard for operators: off unless a token is configured.</summary>

@@ -19,6 +19,7 @@ public static class GraderBotIntegrationExtensions
         if (runJobs)
         {
             services.AddGraderRunner(configuration);
+            services.AddSingleton<WorkerGpuPinning>();
             services.AddSingleton<ISubmissionGrader, WorkerProcessGrader>();
         }
 

@@ -1,4 +1,5 @@
 using Grader.Bot.Configuration;
+using Grader.Bot.Fleet;
 using Grader.Bot.Intake;
 using Grader.Bot.Jobs;
 using Grader.Bot.Publishing;
@@ -28,6 +29,7 @@ public static class GraderBotServiceCollectionExtensions
         var settings = section.Get<BotOptions>() ?? new BotOptions();
         services.AddOptions<BotOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<BotOptions>, WebhookIntakeValidation>();
+        services.AddSingleton<IValidateOptions<BotOptions>>(new BotStorageSettings(configuration));
         services.AddSingleton<UnauthenticatedBodyBudget>();
         // The App's slug is configured once (bot.app_slug): it names the App's own events and the author of its reviews.
         services.AddOptions<GitHubAppOptions>()
@@ -53,6 +55,7 @@ public static class GraderBotServiceCollectionExtensions
         services.AddSingleton<CourseResolver>();
         services.AddSingleton<DeliveryInterpreter>();
         services.AddSingleton<JobScheduler>();
+        services.AddSingleton<RunnerIdentity>();
         services.AddTransient<GradingJob>();
 
         services.AddHangfire((provider, config) =>
@@ -60,9 +63,21 @@ public static class GraderBotServiceCollectionExtensions
             config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
                 .UseSimpleAssemblyNameTypeSerializer()
                 .UseRecommendedSerializerSettings();
-            if (settings.HangfirePostgresConnectionString is { Length: > 0 } connectionString)
+            if (settings.UsesPostgres)
             {
-                config.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(connectionString));
+                // The store's database holds Hangfire's schema too: one setting, one database for the whole fleet.
+                var connectionString = settings.StoreLocation().PostgresConnectionString!;
+                config.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(connectionString), new PostgreSqlStorageOptions
+                {
+                    SchemaName = "hangfire",
+                    PrepareSchemaIfNecessary = true,
+                    // A runner keeps extending the invisibility of the job it holds while it lives, so a grading longer
+                    // than the timeout never runs twice; a dead runner's job reappears one timeout after its last beat.
+                    UseSlidingInvisibilityTimeout = true,
+                    InvisibilityTimeout = settings.JobVisibilityTimeout,
+                    QueuePollInterval = settings.QueuePollInterval,
+                    EnableLongPolling = true,
+                });
             }
             else
             {
@@ -79,13 +94,22 @@ public static class GraderBotServiceCollectionExtensions
         }
         if (settings.RunJobs)
         {
-            services.AddHangfireServer(o =>
+            // Before the Hangfire server: hosted services stop in reverse order, so the registry says "draining" while
+            // the server drains and "stopped" once it has.
+            services.AddHostedService<RunnerRegistry>();
+            services.AddHangfireServer((provider, o) =>
             {
+                var runner = provider.GetRequiredService<RunnerIdentity>().RunnerId;
                 o.Queues = [.. settings.EffectiveQueues];
                 o.WorkerCount = settings.WorkerCount;
                 o.SchedulePollingInterval = settings.SchedulePollingInterval;
-                o.ServerName = $"grader-{Environment.MachineName}-{Environment.ProcessId}";
+                o.ServerName = $"{runner}-{Environment.ProcessId}";
+                // SIGTERM drains: no new job is taken at once; running ones get DrainTimeout before they are cancelled
+                // (and handed back to the queue by GradingJob); the host waits a little longer than that.
+                o.StopTimeout = settings.DrainTimeout;
+                o.ShutdownTimeout = settings.DrainTimeout + TimeSpan.FromSeconds(30);
             });
+            services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.DrainTimeout + TimeSpan.FromMinutes(1));
         }
 
         services.AddSingleton<DeliveryDispatcher>();

@@ -1,3 +1,5 @@
+using Grader.Bot.Configuration;
+using Grader.Bot.Fleet;
 using Grader.Bot.Storage;
 using Grader.GitHub.Outbox;
 using Grader.GitHub.Publishing;
@@ -20,6 +22,8 @@ public sealed partial class GradingJob(
     OutboxSignal outbox,
     AttemptBudget budget,
     IGradingEvidence evidence,
+    CourseConfiguration courses,
+    RunnerIdentity runner,
     ILogger<GradingJob> logger)
 {
     /// <param name="context">Hangfire's, unused: attempts are counted in SQLite, which survives restarts (Hangfire's in-memory count does not).</param>
@@ -33,7 +37,7 @@ public sealed partial class GradingJob(
             return;
         }
 
-        var started = job is null ? null : await store.TryStartJobAsync(jobKey, cancellationToken).ConfigureAwait(false);
+        var started = job is null ? null : await store.TryStartJobAsync(jobKey, cancellationToken, runner.RunnerId).ConfigureAwait(false);
         if (started is null)
         {
             LogDropped(logger, jobKey, job?.State.ToString() ?? "unknown");
@@ -44,7 +48,7 @@ public sealed partial class GradingJob(
         var progress = new CheckRunProgress(store, publisher, started, logger, registration.Token);
         try
         {
-            var assignment = new GradingAssignment(jobKey, started.PullRequest, started.HeadSha, started.RubricPath, started.HiddenTestsPath) { CheckRunId = started.CheckRunId };
+            var assignment = Assign(started);
             var graded = await grader.GradeAsync(assignment, progress, registration.Token).ConfigureAwait(false);
             // A progress update still in flight must land before the outbox completes the check run.
             await progress.DisposeAsync().ConfigureAwait(false);
@@ -60,7 +64,13 @@ public sealed partial class GradingJob(
             var now = await store.GetJobAsync(jobKey, CancellationToken.None).ConfigureAwait(false);
             if (now?.State is JobState.Running)
             {
-                // Not superseded: the server is shutting down. Left running in the store, reconciled on start.
+                // Not superseded: this runner is stopping and its drain deadline passed. The job goes back to the queue
+                // (Hangfire requeues a job its stopping server cancelled) without counting the attempt; a process killed
+                // before getting here leaves it running, counted, for the next start or another runner.
+                if (await store.ReleaseJobAsync(jobKey, CancellationToken.None).ConfigureAwait(false))
+                {
+                    LogHandedBack(logger, jobKey, runner.RunnerId);
+                }
                 throw;
             }
 
@@ -93,6 +103,19 @@ public sealed partial class GradingJob(
         }
     }
 
+    /// <summary>
+    /// What this runner grades: the rubric and hidden tests by the name the bot recorded, found in this runner's own
+    /// course configuration (a runner on another machine needs nothing from the bot's disk); the recorded paths serve
+    /// a runner whose configuration lacks the name (the bot's own process, a job recorded before names were resolved).
+    /// </summary>
+    private GradingAssignment Assign(GradingJobRecord job)
+    {
+        var (rubric, hidden) = courses.Rubrics.TryGetValue(job.RubricName, out var local)
+            ? (local.Rubric, local.HiddenTests)
+            : (job.RubricPath, job.HiddenTestsPath);
+        return new GradingAssignment(job.JobKey, job.PullRequest, job.HeadSha, rubric, hidden) { CheckRunId = job.CheckRunId, Queue = job.Queue };
+    }
+
     /// <summary>Ends a running job as a grader error: a neutral check run (with what was graded, if anything), no review.</summary>
     private async Task GiveUpAsync(GradingJobRecord job, string spent, string error, IncompleteGradingException? incomplete)
     {
@@ -111,6 +134,9 @@ public sealed partial class GradingJob(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobKey} completed: {Conclusion}")]
     private static partial void LogCompleted(ILogger logger, string jobKey, PublishConclusion conclusion);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobKey} handed back to the queue: runner {RunnerId} stopped before it finished")]
+    private static partial void LogHandedBack(ILogger logger, string jobKey, string runnerId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobKey} cancelled while running: {State}")]
     private static partial void LogCancelled(ILogger logger, string jobKey, string state);

@@ -30,6 +30,9 @@ public sealed record GradingAssignment(
 {
     /// <summary>The check run of the job, when it was created before grading (recorded in the evidence).</summary>
     public long? CheckRunId { get; init; }
+
+    /// <summary>The capability the job was queued for (<c>cpu</c>, <c>gpu</c>): a GPU job gets a GPU of its own on this runner.</summary>
+    public string Queue { get; init; } = Configuration.JobQueues.Cpu;
 }
 
 /// <summary>

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Grader.Bot.Storage;
 
@@ -10,27 +10,27 @@ public sealed partial class GraderStore
         WriteAsync(async (connection, transaction) =>
         {
             await using var command = Command(connection, transaction,
-                "INSERT OR IGNORE INTO deliveries (delivery_id, event, action, payload, state, note, received_at) VALUES ($id, $event, $action, $payload, $state, $note, $at)",
-                ("$id", deliveryId), ("$event", eventName), ("$action", action), ("$payload", payload), ("$state", state.ToString()), ("$note", note), ("$at", Now()));
+                "INSERT INTO deliveries (delivery_id, event, action, payload, state, note, received_at) VALUES (@id, @event, @action, @payload, @state, @note, @at) ON CONFLICT (delivery_id) DO NOTHING",
+                ("@id", deliveryId), ("@event", eventName), ("@action", action), ("@payload", payload), ("@state", state.ToString()), ("@note", note), ("@at", Now()));
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
         }, cancellationToken);
 
     /// <summary>Accepted deliveries not yet interpreted, oldest first.</summary>
     public async Task<IReadOnlyList<StoredDelivery>> GetAcceptedDeliveriesAsync(int limit, CancellationToken cancellationToken)
     {
-        await using var connection = Open();
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, null,
-            "SELECT delivery_id, event, action, payload, state, received_at FROM deliveries WHERE state = $state ORDER BY seq LIMIT $limit",
-            ("$state", nameof(DeliveryState.Accepted)), ("$limit", limit));
+            "SELECT delivery_id, event, action, payload, state, received_at FROM deliveries WHERE state = @state ORDER BY seq LIMIT @limit",
+            ("@state", nameof(DeliveryState.Accepted)), ("@limit", limit));
         return await ReadDeliveriesAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<StoredDelivery?> GetDeliveryAsync(string deliveryId, CancellationToken cancellationToken)
     {
-        await using var connection = Open();
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, null,
-            "SELECT delivery_id, event, action, payload, state, received_at FROM deliveries WHERE delivery_id = $id",
-            ("$id", deliveryId));
+            "SELECT delivery_id, event, action, payload, state, received_at FROM deliveries WHERE delivery_id = @id",
+            ("@id", deliveryId));
         var rows = await ReadDeliveriesAsync(command, cancellationToken).ConfigureAwait(false);
         return rows.Count == 0 ? null : rows[0];
     }
@@ -39,12 +39,12 @@ public sealed partial class GraderStore
         WriteAsync(async (connection, transaction) =>
         {
             await using var command = Command(connection, transaction,
-                "UPDATE deliveries SET state = $state, note = $note WHERE delivery_id = $id",
-                ("$id", deliveryId), ("$state", state.ToString()), ("$note", note));
+                "UPDATE deliveries SET state = @state, note = @note WHERE delivery_id = @id",
+                ("@id", deliveryId), ("@state", state.ToString()), ("@note", note));
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
 
-    private static async Task<List<StoredDelivery>> ReadDeliveriesAsync(SqliteCommand command, CancellationToken cancellationToken)
+    private static async Task<List<StoredDelivery>> ReadDeliveriesAsync(DbCommand command, CancellationToken cancellationToken)
     {
         var rows = new List<StoredDelivery>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

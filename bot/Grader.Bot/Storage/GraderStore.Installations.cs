@@ -8,21 +8,21 @@ public sealed partial class GraderStore
         {
             if (replaceAll)
             {
-                await using var clear = Command(connection, transaction, "DELETE FROM installation_repositories WHERE installation_id = $id", ("$id", installationId));
+                await using var clear = Command(connection, transaction, "DELETE FROM installation_repositories WHERE installation_id = @id", ("@id", installationId));
                 await clear.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
             foreach (var repository in added)
             {
                 await using var insert = Command(connection, transaction,
-                    "INSERT OR IGNORE INTO installation_repositories (installation_id, repository) VALUES ($id, $repo)", ("$id", installationId), ("$repo", repository));
+                    "INSERT INTO installation_repositories (installation_id, repository) VALUES (@id, @repo) ON CONFLICT DO NOTHING", ("@id", installationId), ("@repo", repository));
                 await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
             foreach (var repository in removed)
             {
                 await using var delete = Command(connection, transaction,
-                    "DELETE FROM installation_repositories WHERE installation_id = $id AND repository = $repo", ("$id", installationId), ("$repo", repository));
+                    "DELETE FROM installation_repositories WHERE installation_id = @id AND repository = @repo", ("@id", installationId), ("@repo", repository));
                 await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
@@ -31,9 +31,9 @@ public sealed partial class GraderStore
 
     public async Task<IReadOnlyList<string>> GetInstallationRepositoriesAsync(long installationId, CancellationToken cancellationToken)
     {
-        await using var connection = Open();
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, null,
-            "SELECT repository FROM installation_repositories WHERE installation_id = $id ORDER BY repository", ("$id", installationId));
+            "SELECT repository FROM installation_repositories WHERE installation_id = @id ORDER BY repository", ("@id", installationId));
         var repositories = new List<string>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

@@ -1,5 +1,5 @@
 using Grader.GitHub.Outbox;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Grader.Bot.Storage;
 
@@ -21,16 +21,16 @@ public sealed partial class GraderStore
             if (supersedeOthers)
             {
                 await using var select = Command(connection, transaction,
-                $"SELECT {JobColumns} FROM jobs WHERE repository = $repo AND pr_number = $pr AND head_sha <> $sha AND state IN ('Queued', 'Running')",
-                ("$repo", job.PullRequest.Repository), ("$pr", job.PullRequest.Number), ("$sha", job.HeadSha));
+                $"SELECT {JobColumns} FROM jobs WHERE repository = @repo AND pr_number = @pr AND head_sha <> @sha AND state IN ('Queued', 'Running')",
+                ("@repo", job.PullRequest.Repository), ("@pr", job.PullRequest.Number), ("@sha", job.HeadSha));
                 superseded.AddRange(await ReadJobsAsync(select, cancellationToken).ConfigureAwait(false));
             }
 
             foreach (var old in superseded)
             {
                 await using var update = Command(connection, transaction,
-                    "UPDATE jobs SET state = 'Superseded', updated_at = $at WHERE job_key = $key",
-                    ("$key", old.JobKey), ("$at", Now()));
+                    "UPDATE jobs SET state = 'Superseded', updated_at = @at WHERE job_key = @key",
+                    ("@key", old.JobKey), ("@at", Now()));
                 await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
@@ -38,14 +38,14 @@ public sealed partial class GraderStore
             await using (var insert = Command(connection, transaction,
                 """
                 INSERT INTO jobs (job_key, installation_id, repository, pr_number, head_sha, rubric_name, rubric_path, hidden_tests_path, queue, state, created_at, updated_at, post_review)
-                VALUES ($key, $inst, $repo, $pr, $sha, $rubric, $rubricPath, $hidden, $queue, 'Queued', $at, $at, $review)
-                ON CONFLICT(job_key) DO UPDATE SET state = 'Queued', attempts = 0, worker_deaths = 0, error = NULL, updated_at = $at, installation_id = $inst, post_review = $review, runs = jobs.runs + 1
-                WHERE $regrade = 1 AND jobs.state NOT IN ('Queued', 'Running')
+                VALUES (@key, @inst, @repo, @pr, @sha, @rubric, @rubricPath, @hidden, @queue, 'Queued', @at, @at, @review)
+                ON CONFLICT(job_key) DO UPDATE SET state = 'Queued', attempts = 0, worker_deaths = 0, error = NULL, updated_at = @at, installation_id = @inst, post_review = @review, runs = jobs.runs + 1
+                WHERE @regrade = 1 AND jobs.state NOT IN ('Queued', 'Running')
                 RETURNING runs
                 """,
-                ("$key", job.JobKey), ("$inst", job.PullRequest.InstallationId), ("$repo", job.PullRequest.Repository), ("$pr", job.PullRequest.Number),
-                ("$sha", job.HeadSha), ("$rubric", job.RubricName), ("$rubricPath", job.RubricPath), ("$hidden", job.HiddenTestsPath),
-                ("$queue", job.Queue), ("$at", Now()), ("$regrade", regrade ? 1 : 0), ("$review", job.PostsReview ? 1 : 0)))
+                ("@key", job.JobKey), ("@inst", job.PullRequest.InstallationId), ("@repo", job.PullRequest.Repository), ("@pr", job.PullRequest.Number),
+                ("@sha", job.HeadSha), ("@rubric", job.RubricName), ("@rubricPath", job.RubricPath), ("@hidden", job.HiddenTestsPath),
+                ("@queue", job.Queue), ("@at", Now()), ("@regrade", regrade ? 1 : 0), ("@review", job.PostsReview ? 1 : 0)))
             {
                 run = await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -67,23 +67,23 @@ public sealed partial class GraderStore
         {
             List<GradingJobRecord> jobs;
             await using (var select = Command(connection, transaction,
-                $"SELECT {JobColumns} FROM jobs WHERE repository = $repo AND pr_number = $pr AND state IN ('Queued', 'Running')",
-                ("$repo", repository), ("$pr", number)))
+                $"SELECT {JobColumns} FROM jobs WHERE repository = @repo AND pr_number = @pr AND state IN ('Queued', 'Running')",
+                ("@repo", repository), ("@pr", number)))
             {
                 jobs = await ReadJobsAsync(select, cancellationToken).ConfigureAwait(false);
             }
 
             await using var update = Command(connection, transaction,
-                "UPDATE jobs SET state = 'Cancelled', updated_at = $at WHERE repository = $repo AND pr_number = $pr AND state IN ('Queued', 'Running')",
-                ("$repo", repository), ("$pr", number), ("$at", Now()));
+                "UPDATE jobs SET state = 'Cancelled', updated_at = @at WHERE repository = @repo AND pr_number = @pr AND state IN ('Queued', 'Running')",
+                ("@repo", repository), ("@pr", number), ("@at", Now()));
             await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return jobs;
         }, cancellationToken);
 
     public async Task<GradingJobRecord?> GetJobAsync(string jobKey, CancellationToken cancellationToken)
     {
-        await using var connection = Open();
-        await using var command = Command(connection, null, $"SELECT {JobColumns} FROM jobs WHERE job_key = $key", ("$key", jobKey));
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null, $"SELECT {JobColumns} FROM jobs WHERE job_key = @key", ("@key", jobKey));
         var rows = await ReadJobsAsync(command, cancellationToken).ConfigureAwait(false);
         return rows.Count == 0 ? null : rows[0];
     }
@@ -91,36 +91,37 @@ public sealed partial class GraderStore
     /// <summary>Jobs accepted but not finished: what a restart puts back into Hangfire.</summary>
     public async Task<IReadOnlyList<GradingJobRecord>> GetUnfinishedJobsAsync(CancellationToken cancellationToken)
     {
-        await using var connection = Open();
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, null, $"SELECT {JobColumns} FROM jobs WHERE state IN ('Queued', 'Running') ORDER BY created_at");
         return await ReadJobsAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<GradingJobRecord>> GetPullRequestJobsAsync(string repository, int number, CancellationToken cancellationToken)
     {
-        await using var connection = Open();
-        await using var command = Command(connection, null, $"SELECT {JobColumns} FROM jobs WHERE repository = $repo AND pr_number = $pr ORDER BY created_at",
-            ("$repo", repository), ("$pr", number));
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null, $"SELECT {JobColumns} FROM jobs WHERE repository = @repo AND pr_number = @pr ORDER BY created_at",
+            ("@repo", repository), ("@pr", number));
         return await ReadJobsAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
     public Task SetHangfireJobIdAsync(string jobKey, string hangfireJobId, CancellationToken cancellationToken) =>
-        UpdateJobAsync("UPDATE jobs SET hangfire_id = $value, updated_at = $at WHERE job_key = $key", jobKey, hangfireJobId, cancellationToken);
+        UpdateJobAsync("UPDATE jobs SET hangfire_id = @value, updated_at = @at WHERE job_key = @key", jobKey, hangfireJobId, cancellationToken);
 
     public Task SetCheckRunIdAsync(string jobKey, long checkRunId, CancellationToken cancellationToken) =>
-        UpdateJobAsync("UPDATE jobs SET check_run_id = $value, updated_at = $at WHERE job_key = $key", jobKey, checkRunId, cancellationToken);
+        UpdateJobAsync("UPDATE jobs SET check_run_id = @value, updated_at = @at WHERE job_key = @key", jobKey, checkRunId, cancellationToken);
 
     /// <summary>
     /// Moves a queued (or interrupted running) job to running and counts the attempt, committed before any grading
     /// starts, so an attempt that kills the process still counts. Returns the job as started (its attempt number in
     /// <see cref="GradingJobRecord.Attempts"/>), or null when it was superseded or cancelled meanwhile.
     /// </summary>
-    public Task<GradingJobRecord?> TryStartJobAsync(string jobKey, CancellationToken cancellationToken) =>
+    /// <param name="runnerId">The runner taking it, shown in the fleet registry (<c>grader-server runners</c>).</param>
+    public Task<GradingJobRecord?> TryStartJobAsync(string jobKey, CancellationToken cancellationToken, string? runnerId = null) =>
         WriteAsync(async (connection, transaction) =>
         {
             await using (var update = Command(connection, transaction,
-                "UPDATE jobs SET state = 'Running', attempts = attempts + 1, updated_at = $at WHERE job_key = $key AND state IN ('Queued', 'Running')",
-                ("$key", jobKey), ("$at", Now())))
+                "UPDATE jobs SET state = 'Running', attempts = attempts + 1, runner_id = @runner, updated_at = @at WHERE job_key = @key AND state IN ('Queued', 'Running')",
+                ("@key", jobKey), ("@at", Now()), ("@runner", runnerId)))
             {
                 if (await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
                 {
@@ -128,8 +129,21 @@ public sealed partial class GraderStore
                 }
             }
 
-            await using var select = Command(connection, transaction, $"SELECT {JobColumns} FROM jobs WHERE job_key = $key", ("$key", jobKey));
+            await using var select = Command(connection, transaction, $"SELECT {JobColumns} FROM jobs WHERE job_key = @key", ("@key", jobKey));
             return (await ReadJobsAsync(select, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
+        }, cancellationToken);
+
+    /// <summary>
+    /// Hands a running job back (its runner is draining and the deadline passed): queued again, the interrupted attempt
+    /// not counted, since the learner's code did nothing to end it. False when the job is no longer running.
+    /// </summary>
+    public Task<bool> ReleaseJobAsync(string jobKey, CancellationToken cancellationToken) =>
+        WriteAsync(async (connection, transaction) =>
+        {
+            await using var command = Command(connection, transaction,
+                "UPDATE jobs SET state = 'Queued', attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END, runner_id = NULL, updated_at = @at WHERE job_key = @key AND state = 'Running'",
+                ("@key", jobKey), ("@at", Now()));
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
         }, cancellationToken);
 
     /// <summary>Counts a death of the job's grading worker; returns the deaths so far.</summary>
@@ -137,8 +151,8 @@ public sealed partial class GraderStore
         WriteAsync(async (connection, transaction) =>
         {
             await using var command = Command(connection, transaction,
-                "UPDATE jobs SET worker_deaths = worker_deaths + 1, updated_at = $at WHERE job_key = $key RETURNING worker_deaths",
-                ("$key", jobKey), ("$at", Now()));
+                "UPDATE jobs SET worker_deaths = worker_deaths + 1, updated_at = @at WHERE job_key = @key RETURNING worker_deaths",
+                ("@key", jobKey), ("@at", Now()));
             var deaths = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
             return deaths is null ? 0 : Convert.ToInt32(deaths, System.Globalization.CultureInfo.InvariantCulture);
         }, cancellationToken);
@@ -148,8 +162,8 @@ public sealed partial class GraderStore
         WriteAsync(async (connection, transaction) =>
         {
             await using var command = Command(connection, transaction,
-                "UPDATE jobs SET state = $state, error = $error, updated_at = $at WHERE job_key = $key AND state = 'Running'",
-                ("$key", jobKey), ("$state", state.ToString()), ("$error", error), ("$at", Now()));
+                "UPDATE jobs SET state = @state, error = @error, updated_at = @at WHERE job_key = @key AND state = 'Running'",
+                ("@key", jobKey), ("@state", state.ToString()), ("@error", error), ("@at", Now()));
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
 
@@ -161,8 +175,8 @@ public sealed partial class GraderStore
         {
             GradingJobRecord? completed;
             await using (var update = Command(connection, transaction,
-                $"UPDATE jobs SET state = 'Completed', error = NULL, updated_at = $at WHERE job_key = $key AND state = 'Running' RETURNING {JobColumns}",
-                ("$key", jobKey), ("$at", Now())))
+                $"UPDATE jobs SET state = 'Completed', error = NULL, updated_at = @at WHERE job_key = @key AND state = 'Running' RETURNING {JobColumns}",
+                ("@key", jobKey), ("@at", Now())))
             {
                 completed = (await ReadJobsAsync(update, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
             }
@@ -182,11 +196,11 @@ public sealed partial class GraderStore
     private Task UpdateJobAsync(string sql, string jobKey, object value, CancellationToken cancellationToken) =>
         WriteAsync(async (connection, transaction) =>
         {
-            await using var command = Command(connection, transaction, sql, ("$key", jobKey), ("$value", value), ("$at", Now()));
+            await using var command = Command(connection, transaction, sql, ("@key", jobKey), ("@value", value), ("@at", Now()));
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
 
-    private static async Task<List<GradingJobRecord>> ReadJobsAsync(SqliteCommand command, CancellationToken cancellationToken)
+    private static async Task<List<GradingJobRecord>> ReadJobsAsync(DbCommand command, CancellationToken cancellationToken)
     {
         var rows = new List<GradingJobRecord>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Grader.GitHub.Outbox;
 using Grader.GitHub.Publishing;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Grader.Bot.Storage;
 
@@ -18,7 +18,7 @@ public sealed partial class GraderStore
         ArgumentNullException.ThrowIfNull(publication);
         return WriteAsync(async (connection, transaction) =>
         {
-            await using (var job = Command(connection, transaction, "SELECT 1 FROM jobs WHERE job_key = $key", ("$key", publication.Target.JobId)))
+            await using (var job = Command(connection, transaction, "SELECT 1 FROM jobs WHERE job_key = @key", ("@key", publication.Target.JobId)))
             {
                 if (await job.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null)
                 {
@@ -38,28 +38,28 @@ public sealed partial class GraderStore
 
     /// <summary>Inserts within a caller's transaction, so a job's state and its publication commit together; false when the key is there already.</summary>
     private async Task<bool> InsertOutboxAsync(
-        SqliteConnection connection, SqliteTransaction transaction, string jobKey, PublicationKind kind, string payload, string key, CancellationToken cancellationToken)
+        DbConnection connection, DbTransaction transaction, string jobKey, PublicationKind kind, string payload, string key, CancellationToken cancellationToken)
     {
         await using var insert = Command(connection, transaction,
             """
-            INSERT INTO outbox (job_key, kind, payload, next_attempt_at, enqueued_at, dedup_key) VALUES ($job, $kind, $payload, $at, $at, $key)
+            INSERT INTO outbox (job_key, kind, payload, next_attempt_at, enqueued_at, dedup_key) VALUES (@job, @kind, @payload, @at, @at, @key)
             ON CONFLICT(dedup_key) DO NOTHING
             """,
-            ("$job", jobKey), ("$kind", kind.ToString()), ("$payload", payload), ("$at", Now()), ("$key", key));
+            ("@job", jobKey), ("@kind", kind.ToString()), ("@payload", payload), ("@at", Now()), ("@key", key));
         return await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
     public async Task<IReadOnlyList<OutboxEntry>> ClaimDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
     {
-        await using var connection = Open();
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, null,
             """
             SELECT o.id, o.dedup_key, o.kind, o.payload, o.attempts, o.enqueued_at, o.job_key, j.installation_id, j.repository, j.pr_number, j.head_sha, j.check_run_id
             FROM outbox o JOIN jobs j ON j.job_key = o.job_key
-            WHERE o.published_at IS NULL AND o.gave_up_at IS NULL AND o.next_attempt_at <= $now
-            ORDER BY o.id LIMIT $limit
+            WHERE o.published_at IS NULL AND o.gave_up_at IS NULL AND o.next_attempt_at <= @now
+            ORDER BY o.id LIMIT @limit
             """,
-            ("$now", Stamp(now)), ("$limit", limit));
+            ("@now", Stamp(now)), ("@limit", limit));
         var entries = new List<OutboxEntry>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -109,14 +109,14 @@ public sealed partial class GraderStore
         return WriteAsync(async (connection, transaction) =>
         {
             await using (var done = Command(connection, transaction,
-                "UPDATE outbox SET published_at = $at, last_error = NULL WHERE id = $id", ("$id", entry.Id), ("$at", Now())))
+                "UPDATE outbox SET published_at = @at, last_error = NULL WHERE id = @id", ("@id", entry.Id), ("@at", Now())))
             {
                 await done.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
             await using (var job = Command(connection, transaction,
-                "UPDATE jobs SET check_run_id = $check, updated_at = $at WHERE job_key = $key",
-                ("$key", target.JobId), ("$check", receipt.CheckRunId), ("$at", Now())))
+                "UPDATE jobs SET check_run_id = @check, updated_at = @at WHERE job_key = @key",
+                ("@key", target.JobId), ("@check", receipt.CheckRunId), ("@at", Now())))
             {
                 await job.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -124,8 +124,8 @@ public sealed partial class GraderStore
             if (receipt.Review is { } review)
             {
                 await using var reviews = Command(connection, transaction,
-                    "INSERT OR IGNORE INTO reviews (repository, head_sha, pr_number, review_id) VALUES ($repo, $sha, $pr, $id)",
-                    ("$repo", $"{target.Owner}/{target.Repository}"), ("$sha", target.HeadSha), ("$pr", target.PullRequestNumber), ("$id", review.ReviewId));
+                    "INSERT INTO reviews (repository, head_sha, pr_number, review_id) VALUES (@repo, @sha, @pr, @id) ON CONFLICT DO NOTHING",
+                    ("@repo", $"{target.Owner}/{target.Repository}"), ("@sha", target.HeadSha), ("@pr", target.PullRequestNumber), ("@id", review.ReviewId));
                 await reviews.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
@@ -139,8 +139,8 @@ public sealed partial class GraderStore
         return WriteAsync(async (connection, transaction) =>
         {
             await using var command = Command(connection, transaction,
-                "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $next, last_error = $error WHERE id = $id AND published_at IS NULL AND gave_up_at IS NULL",
-                ("$id", entry.Id), ("$next", Stamp(nextAttemptAt)), ("$error", lastError));
+                "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = @next, last_error = @error WHERE id = @id AND published_at IS NULL AND gave_up_at IS NULL",
+                ("@id", entry.Id), ("@next", Stamp(nextAttemptAt)), ("@error", lastError));
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
     }
@@ -151,8 +151,8 @@ public sealed partial class GraderStore
         return WriteAsync(async (connection, transaction) =>
         {
             await using var command = Command(connection, transaction,
-                "UPDATE outbox SET attempts = attempts + 1, gave_up_at = $at, last_error = $error WHERE id = $id AND published_at IS NULL AND gave_up_at IS NULL",
-                ("$id", entry.Id), ("$at", Now()), ("$error", lastError));
+                "UPDATE outbox SET attempts = attempts + 1, gave_up_at = @at, last_error = @error WHERE id = @id AND published_at IS NULL AND gave_up_at IS NULL",
+                ("@id", entry.Id), ("@at", Now()), ("@error", lastError));
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
     }
@@ -160,7 +160,7 @@ public sealed partial class GraderStore
     /// <summary>How many publications are still pending (neither published nor given up).</summary>
     internal async Task<int> CountPendingOutboxAsync(CancellationToken cancellationToken)
     {
-        await using var connection = Open();
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, null, "SELECT COUNT(*) FROM outbox WHERE published_at IS NULL AND gave_up_at IS NULL");
         return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
     }

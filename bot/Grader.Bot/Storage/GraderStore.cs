@@ -1,117 +1,72 @@
+using System.Data.Common;
 using System.Globalization;
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Options;
 using Grader.Bot.Configuration;
+using Grader.Evidence.Database;
 using Grader.GitHub.Outbox;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace Grader.Bot.Storage;
 
 /// <summary>
-/// The bot's durable state in SQLite, the source of truth: deliveries (dedup and restart), jobs and their
-/// states (Hangfire is rebuilt from here on start), the publication outbox (<see cref="IPublishOutbox"/>, drained by
-/// Grader.GitHub's relay) and installations. Writes are serialised by one lock (SQLite has one writer); WAL lets reads
-/// run beside them.
+/// The bot's durable state, the source of truth: deliveries (dedup and restart), jobs and their states (Hangfire is
+/// rebuilt from here on start), the publication outbox (<see cref="IPublishOutbox"/>, drained by Grader.GitHub's
+/// relay), installations and the runner fleet. A SQLite file by default (one machine); PostgreSQL when
+/// <c>bot.postgres</c> is set, shared by the bot and every runner. Both through Grader.Evidence's data-access layer with
+/// versioned migrations (<c>Migrations/{sqlite,postgres}</c>): an unreachable database or a schema newer than this
+/// binary stops the start here. SQLite writes are serialised by one lock (one writer; WAL lets reads run beside them);
+/// PostgreSQL's are not: every write is one transaction whose conditional updates decide races between processes.
 /// </summary>
 public sealed partial class GraderStore : IPublishOutbox, IDisposable
 {
-    private readonly string _connectionString;
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private readonly TimeProvider _time;
-    private readonly string _synchronous;
+    public const string Component = "bot";
 
-    public GraderStore(IOptions<BotOptions> options, TimeProvider time)
+    private readonly DatabaseConnectionFactory _connections;
+    private readonly SemaphoreSlim? _writeLock;
+    private readonly TimeProvider _time;
+
+    /// <exception cref="DatabaseUnavailableException">The database cannot be reached or opened.</exception>
+    /// <exception cref="SchemaTooNewException">The database was written by a newer grader.</exception>
+    public GraderStore(IOptions<BotOptions> options, TimeProvider time, ILogger<GraderStore>? logger = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
         _time = time;
-        _synchronous = options.Value.SqliteFullSync ? "FULL" : "NORMAL";
-        var path = Path.GetFullPath(options.Value.DatabasePath);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        _connectionString = new SqliteConnectionStringBuilder
+        _connections = new DatabaseConnectionFactory(options.Value.StoreLocation());
+        _writeLock = _connections.Dialect == DatabaseDialect.Sqlite ? new SemaphoreSlim(1, 1) : null;
+        try
         {
-            DataSource = path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            DefaultTimeout = 30,
-        }.ToString();
-        InitializeSchema();
+            // Constructed once, at start, by the host: the migration runs before anything reads or writes.
+            MigrateAsync(logger ?? (ILogger)NullLogger.Instance).GetAwaiter().GetResult();
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
     }
 
-    private void InitializeSchema()
-    {
-        using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            PRAGMA journal_mode = WAL;
-            CREATE TABLE IF NOT EXISTS deliveries (
-              seq INTEGER PRIMARY KEY AUTOINCREMENT,
-              delivery_id TEXT NOT NULL UNIQUE,
-              event TEXT NOT NULL,
-              action TEXT NULL,
-              payload TEXT NOT NULL,
-              state TEXT NOT NULL,
-              note TEXT NULL,
-              received_at TEXT NOT NULL);
-            CREATE INDEX IF NOT EXISTS deliveries_state ON deliveries(state, seq);
-            CREATE TABLE IF NOT EXISTS jobs (
-              job_key TEXT PRIMARY KEY,
-              installation_id INTEGER NOT NULL,
-              repository TEXT NOT NULL,
-              pr_number INTEGER NOT NULL,
-              head_sha TEXT NOT NULL,
-              rubric_name TEXT NOT NULL,
-              rubric_path TEXT NOT NULL,
-              hidden_tests_path TEXT NULL,
-              queue TEXT NOT NULL,
-              state TEXT NOT NULL,
-              attempts INTEGER NOT NULL DEFAULT 0,
-              hangfire_id TEXT NULL,
-              check_run_id INTEGER NULL,
-              error TEXT NULL,
-              created_at TEXT NOT NULL,
-              updated_at TEXT NOT NULL);
-            CREATE INDEX IF NOT EXISTS jobs_pr ON jobs(repository, pr_number, state);
-            CREATE TABLE IF NOT EXISTS outbox (
-              id INTEGER PRIMARY KEY AUTOINCREMENT,
-              job_key TEXT NOT NULL,
-              kind TEXT NOT NULL,
-              payload TEXT NOT NULL,
-              attempts INTEGER NOT NULL DEFAULT 0,
-              next_attempt_at TEXT NOT NULL,
-              published_at TEXT NULL,
-              last_error TEXT NULL);
-            CREATE INDEX IF NOT EXISTS outbox_due ON outbox(published_at, next_attempt_at);
-            CREATE TABLE IF NOT EXISTS reviews (
-              repository TEXT NOT NULL,
-              head_sha TEXT NOT NULL,
-              pr_number INTEGER NOT NULL,
-              review_id INTEGER NOT NULL,
-              PRIMARY KEY (repository, head_sha));
-            CREATE TABLE IF NOT EXISTS installation_repositories (
-              installation_id INTEGER NOT NULL,
-              repository TEXT NOT NULL,
-              PRIMARY KEY (installation_id, repository));
-            """;
-        command.ExecuteNonQuery();
+    public DatabaseDialect Dialect => _connections.Dialect;
 
-        // Immediate: a second process opening the same file at once waits, then finds the columns there.
-        using var migration = connection.BeginTransaction(deferred: false);
-        AddMissingColumns(connection, migration);
-        using var outbox = connection.CreateCommand();
-        outbox.Transaction = migration;
-        outbox.CommandText = """
-            CREATE UNIQUE INDEX IF NOT EXISTS outbox_key ON outbox(dedup_key);
-            UPDATE outbox SET enqueued_at = $now WHERE enqueued_at IS NULL;
-            """;
-        // Entries written before enqueued_at existed count their age from the upgrade.
-        outbox.Parameters.AddWithValue("$now", Now());
-        outbox.ExecuteNonQuery();
-        migration.Commit();
+    /// <summary>Where the store lives, for messages (no credentials).</summary>
+    public string Location => _connections.Location;
+
+    private async Task MigrateAsync(ILogger logger)
+    {
+        if (Dialect == DatabaseDialect.Sqlite)
+        {
+            await UpgradeUnversionedSqliteAsync().ConfigureAwait(false);
+        }
+
+        var migrations = MigrationSet.FromResources(Component, typeof(GraderStore).Assembly, "Grader.Bot.Storage.Migrations", Dialect);
+        await new SchemaMigrator(_connections, logger).MigrateAsync(migrations, CancellationToken.None).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// Columns added after the first release, added to an older database on start (SQLite has no ADD COLUMN IF NOT
-    /// EXISTS); the rows written before stay readable with the defaults.
+    /// Columns added before the schema was versioned, added to such a database before its first versioned step (SQLite
+    /// has no ADD COLUMN IF NOT EXISTS); the rows written before stay readable with the defaults.
     /// </summary>
-    private static readonly (string Table, string Name, string Definition)[] AddedColumns =
+    private static readonly (string Table, string Name, string Definition)[] UnversionedColumns =
     [
         ("jobs", "worker_deaths", "INTEGER NOT NULL DEFAULT 0"),
         ("jobs", "post_review", "INTEGER NOT NULL DEFAULT 1"),
@@ -121,77 +76,74 @@ public sealed partial class GraderStore : IPublishOutbox, IDisposable
         ("outbox", "gave_up_at", "TEXT NULL"),
     ];
 
-    private static void AddMissingColumns(SqliteConnection connection, SqliteTransaction transaction)
+    private async Task UpgradeUnversionedSqliteAsync()
     {
-        foreach (var table in AddedColumns.Select(c => c.Table).Distinct())
+        await using var connection = await _connections.OpenAsync(CancellationToken.None).ConfigureAwait(false);
+        var sqlite = (SqliteConnection)connection;
+        // Immediate: a second process opening the same file at once waits, then finds the columns there.
+        await using var transaction = sqlite.BeginTransaction(deferred: false);
+        if (await Sql.ScalarAsync(connection, transaction, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'", CancellationToken.None).ConfigureAwait(false) is not null)
+        {
+            return;
+        }
+
+        var upgraded = false;
+        foreach (var table in UnversionedColumns.Select(c => c.Table).Distinct())
         {
             var existing = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            using (var columns = connection.CreateCommand())
+            await using (var columns = Sql.Command(connection, transaction, $"SELECT name FROM pragma_table_info('{table}')"))
+            await using (var reader = await columns.ExecuteReaderAsync().ConfigureAwait(false))
             {
-                columns.Transaction = transaction;
-                columns.CommandText = $"SELECT name FROM pragma_table_info('{table}')";
-                using var reader = columns.ExecuteReader();
-                while (reader.Read())
-                {
-                    existing.Add(reader.GetString(0));
-                }
+                while (await reader.ReadAsync().ConfigureAwait(false)) existing.Add(reader.GetString(0));
             }
 
-            foreach (var (_, name, definition) in AddedColumns.Where(c => c.Table == table && !existing.Contains(c.Name)))
+            if (existing.Count == 0) continue;
+            foreach (var (_, name, definition) in UnversionedColumns.Where(c => c.Table == table && !existing.Contains(c.Name)))
             {
-                using var alter = connection.CreateCommand();
-                alter.Transaction = transaction;
-                alter.CommandText = $"ALTER TABLE {table} ADD COLUMN {name} {definition}";
-                alter.ExecuteNonQuery();
+                await Sql.ExecuteAsync(connection, transaction, $"ALTER TABLE {table} ADD COLUMN {name} {definition}", CancellationToken.None).ConfigureAwait(false);
+                upgraded = true;
             }
         }
+
+        if (upgraded)
+        {
+            // Entries written before enqueued_at existed count their age from the upgrade.
+            await Sql.ExecuteAsync(connection, transaction, "UPDATE outbox SET enqueued_at = @now WHERE enqueued_at IS NULL", CancellationToken.None, ("now", Now())).ConfigureAwait(false);
+        }
+        await transaction.CommitAsync().ConfigureAwait(false);
     }
 
-    private SqliteConnection Open()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        // Per connection: WAL commits are durable against a killed process; FULL adds an fsync per commit.
-        using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA synchronous = " + _synchronous;
-        pragma.ExecuteNonQuery();
-        return connection;
-    }
+    private Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => _connections.OpenAsync(cancellationToken);
 
     private string Now() => Stamp(_time.GetUtcNow());
 
     /// <summary>Times are stored as UTC round-trip text, so comparing the text compares the times.</summary>
     private static string Stamp(DateTimeOffset time) => time.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 
-    private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
+    private async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (_writeLock is not null) await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await using var connection = Open();
-            await using var transaction = connection.BeginTransaction();
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             var result = await work(connection, transaction).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return result;
         }
         finally
         {
-            _writeLock.Release();
+            _writeLock?.Release();
         }
     }
 
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
+    /// <summary>A command with <c>@name</c> parameters, which SQLite and PostgreSQL both take.</summary>
+    private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object? Value)[] parameters) =>
+        Sql.Command(connection, transaction, sql, parameters);
+
+    public void Dispose()
     {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-
-        return command;
+        _writeLock?.Dispose();
+        _connections.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
-
-    public void Dispose() => _writeLock.Dispose();
 }

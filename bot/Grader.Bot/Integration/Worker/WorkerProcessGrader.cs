@@ -26,6 +26,7 @@ public sealed partial class WorkerProcessGrader(
     IOptions<GradingWorkerOptions> worker,
     IOptions<RunnerOptions> runner,
     GradingEvidence evidence,
+    WorkerGpuPinning gpus,
     ILogger<WorkerProcessGrader> logger) : ISubmissionGrader
 {
     /// <summary>
@@ -45,6 +46,9 @@ public sealed partial class WorkerProcessGrader(
         ArgumentNullException.ThrowIfNull(assignment);
         var token = await tokens.GetTokenAsync(assignment.PullRequest.InstallationId, cancellationToken).ConfigureAwait(false);
         var learner = await evidence.PrepareAsync(assignment, cancellationToken).ConfigureAwait(false);
+        var settings = WorkerSections.SelectMany(s => configuration.GetSection(s).AsEnumerable()).Where(kv => kv.Value is not null)
+            .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.OrdinalIgnoreCase);
+        await using var gpu = await gpus.PinAsync(assignment.Queue, settings, cancellationToken).ConfigureAwait(false);
         var work = new WorkerAssignment
         {
             JobKey = assignment.JobKey,
@@ -58,8 +62,7 @@ public sealed partial class WorkerProcessGrader(
             Token = token.Token,
             Evidence = learner?.Identity,
             EvidenceUrl = learner?.ProfileUrl,
-            Settings = WorkerSections.SelectMany(s => configuration.GetSection(s).AsEnumerable()).Where(kv => kv.Value is not null)
-                .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.OrdinalIgnoreCase),
+            Settings = settings,
         };
 
         var options = worker.Value;
