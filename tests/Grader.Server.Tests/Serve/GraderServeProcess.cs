@@ -40,7 +40,11 @@ public sealed class GraderServeProcess : IAsyncDisposable
         }
     }
 
-    public static GraderServeProcess Start(string configPath, IReadOnlyDictionary<string, string> environment)
+    public static GraderServeProcess Start(string configPath, IReadOnlyDictionary<string, string> environment) =>
+        Start(configPath, environment, ["serve"]);
+
+    /// <summary>Starts <c>grader-server</c> with <paramref name="command"/> (<c>serve --no-runner</c>, <c>work --runner-id X</c>) on this config.</summary>
+    public static GraderServeProcess Start(string configPath, IReadOnlyDictionary<string, string> environment, IReadOnlyList<string> command)
     {
         var baseUrl = new Uri($"http://127.0.0.1:{FreePort()}/");
         var grader = Path.Combine(AppContext.BaseDirectory, "grader-server.dll");
@@ -51,7 +55,7 @@ public sealed class GraderServeProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = Path.GetDirectoryName(configPath)!,
         };
-        foreach (var argument in new[] { grader, "serve", "--config", configPath, "--urls", baseUrl.ToString().TrimEnd('/') })
+        foreach (var argument in new[] { grader }.Concat(command).Concat(["--config", configPath, "--urls", baseUrl.ToString().TrimEnd('/')]))
         {
             start.ArgumentList.Add(argument);
         }
@@ -110,6 +114,22 @@ public sealed class GraderServeProcess : IAsyncDisposable
                 throw new TimeoutException($"grader serve was not healthy within {timeout}:\n{Output}");
             }
         }
+    }
+
+    public int Id => _process.Id;
+
+    /// <summary>SIGTERM to the process alone (as a container runtime or systemd stops it), then waits until it exits; returns its exit code.</summary>
+    public async Task<int> TerminateAsync(TimeSpan timeout)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var deadline = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(deadline.Token);
+        Append("---- exited after SIGTERM ----");
+        return _process.ExitCode;
     }
 
     /// <summary>SIGKILL of the process and its children, then waits until it is gone.</summary>

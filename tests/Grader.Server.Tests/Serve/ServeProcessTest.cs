@@ -42,6 +42,8 @@ public abstract class ServeProcessTest : PrismValidatedTest
     protected static readonly string[] CriterionTitles = ["The image builds", "The tests pass"];
 
     private readonly List<GraderServeProcess> _processes = [];
+    private readonly List<string> _runnerIds = [];
+    private Grader.Evidence.Tests.Support.TestDatabase? _fleetDatabase;
     private string _root = null!;
     private string _configPath = null!;
     private string _secret = null!;
@@ -89,9 +91,15 @@ public abstract class ServeProcessTest : PrismValidatedTest
         }
 
         Http.Dispose();
-        await using (var provider = RunnerServices())
+        foreach (var runnerId in _runnerIds.Append(RunnerId))
         {
-            await provider.GetRequiredService<IDockerJanitor>().SweepAsync(RunnerId, includeReusableImages: true, CancellationToken.None);
+            await using var provider = RunnerServices(runnerId);
+            await provider.GetRequiredService<IDockerJanitor>().SweepAsync(runnerId, includeReusableImages: true, CancellationToken.None);
+        }
+
+        if (_fleetDatabase is not null)
+        {
+            await _fleetDatabase.DisposeAsync();
         }
 
         Directory.Delete(_root, recursive: true);
@@ -106,7 +114,12 @@ public abstract class ServeProcessTest : PrismValidatedTest
     /// config. A test may grade with its own <paramref name="rubric"/>, with <paramref name="courseFiles"/> beside it (answer
     /// keys) and <paramref name="submissionFiles"/> added to the pull request.
     /// </summary>
-    protected async Task ArrangeAsync(string testScript, string rubric = Rubric, IReadOnlyDictionary<string, string>? courseFiles = null, IReadOnlyDictionary<string, string>? submissionFiles = null)
+    /// <param name="fleet">
+    /// Settings of a fleet (the <c>bot:</c> keys below <c>postgres</c>) : the deployment keeps its store and queues in a
+    /// fresh PostgreSQL database instead of SQLite, shared by <c>serve --no-runner</c> and <c>work</c> processes.
+    /// </param>
+    protected async Task ArrangeAsync(string testScript, string rubric = Rubric, IReadOnlyDictionary<string, string>? courseFiles = null, IReadOnlyDictionary<string, string>? submissionFiles = null,
+        IReadOnlyDictionary<string, string>? fleet = null)
     {
         await using (var provider = RunnerServices())
         {
@@ -131,10 +144,18 @@ public abstract class ServeProcessTest : PrismValidatedTest
         var keyPath = Path.Combine(_root, "app.pem");
         await File.WriteAllTextAsync(keyPath, app.PrivateKeyPem);
         _configPath = Path.Combine(_root, "grader.yaml");
+        var store = $"database_path: {Path.Combine(_root, "bot.db")}";
+        if (fleet is not null)
+        {
+            _fleetDatabase = await Grader.Evidence.Tests.Support.TestDatabase.CreateAsync(Grader.Evidence.Database.DatabaseDialect.PostgreSql);
+            store = $"postgres: \"{_fleetDatabase.Options.PostgresConnectionString}\"\n  evidence: {{ signing_key_path: {Path.Combine(_root, "evidence-key.pem")} }}"
+                + string.Concat(fleet.Select(kv => $"\n  {kv.Key}: {kv.Value}"));
+        }
+
         await File.WriteAllTextAsync(_configPath, $"""
             bot:
               app_slug: {app.Slug}
-              database_path: {Path.Combine(_root, "bot.db")}
+              {store}
               worker_count: 1
               retry: {"{"} attempts: 2, delays_in_seconds: [1] {"}"}
               schedule_polling_interval: "00:00:01"
@@ -182,6 +203,23 @@ public abstract class ServeProcessTest : PrismValidatedTest
         Current = process;
         await process.WaitHealthyAsync(Http, TimeSpan.FromSeconds(30), CancellationToken.None);
         return process;
+    }
+
+    /// <summary>Starts a fleet process (<c>serve --no-runner</c>, <c>work</c>) on this test's config and waits until /healthz answers 200.</summary>
+    protected async Task<GraderServeProcess> StartAsync(params string[] command)
+    {
+        var process = GraderServeProcess.Start(_configPath, _environment, command);
+        _processes.Add(process);
+        await process.WaitHealthyAsync(Http, TimeSpan.FromSeconds(30), CancellationToken.None);
+        return process;
+    }
+
+    /// <summary>Starts <c>grader-server work</c> as runner <c>{RunnerId}-{name}</c> (its Docker objects swept after the test).</summary>
+    protected Task<GraderServeProcess> StartRunnerAsync(string name, params string[] options)
+    {
+        var runnerId = $"{RunnerId}-{name}";
+        _runnerIds.Add(runnerId);
+        return StartAsync(["work", "--runner-id", runnerId, "--queues", "cpu", .. options]);
     }
 
     /// <summary>The real opened-PR payload, pointed at this test's installation, repository and head commit (or another pull request's).</summary>
@@ -234,7 +272,7 @@ public abstract class ServeProcessTest : PrismValidatedTest
         var text = new StringBuilder();
         for (var i = 0; i < _processes.Count; i++)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"==== grader serve #{i + 1} output ====").AppendLine(_processes[i].Output);
+            text.AppendLine(CultureInfo.InvariantCulture, $"==== grader-server process #{i + 1} output ====").AppendLine(_processes[i].Output);
         }
 
         text.AppendLine("==== check runs on the head commit ====");
@@ -253,9 +291,9 @@ public abstract class ServeProcessTest : PrismValidatedTest
     }
 
     /// <summary>Containers carrying this test's runner id (and <paramref name="role"/> when given), only running ones or all.</summary>
-    protected async Task<IList<ContainerListResponse>> RunnerContainersAsync(bool running, string? role = null)
+    protected async Task<IList<ContainerListResponse>> RunnerContainersAsync(bool running, string? role = null, string? runnerId = null)
     {
-        var labels = new Dictionary<string, bool> { [$"{DockerLabels.RunnerId}={RunnerId}"] = true };
+        var labels = new Dictionary<string, bool> { [$"{DockerLabels.RunnerId}={runnerId ?? RunnerId}"] = true };
         if (role is not null)
         {
             labels[$"{DockerLabels.Role}={role}"] = true;
@@ -270,9 +308,9 @@ public abstract class ServeProcessTest : PrismValidatedTest
         });
     }
 
-    private ServiceProvider RunnerServices() => new ServiceCollection().AddGraderRunner(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+    private ServiceProvider RunnerServices(string? runnerId = null) => new ServiceCollection().AddGraderRunner(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
     {
-        ["Grader:Runner:RunnerId"] = RunnerId,
+        ["Grader:Runner:RunnerId"] = runnerId ?? RunnerId,
         ["Grader:Runner:WorkRoot"] = Path.Combine(_root, "work"),
         ["Grader:Runner:MirrorCache"] = Path.Combine(_root, "mirrors"),
     }).Build()).BuildServiceProvider();

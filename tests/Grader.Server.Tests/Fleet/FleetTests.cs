@@ -1,0 +1,143 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Grader.Server.Tests.Serve;
+
+namespace Grader.Server.Tests.Fleet;
+
+/// <summary>
+/// The fleet as an operator runs it: PostgreSQL (the store and Hangfire's queues), `grader-server serve --no-runner` as
+/// the webhook front and `grader-server work` runners as separate processes, each with its own runner id, the GitHub
+/// emulator behind prism. Runners are killed, stopped and outlive their visibility timeout; every time the pull request
+/// ends with one completed check run and one review, graded as it would have been without the fault.
+/// </summary>
+[Category("Fleet")]
+public sealed partial class FleetTests : ServeProcessTest
+{
+    private const string PassingTests = "echo running the tests\nexit 0\n";
+
+    private static Dictionary<string, string> Fleet(string visibility = "\"00:00:05\"", string drain = "\"00:02:00\"") => new()
+    {
+        ["job_visibility_timeout"] = visibility,
+        ["drain_timeout"] = drain,
+        ["runner_heartbeat_interval"] = "\"00:00:01\"",
+        ["queue_poll_interval"] = "\"00:00:00.500\"",
+    };
+
+    [Test]
+    public async Task Fleet_FrontAndRunnerProcesses_RunnerOnlyReachesPostgresAndGradesThePullRequest()
+    {
+        await ArrangeAsync(PassingTests, fleet: Fleet());
+        var front = await StartAsync("serve", "--no-runner");
+        var runner = await StartRunnerAsync("a");
+
+        Assert.That(await PostDeliveryAsync(front, Guid.NewGuid().ToString(), await OpenedPayloadAsync()), Is.EqualTo(HttpStatusCode.OK), Diagnostics());
+        await WaitForPublishedResultAsync();
+
+        Assert.Multiple(() =>
+        {
+            AssertGradedOnceWithSuccess();
+            Assert.That(GradingsStarted(runner), Is.EqualTo(1), "the runner process graded it\n" + Diagnostics());
+            Assert.That(GradingsStarted(front), Is.Zero, "the front never grades\n" + Diagnostics());
+        });
+    }
+
+    [Test]
+    public async Task Fleet_RunnerKilledWhileGrading_AnotherRunnerGradesItAndOneReviewIsPosted()
+    {
+        await ArrangeAsync("echo running slow tests\nsleep 15\nexit 0\n", fleet: Fleet());
+        var front = await StartAsync("serve", "--no-runner");
+        var first = await StartRunnerAsync("a");
+        Assert.That(await PostDeliveryAsync(front, Guid.NewGuid().ToString(), await OpenedPayloadAsync()), Is.EqualTo(HttpStatusCode.OK), Diagnostics());
+        await WaitUntilAsync(async () => (await RunnerContainersAsync(running: true, role: "test", runnerId: $"{RunnerId}-a")).Count > 0,
+            TimeSpan.FromSeconds(60), "runner a runs the tests");
+
+        await first.KillAsync();
+        var second = await StartRunnerAsync("b");
+        await WaitForPublishedResultAsync();
+
+        Assert.Multiple(() =>
+        {
+            AssertGradedOnceWithSuccess();
+            Assert.That(GradingsStarted(second), Is.EqualTo(1), "the job came back to the queue and runner b graded it\n" + Diagnostics());
+        });
+    }
+
+    [Test]
+    public async Task Fleet_GradingLongerThanTheVisibilityTimeout_RunsOnceWhileAnotherRunnerWaits()
+    {
+        // Tests run 12 s against a 3 s visibility timeout, with a second runner polling the same queue all along.
+        await ArrangeAsync("echo running slow tests\nsleep 12\nexit 0\n", fleet: Fleet(visibility: "\"00:00:03\""));
+        var front = await StartAsync("serve", "--no-runner");
+        var first = await StartRunnerAsync("a");
+        var second = await StartRunnerAsync("b");
+
+        Assert.That(await PostDeliveryAsync(front, Guid.NewGuid().ToString(), await OpenedPayloadAsync()), Is.EqualTo(HttpStatusCode.OK), Diagnostics());
+        await WaitForPublishedResultAsync();
+
+        Assert.Multiple(() =>
+        {
+            AssertGradedOnceWithSuccess();
+            Assert.That(GradingsStarted(first) + GradingsStarted(second), Is.EqualTo(1), "one grading in all\n" + Diagnostics());
+        });
+    }
+
+    [Test]
+    public async Task Fleet_RunnerStoppedWithSigterm_FinishesItsJobThenExits()
+    {
+        await ArrangeAsync("echo running slow tests\nsleep 8\nexit 0\n", fleet: Fleet());
+        var front = await StartAsync("serve", "--no-runner");
+        var runner = await StartRunnerAsync("a");
+        Assert.That(await PostDeliveryAsync(front, Guid.NewGuid().ToString(), await OpenedPayloadAsync()), Is.EqualTo(HttpStatusCode.OK), Diagnostics());
+        await WaitUntilAsync(async () => (await RunnerContainersAsync(running: true, role: "test", runnerId: $"{RunnerId}-a")).Count > 0,
+            TimeSpan.FromSeconds(60), "the runner runs the tests");
+
+        var exitCode = await runner.TerminateAsync(TimeSpan.FromSeconds(90));
+        await WaitForPublishedResultAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.Zero, Diagnostics());
+            AssertGradedOnceWithSuccess();
+            Assert.That(runner.Output, Does.Not.Contain("handed back"), "the job finished within the drain deadline\n" + Diagnostics());
+        });
+    }
+
+    [Test]
+    public async Task Fleet_RunnerStoppedPastItsDrainDeadline_HandsTheJobBackAndAnotherRunnerGradesIt()
+    {
+        await ArrangeAsync("echo running slow tests\nsleep 20\nexit 0\n", fleet: Fleet(drain: "\"00:00:02\""));
+        var front = await StartAsync("serve", "--no-runner");
+        var first = await StartRunnerAsync("a");
+        Assert.That(await PostDeliveryAsync(front, Guid.NewGuid().ToString(), await OpenedPayloadAsync()), Is.EqualTo(HttpStatusCode.OK), Diagnostics());
+        await WaitUntilAsync(async () => (await RunnerContainersAsync(running: true, role: "test", runnerId: $"{RunnerId}-a")).Count > 0,
+            TimeSpan.FromSeconds(60), "runner a runs the tests");
+
+        var exitCode = await first.TerminateAsync(TimeSpan.FromSeconds(60));
+        var left = await RunnerContainersAsync(running: false, runnerId: $"{RunnerId}-a");
+        var second = await StartRunnerAsync("b");
+        await WaitForPublishedResultAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.Zero, Diagnostics());
+            Assert.That(first.Output, Does.Contain("handed back to the queue"), Diagnostics());
+            Assert.That(left.Select(c => c.ID), Is.Empty, "the stopped runner removed its job's containers before exiting\n" + Diagnostics());
+            AssertGradedOnceWithSuccess();
+            Assert.That(GradingsStarted(second), Is.EqualTo(1), Diagnostics());
+        });
+    }
+
+    /// <summary>How many gradings the process started (one worker process each).</summary>
+    private static int GradingsStarted(GraderServeProcess process) => WorkerStarted().Matches(process.Output).Count;
+
+    [GeneratedRegex(@"grading in worker process \d+")]
+    private static partial Regex WorkerStarted();
+
+    private void AssertGradedOnceWithSuccess()
+    {
+        var checkRuns = HeadCheckRuns();
+        Assert.That(checkRuns.Select(c => (c.Status, c.Conclusion)), Is.EqualTo(new[] { ("completed", (string?)"success") }),
+            "one check run on the head commit, completed with success\n" + Diagnostics());
+        Assert.That(HeadReviews(), Has.Count.EqualTo(1), "one review on the head commit\n" + Diagnostics());
+    }
+}
