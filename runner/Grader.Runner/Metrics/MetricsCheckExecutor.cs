@@ -39,12 +39,27 @@ public sealed class MetricsCheckExecutor(ServiceHttpClient http, IOptions<Metric
             };
         }
 
-        var outcomes = new List<Outcome>();
-        outcomes.AddRange(check.Require.Select(r => CheckRequired(exposition, r)));
+        var increases = new List<Outcome>();
         foreach (var increasing in check.Increases)
         {
-            outcomes.Add(await CheckIncreasesAsync(service, check.Path, exposition, increasing, cancellationToken).ConfigureAwait(false));
+            increases.Add(await CheckIncreasesAsync(service, check.Path, exposition, increasing, cancellationToken).ConfigureAwait(false));
         }
+
+        var required = check.Require.Select(r => CheckRequired(exposition, r)).ToList();
+        if (required.Any(o => !o.Met))
+        {
+            // A labelled series exists only once something was observed (Prometheus clients do not initialise labelled
+            // metrics), and the requests before the first scrape may not be recorded yet when it is served: a requirement
+            // the first scrape missed is judged again on a scrape made after the grader's own requests.
+            var (later, _) = await ScrapeAsync(service, check.Path, cancellationToken).ConfigureAwait(false);
+            if (later is not null)
+            {
+                required = [.. check.Require.Select((r, i) => required[i].Met ? required[i] : CheckRequired(later, r))];
+            }
+        }
+
+        var outcomes = new List<Outcome>(required);
+        outcomes.AddRange(increases);
 
         var met = outcomes.Count(o => o.Met);
         var share = total == 0 ? 1.0 : (double)met / total;

@@ -26,6 +26,18 @@ public sealed class MetricsCheckExecutorTests
         echo 'prediction_latency_seconds_count 0'
         """;
 
+    // A labelled histogram as Prometheus clients expose it: no series until a request was observed, and a request is
+    // observed only after its answer was sent, so the first scrape shows none.
+    private const string LazyMetricsScript = """
+        n=$(cat /tmp/scrapes 2>/dev/null || echo 0)
+        echo '# TYPE http_request_duration_seconds histogram'
+        if [ "$n" -gt 0 ]; then
+          echo "http_request_duration_seconds_bucket{path=\"/metrics\",le=\"+Inf\"} $n"
+          echo "http_request_duration_seconds_count{path=\"/metrics\"} $n"
+        fi
+        echo $((n+1)) > /tmp/scrapes
+        """;
+
     private ServiceTestHost _host = null!;
     private ServiceStartOutcome _service = null!;
 
@@ -38,6 +50,7 @@ public sealed class MetricsCheckExecutorTests
             .File("/static-metrics", "# TYPE frozen_total counter\nfrozen_total 4\n")
             .File("/broken-metrics", "# TYPE ok gauge\nok 1\nbad{x=\"1\" 2\n")
             .Cgi("metrics", MetricsScript)
+            .Cgi("lazy-metrics", LazyMetricsScript)
             .Cgi("predict", "n=$(cat /tmp/count 2>/dev/null || echo 0); echo $((n+1)) > /tmp/count; echo '{\"label\":\"cat\"}'");
         _service = await _host.StartReadyAsync(ServiceTestHost.Spec(site.Command()));
     }
@@ -73,6 +86,20 @@ public sealed class MetricsCheckExecutorTests
             Assert.That(result.Values["missing"], Is.EqualTo("none"));
             Assert.That(result.Details, Has.Some.Contains("predictions_total went from"));
         });
+    }
+
+    [Test]
+    public async Task ExecuteAsync_LabelledSeriesAppearOnlyAfterTheFirstScrape_MetOnTheLaterScrape()
+    {
+        var check = new MetricsCheck
+        {
+            Path = "/cgi-bin/lazy-metrics",
+            Require = [new RequiredMetric("http_request_duration_seconds", "histogram", ["path"])],
+        };
+
+        var result = await CheckAsync(check);
+
+        Assert.That(result.Status, Is.EqualTo(CheckStatus.Passed), string.Join("; ", result.Details));
     }
 
     [Test]
