@@ -61,6 +61,7 @@ public static partial class GraderBotWebHost
                 IgnoreAntiforgeryToken = true,
             });
             app.MapEvidenceReports(token);
+            app.MapRunners(token);
         }
 
         return app;

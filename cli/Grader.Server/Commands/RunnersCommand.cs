@@ -52,7 +52,7 @@ public static class RunnersCommand
             }
 
             var now = TimeProvider.System.GetUtcNow();
-            var rows = runners.Select(r => Row.From(r, now, bot.RunnerHeartbeatInterval)).ToList();
+            var rows = runners.Select(r => RunnerView.From(r, now, bot.RunnerHeartbeatInterval)).ToList();
             if (parse.GetValue(json))
             {
                 await output.WriteLineAsync(JsonSerializer.Serialize(rows, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true })).ConfigureAwait(false);
@@ -76,19 +76,5 @@ public static class RunnersCommand
             return 0;
         });
         return command;
-    }
-
-    /// <summary>One runner as printed: its state is <c>lost</c> when the heartbeat stopped while it should be beating.</summary>
-    internal sealed record Row(string RunnerId, string Host, string State, IReadOnlyList<string> Queues, int Concurrency, IReadOnlyList<string> Gpus, long HeartbeatSecondsAgo, IReadOnlyList<string> RunningJobs)
-    {
-        public static Row From(RunnerStatus status, DateTimeOffset now, TimeSpan heartbeat)
-        {
-            var registration = status.Registration;
-            var capabilities = RunnerCapabilities.FromJson(registration.Capabilities);
-            var gpus = capabilities?.Gpus.Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Index}: {g.Name} {g.MemoryBytes >> 30} GiB")).ToList() ?? [];
-            var state = status.IsLost(now, heartbeat) ? "lost" : status.State.ToString().ToLowerInvariant();
-            return new Row(registration.RunnerId, registration.Host, state, registration.Queues, registration.Concurrency, gpus,
-                (long)Math.Max(0, (now - status.HeartbeatAt).TotalSeconds), status.RunningJobs);
-        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Grader.Server.Tests.Serve;
 
@@ -32,12 +33,23 @@ public sealed partial class FleetTests : ServeProcessTest
 
         Assert.That(await PostDeliveryAsync(front, Guid.NewGuid().ToString(), await OpenedPayloadAsync()), Is.EqualTo(HttpStatusCode.OK), Diagnostics());
         await WaitForPublishedResultAsync();
+        var (exitCode, listing) = await RunCommandAsync("runners", "--json");
+        using var page = new HttpRequestMessage(HttpMethod.Get, new Uri(front.BaseUrl, "runners?format=json"));
+        page.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", DashboardToken);
+        using var dashboard = await Http.SendAsync(page);
+        var dashboardRunners = JsonNode.Parse(await dashboard.Content.ReadAsStringAsync())!.AsArray();
 
         Assert.Multiple(() =>
         {
             AssertGradedOnceWithSuccess();
             Assert.That(GradingsStarted(runner), Is.EqualTo(1), "the runner process graded it\n" + Diagnostics());
             Assert.That(GradingsStarted(front), Is.Zero, "the front never grades\n" + Diagnostics());
+            Assert.That(exitCode, Is.Zero, listing);
+            var listed = JsonNode.Parse(listing)!.AsArray().Single()!;
+            Assert.That(listed["runnerId"]!.GetValue<string>(), Is.EqualTo($"{RunnerId}-a"), listing);
+            Assert.That(listed["queues"]!.AsArray().Select(q => q!.GetValue<string>()), Is.EqualTo(new[] { "cpu" }), listing);
+            Assert.That(listed["state"]!.GetValue<string>(), Is.AnyOf("idle", "busy"), listing);
+            Assert.That(dashboardRunners.Select(r => r!["runnerId"]!.GetValue<string>()), Is.EqualTo(new[] { $"{RunnerId}-a" }), "the bot's /runners page lists the same runner");
         });
     }
 
@@ -54,11 +66,13 @@ public sealed partial class FleetTests : ServeProcessTest
         await first.KillAsync();
         var second = await StartRunnerAsync("b");
         await WaitForPublishedResultAsync();
+        var (_, listing) = await RunCommandAsync("runners");
 
         Assert.Multiple(() =>
         {
             AssertGradedOnceWithSuccess();
             Assert.That(GradingsStarted(second), Is.EqualTo(1), "the job came back to the queue and runner b graded it\n" + Diagnostics());
+            Assert.That(listing, Does.Match($@"{RunnerId}-a\s+\S+\s+lost"), "the killed runner's heartbeat stopped: lost\n" + listing);
         });
     }
 

@@ -50,6 +50,9 @@ public abstract class ServeProcessTest : PrismValidatedTest
     private Dictionary<string, string> _environment = null!;
 
     protected string RunnerId { get; private set; } = null!;
+
+    /// <summary>Opens the operators' pages (/hangfire, /runners, /reports) of the processes under test.</summary>
+    protected const string DashboardToken = "operator-token-for-tests";
     protected HttpClient Http { get; private set; } = null!;
     protected EmulatedRepository Repository { get; private set; } = null!;
     protected EmulatedInstallation Installation { get; private set; } = null!;
@@ -179,6 +182,7 @@ public abstract class ServeProcessTest : PrismValidatedTest
         {
             ["Grader__Bot__WebhookSecret"] = _secret,
             ["Grader__GitHub__PrivateKeyPath"] = keyPath,
+            ["Grader__Bot__Dashboard__Token"] = DashboardToken,
         };
     }
 
@@ -220,6 +224,27 @@ public abstract class ServeProcessTest : PrismValidatedTest
         var runnerId = $"{RunnerId}-{name}";
         _runnerIds.Add(runnerId);
         return StartAsync(["work", "--runner-id", runnerId, "--queues", "cpu", .. options]);
+    }
+
+    /// <summary>Runs a one-shot <c>grader-server</c> command on this test's config and environment; returns its exit code and output.</summary>
+    protected async Task<(int ExitCode, string Output)> RunCommandAsync(params string[] command)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "grader-server.dll") }.Concat(command).Concat(["--config", _configPath]))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in _environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await output + await error);
     }
 
     /// <summary>The real opened-PR payload, pointed at this test's installation, repository and head commit (or another pull request's).</summary>
