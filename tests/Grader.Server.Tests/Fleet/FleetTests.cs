@@ -141,6 +141,53 @@ public sealed partial class FleetTests : ServeProcessTest
         });
     }
 
+    [Test]
+    public async Task Fleet_PushWhileARunnerGradesTheOldHead_OldGradingStopsAndOnlyTheNewHeadIsReviewed()
+    {
+        await ArrangeAsync("echo running slow tests\nsleep 60\nexit 0\n", fleet: Fleet());
+        var front = await StartAsync("serve", "--no-runner");
+        var runner = await StartRunnerAsync("a");
+        var oldHead = HeadSha;
+        Assert.That(await PostDeliveryAsync(front, Guid.NewGuid().ToString(), await OpenedPayloadAsync()), Is.EqualTo(HttpStatusCode.OK), Diagnostics());
+        await WaitUntilAsync(async () => (await RunnerContainersAsync(running: true, role: "test", runnerId: $"{RunnerId}-a")).Count > 0,
+            TimeSpan.FromSeconds(60), "the runner grades the first head");
+
+        var newHead = await OpenPullRequestAsync(PullNumber, PassingTests);
+        Assert.That(await PostDeliveryAsync(front, Guid.NewGuid().ToString(), await OpenedPayloadAsync(headSha: newHead)), Is.EqualTo(HttpStatusCode.OK), Diagnostics());
+        await WaitUntilAsync(() => HeadCheckRuns(newHead).Any(c => c.Status == "completed") && HeadReviews(headSha: newHead).Count > 0, TimeSpan.FromSeconds(120),
+            "the new head is graded and reviewed");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(HeadCheckRuns(newHead).Select(c => (c.Status, c.Conclusion)), Is.EqualTo(new[] { ("completed", (string?)"success") }), Diagnostics());
+            Assert.That(HeadReviews(headSha: newHead), Has.Count.EqualTo(1), Diagnostics());
+            Assert.That(HeadCheckRuns(oldHead).Select(c => c.Status), Is.All.EqualTo("completed"), "the superseded grading's check run ends\n" + Diagnostics());
+            Assert.That(HeadCheckRuns(oldHead).Select(c => c.Conclusion), Has.None.EqualTo("success").And.None.EqualTo("failure"), Diagnostics());
+            Assert.That(HeadReviews(headSha: oldHead), Is.Empty, "no review for the superseded commit\n" + Diagnostics());
+            Assert.That(GradingsStarted(runner), Is.EqualTo(2), "the old grading stopped on the runner, which then graded the new head\n" + Diagnostics());
+        });
+    }
+
+    [Test]
+    public async Task Fleet_SameDeliveryThreeTimesAtOnce_GradedOnceWithOneReview()
+    {
+        await ArrangeAsync(PassingTests, fleet: Fleet());
+        var front = await StartAsync("serve", "--no-runner");
+        var runner = await StartRunnerAsync("a");
+        var deliveryId = Guid.NewGuid().ToString();
+        var payload = await OpenedPayloadAsync();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => PostDeliveryAsync(front, deliveryId, payload)));
+        await WaitForPublishedResultAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(answers, Is.All.EqualTo(HttpStatusCode.OK), Diagnostics());
+            AssertGradedOnceWithSuccess();
+            Assert.That(GradingsStarted(runner), Is.EqualTo(1), Diagnostics());
+        });
+    }
+
     /// <summary>How many gradings the process started (one worker process each).</summary>
     private static int GradingsStarted(GraderServeProcess process) => WorkerStarted().Matches(process.Output).Count;
 
