@@ -18,6 +18,8 @@
 #   --prefix PREFIX      image name prefix (default grader/; env GRADER_IMAGE_PREFIX)
 #   --tag TAG            tag of bot and runner (default local; env GRADER_IMAGE_TAG)
 #   --published DIR      use this `dotnet publish` output instead of publishing cli/Grader.Server again
+#   --configuration CFG  the configuration published (default Release)
+#   --no-build           publish what `dotnet build -c CFG` built already (dotnet publish --no-build)
 #   --label KEY=VALUE    add a label to every image built (repeatable; the tests label what they build)
 set -euo pipefail
 
@@ -30,9 +32,11 @@ base=""
 debian_base=grader/python:3.11-bookworm
 only=""
 published=""
+configuration=Release
+no_build=()
 labels=()
 
-usage() { sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}"; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --offline) offline=true ;;
@@ -42,6 +46,8 @@ while [ $# -gt 0 ]; do
     --prefix) prefix=$2; shift ;;
     --tag) tag=$2; shift ;;
     --published) published=$2; shift ;;
+    --configuration) configuration=$2; shift ;;
+    --no-build) no_build=(--no-build) ;;
     --label) labels+=(--label "$2"); shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "build-images: unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -111,7 +117,7 @@ if wants bot || wants runner; then
     cp -a "$published" "$ctx/app"
   else
     echo "build-images: dotnet publish cli/Grader.Server" >&2
-    dotnet publish "$root/cli/Grader.Server" -c Release -o "$ctx/app" -v q -nologo >&2
+    dotnet publish "$root/cli/Grader.Server" -c "$configuration" ${no_build[@]+"${no_build[@]}"} -o "$ctx/app" -v q -nologo >&2
   fi
   if [ ! -f "$ctx/app/grader-server.dll" ]; then
     echo "build-images: no grader-server.dll in the published folder" >&2

@@ -21,7 +21,7 @@ for arg in "$@"; do
     --online) mode=online ;;
     --offline) mode=offline ;;
     --no-build) build=false ;;
-    -h|--help) sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "try-fleet: unknown option $arg (see --help)" >&2; exit 2 ;;
   esac
 done
