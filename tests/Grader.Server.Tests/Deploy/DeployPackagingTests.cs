@@ -76,7 +76,7 @@ public sealed class DeployPackagingTests
             Assert.That(Volumes(services, "postgres"), Has.None.Contains("docker.sock"));
             foreach (var runner in new[] { "runner-1", "runner-2" })
             {
-                Assert.That(Volumes(services, runner), Has.One.EqualTo("/var/run/docker.sock:/var/run/docker.sock"), runner);
+                Assert.That(Volumes(services, runner), Has.One.StartsWith("/var/run/docker.sock:/var/run/docker.sock"), runner);
             }
         });
     }
