@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Tries the fleet on one machine: builds the images, starts PostgreSQL, the bot and two runners with docker-compose
-# (deploy/compose.yaml), waits until the bot answers /healthz and shows what runs.
+# (deploy/compose.yaml), waits until the bot and the runners answer /healthz and shows what runs.
 #
 #   deploy/try-fleet.sh            # offline build (this host's .NET runtime, local Debian base; see deploy/README.md)
 #   deploy/try-fleet.sh --online   # bot and runner FROM mcr.microsoft.com/dotnet/aspnet:10.0, PostgreSQL from postgres:15
 #   deploy/try-fleet.sh --no-build # use the images already built
+#   deploy/try-fleet.sh -f FILE    # also this compose override file (repeatable; e.g. a GPU runner, docs/fleet.md)
 # Stop it: docker-compose -f deploy/compose.yaml down   (add -v to drop the database and the runners' work volumes)
 #
 # Needs: Docker (scripts/lib/ensure-docker.sh starts one), docker-compose (apt-get install docker-compose), the .NET 10
@@ -15,15 +16,19 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 deploy="$root/deploy"
 mode=offline
 build=true
+files=(-f compose.yaml)
 timeout_s=${GRADER_FLEET_TIMEOUT:-180}
-for arg in "$@"; do
+while [ $# -gt 0 ]; do
+  arg=$1
   case "$arg" in
     --online) mode=online ;;
     --offline) mode=offline ;;
     --no-build) build=false ;;
+    -f) files+=(-f "$(readlink -f "$2")"); shift ;;
     -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "try-fleet: unknown option $arg (see --help)" >&2; exit 2 ;;
   esac
+  shift
 done
 
 if command -v docker-compose >/dev/null 2>&1; then
@@ -60,26 +65,30 @@ if $build; then
 fi
 
 cd "$deploy"
-"${compose[@]}" -f compose.yaml up -d
+"${compose[@]}" "${files[@]}" up -d
 
-# Poll the bot's health endpoint until it answers (or the deadline passes); no fixed waits.
+# Poll each process's health endpoint until it answers (or the deadline passes); no fixed waits. The runners use the
+# host's network, so their health ports (--urls in compose.yaml) answer on this host's loopback.
 port=$(sed -n 's/^GRADER_BOT_PORT=//p' .env | tail -n 1)
 port=${GRADER_BOT_PORT:-${port:-3000}}
 deadline=$((SECONDS + timeout_s))
-until curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; do
-  if [ $SECONDS -ge $deadline ]; then
-    echo "try-fleet: the bot did not answer http://127.0.0.1:$port/healthz within ${timeout_s}s; its log:" >&2
-    "${compose[@]}" -f compose.yaml logs --tail 40 bot >&2 || true
-    exit 1
-  fi
-  # A bot that exited will not come up: say so now instead of at the deadline.
-  if [ -n "$("${compose[@]}" -f compose.yaml ps -q bot)" ] \
-     && [ "$(docker inspect -f '{{.State.Status}}' "$("${compose[@]}" -f compose.yaml ps -q bot)")" = exited ]; then
-    echo "try-fleet: the bot exited; its log:" >&2
-    "${compose[@]}" -f compose.yaml logs --tail 40 bot >&2 || true
-    exit 1
-  fi
-  sleep 1 # the poll interval; readiness itself is what the loop waits for
-done
-echo "try-fleet: the bot answers http://127.0.0.1:$port/healthz; webhooks go to http://<this host>:$port/api/github/webhooks" >&2
-"${compose[@]}" -f compose.yaml ps
+wait_healthy() { # wait_healthy SERVICE URL
+  local service=$1 url=$2 id state
+  until curl -fsS "$url" >/dev/null 2>&1; do
+    id=$("${compose[@]}" "${files[@]}" ps -q "$service")
+    state=$( [ -n "$id" ] && docker inspect -f '{{.State.Status}} {{.RestartCount}}' "$id" || echo "missing 0")
+    # A process that exited or restarted will not come up by waiting: say so now, not at the deadline.
+    if [ $SECONDS -ge $deadline ] || [[ "$state" != "running 0" && "$state" != "created 0" ]]; then
+      echo "try-fleet: $service did not answer $url (container: $state); its log:" >&2
+      "${compose[@]}" "${files[@]}" logs --tail 40 "$service" >&2 || true
+      exit 1
+    fi
+    sleep 1 # the poll interval; readiness itself is what the loop waits for
+  done
+  echo "try-fleet: $service answers $url" >&2
+}
+wait_healthy bot "http://127.0.0.1:$port/healthz"
+wait_healthy runner-1 "http://127.0.0.1:3101/healthz"
+wait_healthy runner-2 "http://127.0.0.1:3102/healthz"
+echo "try-fleet: webhooks go to http://<this host>:$port/api/github/webhooks (put TLS in front: docs/fleet.md)" >&2
+"${compose[@]}" "${files[@]}" ps
