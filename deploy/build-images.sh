@@ -137,7 +137,11 @@ if wants postgres; then
     echo "build-images: the Debian base $debian_base is missing: run \`grader images bootstrap\` (or pass --debian-base)" >&2
     exit 1
   fi
-  build "${prefix}postgres:15" "$deploy/postgres.Dockerfile" "$deploy" --build-arg "DEBIAN_BASE=$debian_base"
+  # Its own context: only the entrypoint (never deploy/.env or deploy/secrets/).
+  ctx="$stage/postgres"
+  mkdir -p "$ctx"
+  cp "$deploy/postgres-entrypoint.sh" "$ctx/"
+  build "${prefix}postgres:15" "$deploy/postgres.Dockerfile" "$ctx" --build-arg "DEBIAN_BASE=$debian_base"
 fi
 
 echo "build-images: done ($(echo "$only" | tr , ' '))" >&2
