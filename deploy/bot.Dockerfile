@@ -1,7 +1,7 @@
 # The webhook front: `grader-server serve --no-runner` (no grading, no Docker socket). Built from a published folder
 # by deploy/build-images.sh (no SDK image needed, so it builds offline); BASE_IMAGE must hold the ASP.NET Core 10 runtime.
 #   real deployments:  BASE_IMAGE=mcr.microsoft.com/dotnet/aspnet:10.0 (the default)
-#   offline machines:  BASE_IMAGE=grader/aspnet-offline:10.0 (deploy/build-images.sh --offline makes it)
+#   offline machines:  BASE_IMAGE=grader/aspnet-offline:<runtime version> (deploy/build-images.sh --offline makes it)
 ARG BASE_IMAGE=mcr.microsoft.com/dotnet/aspnet:10.0
 FROM ${BASE_IMAGE}
 # A fixed numeric user (no passwd entry needed): the bot writes only below /var/lib/grader.

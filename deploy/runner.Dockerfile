@@ -4,7 +4,7 @@
 # runner.build_cgroup_limits) and inserts iptables rules in the host's network namespace (service.block_service_to_host).
 # Access to the Docker socket is root on the host anyway; see deploy/README.md, "The runner and the Docker socket".
 #   real deployments:  BASE_IMAGE=mcr.microsoft.com/dotnet/aspnet:10.0 (the default)
-#   offline machines:  BASE_IMAGE=grader/aspnet-offline:10.0 (deploy/build-images.sh --offline makes it)
+#   offline machines:  BASE_IMAGE=grader/aspnet-offline:<runtime version> (deploy/build-images.sh --offline makes it)
 ARG BASE_IMAGE=mcr.microsoft.com/dotnet/aspnet:10.0
 FROM ${BASE_IMAGE}
 # iptables: the service network guard (HostIngressGuard). Its backend must be the host's: nft on Debian 12 / Ubuntu
