@@ -51,6 +51,12 @@ if [ ! -f "$deploy/.env" ]; then
   echo "try-fleet: wrote deploy/.env (webhook secret and database password of this trial)" >&2
 fi
 mkdir -p "$deploy/secrets"
+if [ ! -f "$deploy/secrets/evidence-signing-key.pem" ]; then
+  # One ES256 key for the whole fleet: runners sign the evidence of the gradings they run (bot/README.md, "The fleet").
+  openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$deploy/secrets/evidence-signing-key.pem" 2>/dev/null
+  chmod 640 "$deploy/secrets/evidence-signing-key.pem"   # the bot runs with group 0 (deploy/bot.Dockerfile)
+  echo "try-fleet: wrote deploy/secrets/evidence-signing-key.pem (the fleet's evidence signing key)" >&2
+fi
 if [ ! -f "$deploy/secrets/github-app.pem" ]; then
   echo "try-fleet: no deploy/secrets/github-app.pem: the fleet grades, but publishing to GitHub waits in the outbox until the App's key is there" >&2
 fi
