@@ -25,8 +25,8 @@ public sealed record ResultDocument
     /// <summary>Raw score, penalty and final score against the rubric's deadline; absent without a deadline or submission time.</summary>
     public LateWorkInfo? LateWork { get; init; }
 
-    /// <summary>Sentences for the learner: that more criteria are counted than listed (never naming them).</summary>
-    public IReadOnlyList<string> Notes { get; init; } = [];
+    /// <summary>Sentences for the learner: that more criteria are counted than listed (never naming them); absent when none.</summary>
+    public IReadOnlyList<string>? Notes { get; init; }
 }
 
 /// <param name="Status">on_time | within_grace | late | not_accepted | closed.</param>

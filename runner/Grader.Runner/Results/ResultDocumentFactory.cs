@@ -44,7 +44,7 @@ public static partial class ResultDocumentFactory
                 ? new LateWorkInfo(SnakeCase(late.Status.ToString()), late.SubmittedAt, late.Due, late.Close, Math.Round(late.LateBy.TotalMinutes, 1),
                     late.Units, late.Penalty, review.RawPoints, review.PenaltyPoints, review.Points, late.Explanation)
                 : null,
-            Notes = includeConcealed ? [] : OutcomeText.VisibilityNotes(review),
+            Notes = !includeConcealed && OutcomeText.VisibilityNotes(review) is { Count: > 0 } notes ? notes : null,
         };
     }
 
