@@ -72,7 +72,8 @@ public static class MarkdownReviewRenderer
         {
             doc.Add(module);
         }
-        if (OutcomeText.LateWork(r) is { } late) doc.Add($"**Late work** — {MarkdownText.Escape(late)}");
+        // Grader-written text from validated rubric values (a time zone id, durations): no learner text in it.
+        if (OutcomeText.LateWork(r) is { } late) doc.Add($"**Late work** — {late}");
     }
 
     private static void AddTable(BoundedMarkdown doc, ScoredReview r)
