@@ -2,6 +2,7 @@ using Grader.Configuration;
 using Grader.Evidence.Recording;
 using Grader.Rubrics.Loading;
 using Grader.Rubrics.Rendering;
+using Grader.Rubrics.Scoring;
 using Grader.Runner.Checkout;
 using Grader.Runner.Pipeline;
 using Grader.Runner.Results;
@@ -80,7 +81,8 @@ public static class GradeCommandHandler
         GradingRun run;
         try
         {
-            run = await GradeProgressView.RunAsync(console, progress => pipeline.RunAsync(request, progress, cancellationToken)).ConfigureAwait(false);
+            var context = SubmissionContext.Create(time, submittedAt, settings.Extension, settings.ResultsPublished);
+            run = await GradeProgressView.RunAsync(console, progress => pipeline.RunAsync(request, new ConcealingProgress(progress, request.Rubric, context), cancellationToken)).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
