@@ -58,7 +58,9 @@ public static class MarkdownReviewRenderer
         if (r.Incomplete)
         {
             var n = r.GraderErrors.Count;
-            doc.Add($"{module}\n\nA grader error kept {n} {(n == 1 ? "criterion" : "criteria")} from being graded. " +
+            // A count would include criteria the learner may not see: then no count at all.
+            var kept = r.ConcealedGraderError ? "criteria" : $"{n} {(n == 1 ? "criterion" : "criteria")}";
+            doc.Add($"{module}\n\nA grader error kept {kept} from being graded. " +
                     $"This is the grader's fault and is not counted against you; it will be re-graded. Score so far: {OutcomeText.Score(r)}.");
         }
         else if (r.FailedGates.Count > 0 || r.ConcealedGateFailed)

@@ -157,6 +157,7 @@ public sealed class VisibilityRenderingTests
             AssertNothingAboutTheSecret(text);
             Assert.That(review.Incomplete, Is.True);
             Assert.That(review.Summary, Does.StartWith("Incomplete: a grader error kept criteria from being graded"));
+            Assert.That(MarkdownReviewRenderer.RenderReview(review), Does.Contain("A grader error kept criteria from being graded."));
         });
     }
 
