@@ -6,6 +6,7 @@ using Grader.GitHub.Http;
 using Grader.GitHub.Publishing;
 using Grader.Rubrics.Loading;
 using Grader.Rubrics.Rendering;
+using Grader.Rubrics.Scoring;
 using Grader.Runner.Checkout;
 using Grader.Runner.Pipeline;
 using Grader.Runner.Results;
@@ -85,7 +86,7 @@ public sealed partial class GradingAction(
             HiddenTestsDirectory = settings.HiddenTestsDirectory,
         };
         log.WriteText($"Grading {preflight.CommitSha} of {environment.Repository ?? environment.Workspace} against {loaded.Rubric!.Module.Id} ({loaded.Rubric.Module.Title})");
-        var run = await pipeline.RunAsync(request, new LogProgress(log), cancellationToken).ConfigureAwait(false);
+        var run = await pipeline.RunAsync(request, new ConcealingProgress(new LogProgress(log), request.Rubric, SubmissionContext.Create(TimeProvider.System)), cancellationToken).ConfigureAwait(false);
 
         var review = MarkdownReviewRenderer.RenderReview(run.Review);
         Directory.CreateDirectory(settings.OutputDirectory);

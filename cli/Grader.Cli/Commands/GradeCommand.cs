@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Grader.GitHub.Actions;
+using Grader.Rubrics.Model;
 using Spectre.Console;
 
 namespace Grader.Cli.Commands;
@@ -25,12 +26,24 @@ public static class GradeCommand
             Description = "Also record the grading as signed competency evidence in this store (a SQLite file or a postgres:// URL; the signing key: evidence.signing_key_path).",
         };
         var learner = new Option<string?>("--learner") { Description = "With --record: the learner's GitHub login (default: the current user name)." };
+        var submittedAt = new Option<string?>("--submitted-at")
+        {
+            Description = "When the submission was made, ISO 8601 with an offset (2026-12-16T09:30:00+01:00 or ...Z), for the rubric's deadline and late policy. Default: now.",
+        };
+        var extension = new Option<string?>("--extension")
+        {
+            Description = "The learner's deadline extension: a duration (2d, 36h) or a new due date (ISO 8601 with an offset).",
+        };
+        var published = new Option<bool>("--results-published")
+        {
+            Description = "Grade as if the module's results were published: criteria with visibility after_published are shown (instructor preview).",
+        };
         var config = CommandSettings.ConfigFile("A config file whose runner settings apply (runner:, docker:, sandbox:, gpu:, ...), below environment variables and flags.");
         var set = CommandSettings.Set();
 
         var command = new Command("grade", "Grade a submission against a rubric: build, test, score; writes review.md and result.json.")
         {
-            rubric, submission, sha, reference, hidden, output, tokenEnv, record, learner, config, set,
+            rubric, submission, sha, reference, hidden, output, tokenEnv, record, learner, submittedAt, extension, published, config, set,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -53,6 +66,27 @@ public static class GradeCommand
     {
         ArgumentNullException.ThrowIfNull(parse);
         if (!CommandSettings.TryParse(parse.GetValue<string[]>("--set"), out var values, out error)) return null;
+        DateTimeOffset? submittedAt = null;
+        if (parse.GetValue<string?>("--submitted-at") is { } submittedText)
+        {
+            if (!TryInstant(submittedText, out var at))
+            {
+                error = $"--submitted-at '{submittedText}' is not a date and time with an offset (e.g. 2026-12-16T09:30:00+01:00 or 2026-12-16T08:30:00Z).";
+                return null;
+            }
+            submittedAt = at;
+        }
+        DeadlineExtension? extension = null;
+        if (parse.GetValue<string?>("--extension") is { } extensionText)
+        {
+            if (DurationText.TryParse(extensionText, out var by) && by > TimeSpan.Zero) extension = DeadlineExtension.Of(by);
+            else if (TryInstant(extensionText, out var until)) extension = DeadlineExtension.To(until);
+            else
+            {
+                error = $"--extension '{extensionText}' is neither a duration (2d, 36h) nor a date and time with an offset.";
+                return null;
+            }
+        }
         return new GradeSettings(
             parse.GetValue<FileInfo>("--rubric")!.FullName,
             parse.GetValue<string>("submission")!,
@@ -66,7 +100,19 @@ public static class GradeCommand
             Learner = parse.GetValue<string?>("--learner"),
             ConfigFile = parse.GetValue<FileInfo?>("--config")?.FullName,
             Settings = values,
+            SubmittedAt = submittedAt,
+            Extension = extension,
+            ResultsPublished = parse.GetValue<bool>("--results-published"),
         };
+    }
+
+    /// <summary>An instant written with its offset; a time without one is refused rather than read in the machine's zone.</summary>
+    private static bool TryInstant(string text, out DateTimeOffset instant)
+    {
+        instant = default;
+        var t = text.Trim();
+        var hasOffset = t.EndsWith('Z') || t.EndsWith('z') || System.Text.RegularExpressions.Regex.IsMatch(t, @"[+-]\d{2}:?\d{2}$");
+        return hasOffset && DateTimeOffset.TryParse(t, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out instant);
     }
 
     /// <summary>
@@ -119,6 +165,15 @@ public sealed record GradeSettings(
 
     /// <summary>Settings given with <c>--set</c>, as configuration keys: they win over the file and the environment.</summary>
     public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
+
+    /// <summary>When the submission was made (<c>--submitted-at</c>); null: now, read from the command's <see cref="TimeProvider"/>.</summary>
+    public DateTimeOffset? SubmittedAt { get; init; }
+
+    /// <summary>The learner's deadline extension (<c>--extension</c>).</summary>
+    public DeadlineExtension? Extension { get; init; }
+
+    /// <summary>Show after_published criteria (<c>--results-published</c>).</summary>
+    public bool ResultsPublished { get; init; }
 }
 
 /// <summary>Exit codes of <c>grader grade</c>.</summary>

@@ -2,6 +2,7 @@ using Grader.Configuration;
 using Grader.Evidence.Recording;
 using Grader.Rubrics.Loading;
 using Grader.Rubrics.Rendering;
+using Grader.Rubrics.Scoring;
 using Grader.Runner.Checkout;
 using Grader.Runner.Pipeline;
 using Grader.Runner.Results;
@@ -16,10 +17,15 @@ namespace Grader.Cli.Commands;
 public static class GradeCommandHandler
 {
     /// <param name="configuration">The whole configuration (tests); null: <see cref="Configuration"/> of <paramref name="settings"/>.</param>
-    public static async Task<int> RunAsync(GradeSettings settings, IAnsiConsole console, IConfiguration? configuration, CancellationToken cancellationToken)
+    public static Task<int> RunAsync(GradeSettings settings, IAnsiConsole console, IConfiguration? configuration, CancellationToken cancellationToken) =>
+        RunAsync(settings, console, configuration, TimeProvider.System, cancellationToken);
+
+    /// <param name="time">The clock "now" is read from: the default submission time, and whether results hidden until the due date show.</param>
+    public static async Task<int> RunAsync(GradeSettings settings, IAnsiConsole console, IConfiguration? configuration, TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(console);
+        ArgumentNullException.ThrowIfNull(time);
 
         var loaded = await RubricLoader.LoadFileAsync(settings.RubricFile, cancellationToken).ConfigureAwait(false);
         if (!loaded.Success)
@@ -33,6 +39,14 @@ public static class GradeCommandHandler
         {
             console.MarkupLine($"[red]{Markup.Escape(usageError!)}[/]");
             return GradeExitCodes.IncompleteOrUsage;
+        }
+
+        // After the hard close nothing is built or run: the submission is acknowledged and not graded.
+        var submittedAt = settings.SubmittedAt ?? time.GetUtcNow();
+        if (loaded.Rubric!.Deadline is { } deadline && deadline.IsClosedAt(submittedAt, settings.Extension))
+        {
+            console.MarkupLine($"[red]{Markup.Escape(deadline.Assess(submittedAt, settings.Extension).Explanation)}[/]");
+            return GradeExitCodes.Failed;
         }
 
         try
@@ -58,13 +72,17 @@ public static class GradeCommandHandler
             Submission = source!,
             RubricFile = Path.GetRelativePath(Environment.CurrentDirectory, settings.RubricFile),
             HiddenTestsDirectory = settings.HiddenTestsDirectory,
+            SubmittedAt = submittedAt,
+            Extension = settings.Extension,
+            ResultsPublished = settings.ResultsPublished,
         };
 
         console.MarkupLine($"Grading [bold]{Markup.Escape(source!.Describe())}[/] against [bold]{Markup.Escape(loaded.Rubric!.Module.Id)}[/] ({Markup.Escape(loaded.Rubric.Module.Title)})");
         GradingRun run;
         try
         {
-            run = await GradeProgressView.RunAsync(console, progress => pipeline.RunAsync(request, progress, cancellationToken)).ConfigureAwait(false);
+            var context = SubmissionContext.Create(time, submittedAt, settings.Extension, settings.ResultsPublished);
+            run = await GradeProgressView.RunAsync(console, progress => pipeline.RunAsync(request, new ConcealingProgress(progress, request.Rubric, context), cancellationToken)).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

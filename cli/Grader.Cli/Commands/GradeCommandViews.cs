@@ -83,7 +83,8 @@ internal static class GradeReportView
                 new Text(row.Points));
         }
         console.Write(view);
-        foreach (var criterion in run.Review.Criteria.Where(c => c.Outcome != CriterionOutcome.Met && c.Feedback.Length > 0))
+        foreach (var note in table.Notes) console.MarkupLine($"[grey]{Markup.Escape(note)}[/]");
+        foreach (var criterion in run.Review.ForLearner().Criteria.Where(c => c.Outcome != CriterionOutcome.Met && c.Feedback.Length > 0))
         {
             console.MarkupLine($"[bold]{Markup.Escape(criterion.Criterion.Title)}[/]: {Markup.Escape(criterion.Feedback)}");
         }

@@ -80,6 +80,13 @@ public sealed record CriterionEvidence(string Id, string Title, string Outcome, 
 
     /// <summary>The measured value as people read it (e.g. "1.21 GB", "9/10 passed").</summary>
     public string? MeasuredValue { get; init; }
+
+    /// <summary>
+    /// True for a rubric criterion with <c>visibility: hidden</c>: counted, never shown to the learner, so exports a
+    /// learner receives (Open Badges) leave it out. Null, and so absent from the JSON, otherwise: records written
+    /// before this field existed read and verify as before.
+    /// </summary>
+    public bool? InstructorOnly { get; init; }
 }
 
 /// <param name="Level"><c>Working</c> | <c>Proficient</c> | <c>Expert</c>.</param>

@@ -73,6 +73,7 @@ public static class EvidenceRecordFactory
             Gate = c.Criterion.Gate,
             Measure = c.Result.Measure is { } m && double.IsFinite(m) ? m : null,
             MeasuredValue = c.MeasuredValue,
+            InstructorOnly = c.Criterion.Visibility == CriterionVisibility.Hidden ? true : null,
         };
 
     public static string Outcome(CriterionOutcome outcome) => outcome switch

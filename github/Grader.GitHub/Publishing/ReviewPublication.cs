@@ -33,7 +33,8 @@ public static class ReviewPublication
     public static IReadOnlyList<PublishAnnotation> Annotations(ScoredReview review)
     {
         ArgumentNullException.ThrowIfNull(review);
-        return review.Criteria
+        // Criteria the learner may not see yet (or never) publish no annotations either.
+        return review.ForLearner().Criteria
             .SelectMany(c => c.Result.Annotations.Select(a => new PublishAnnotation(
                 a.Path,
                 Math.Max(1, a.StartLine),

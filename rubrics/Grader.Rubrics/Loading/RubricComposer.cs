@@ -13,6 +13,10 @@ internal sealed class ComposedRubric
     public bool HasService { get; set; }
     public List<Setting<ServiceSpec>> Service { get; } = [];
     public List<Setting<SandboxLimits>> Limits { get; } = [];
+
+    /// <summary>The deadline block of the nearest file that writes one (a block replaces the base's whole block).</summary>
+    public bool HasDeadline { get; set; }
+    public Deadline? Deadline { get; set; }
     public List<string> SourceFiles { get; } = [];
 
     /// <summary>Whether any file of the assembly wrote 'criteria' or 'competencies' (so an empty result is already explained by other errors).</summary>
@@ -66,6 +70,8 @@ internal sealed class RubricComposer(DiagnosticBag bag, Func<string, Cancellatio
                 PassMark = layer.PassMark,
                 TotalPoints = layer.TotalPoints,
                 HasService = layer.HasService,
+                HasDeadline = layer.HasDeadline && !asInclude,
+                Deadline = asInclude ? null : layer.Deadline,
                 WritesCriteria = layer.HasCriteriaKey || layer.Includes.Count > 0,
                 WritesCompetencies = layer.HasCompetenciesKey || layer.Includes.Count > 0,
             };
@@ -139,6 +145,12 @@ internal sealed class RubricComposer(DiagnosticBag bag, Func<string, Cancellatio
         if (layerOver.TotalPoints is { } total) target.TotalPoints = total;
         target.Review.AddRange(layerOver.Review);
         target.HasService |= layerOver.HasService;
+        if (layerOver.HasDeadline)
+        {
+            // Mixing a base's due date with this file's close would make a schedule nobody wrote: the block goes whole.
+            target.HasDeadline = true;
+            target.Deadline = layerOver.Deadline;
+        }
         target.WritesCriteria |= layerOver.WritesCriteria;
         target.WritesCompetencies |= layerOver.WritesCompetencies;
         target.Service.AddRange(layerOver.Service);

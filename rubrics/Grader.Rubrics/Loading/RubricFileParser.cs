@@ -61,6 +61,8 @@ internal static partial class RubricFileParser
         if (top.Section("review", "'review'", RubricKeys.Review) is { } review) ParseReview(review, layer);
         if (top.Section("service", "'service'", RubricKeys.Service) is { } service) ParseService(service, layer);
         if (top.Section("limits", "'limits'", RubricKeys.Limits) is { } limits) ParseLimits(limits, layer);
+        layer.HasDeadline = top.Has("deadline");
+        if (top.Section("deadline", "'deadline'", RubricKeys.Deadline) is { } deadline) layer.Deadline = DeadlineParser.Parse(deadline);
         if (top.Node("extends") is { } extendsNode && Values.String(file, extendsNode, "extends") is { } basePath)
             layer.Extends = new FileReference(basePath, file.At(extendsNode), "extends");
         if (top.Node("include") is { } includeNode) ParseIncludes(file, includeNode, layer);
@@ -208,6 +210,7 @@ internal static partial class RubricFileParser
             };
         }
         var evidence = r.Node("evidence") is { } evidenceNode ? ParseEvidence(file, evidenceNode) : [];
+        var visibility = r.Choice("visibility", DeadlineParser.Visibilities) ?? CriterionVisibility.Visible;
 
         if (id is null) return null;
         var location = file.At(r.Map);
@@ -224,11 +227,13 @@ internal static partial class RubricFileParser
                 Credit = credit,
                 Feedback = feedback,
                 Evidence = evidence.Select(e => e.Evidence).ToList(),
+                Visibility = visibility,
                 Location = location,
             };
         }
         var serviceChecks = check is { NeedsService: true } ? new List<(CheckSpec, SourceLocation)> { (check, check.Location!) } : [];
-        return new CriterionDecl(id, location, criterion, points, weight, amountLocation, evidence, serviceChecks);
+        var afterDue = visibility == CriterionVisibility.AfterDueDate ? file.At(r.Node("visibility")!) : null;
+        return new CriterionDecl(id, location, criterion, points, weight, amountLocation, evidence, serviceChecks, afterDue);
     }
 
     private static List<EvidenceDecl> ParseEvidence(FileScope file, YNode node)

@@ -17,7 +17,8 @@ internal sealed record CriterionDecl(
     double? Weight,
     SourceLocation? AmountLocation,
     IReadOnlyList<EvidenceDecl> Evidence,
-    IReadOnlyList<(CheckSpec Check, SourceLocation Location)> ServiceChecks);
+    IReadOnlyList<(CheckSpec Check, SourceLocation Location)> ServiceChecks,
+    SourceLocation? AfterDueDateLocation = null);
 
 /// <summary>An <c>extends</c> or <c>include</c> entry: the path as written and where it was written.</summary>
 internal sealed record FileReference(string Path, SourceLocation Location, string Key);
@@ -49,6 +50,10 @@ internal sealed class RubricLayer
     public bool HasService { get; set; }
     public List<Setting<ServiceSpec>> Service { get; } = [];
     public List<Setting<SandboxLimits>> Limits { get; } = [];
+
+    /// <summary>Whether the file writes 'deadline' (so a missing deadline is not reported again when it had errors).</summary>
+    public bool HasDeadline { get; set; }
+    public Deadline? Deadline { get; set; }
     public FileReference? Extends { get; set; }
     public List<FileReference> Includes { get; } = [];
 

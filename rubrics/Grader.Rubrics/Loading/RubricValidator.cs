@@ -22,6 +22,7 @@ internal static class RubricValidator
                 bag.Add(top, "the rubric has no criteria; add 'criteria:' with at least one criterion");
             CheckEvidence(assembly, bag);
             CheckService(assembly, bag);
+            CheckVisibility(assembly, bag);
         }
         var usesWeights = CheckAmounts(assembly, bag);
         if (!asFragment) CheckTotal(assembly, usesWeights, bag);
@@ -48,6 +49,7 @@ internal static class RubricValidator
             Review = review,
             Service = service,
             Limits = limits,
+            Deadline = assembly.Deadline,
             Criteria = built,
             SourceFiles = assembly.SourceFiles.ToList(),
             Directory = Path.GetDirectoryName(root.FullPath),
@@ -74,6 +76,13 @@ internal static class RubricValidator
             foreach (var (check, location) in criterion.ServiceChecks)
                 bag.Add(location, $"criterion '{criterion.Id}' needs the learner's service running (its check is '{check.Kind}'); add a top-level 'service' section (at least 'port')");
         }
+    }
+
+    private static void CheckVisibility(ComposedRubric assembly, DiagnosticBag bag)
+    {
+        if (assembly.HasDeadline) return;
+        foreach (var criterion in assembly.Criteria.Where(c => c.AfterDueDateLocation is not null))
+            bag.Add(criterion.AfterDueDateLocation!, $"criterion '{criterion.Id}' is shown 'after_due_date', but the rubric has no 'deadline'; add a top-level 'deadline' (or use 'after_published')");
     }
 
     /// <summary>Reports criteria mixing points and weights; returns whether the rubric uses weights.</summary>

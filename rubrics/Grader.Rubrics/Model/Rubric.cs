@@ -23,6 +23,9 @@ public sealed record Rubric
     /// <summary>Default sandbox limits for containers that run learner code.</summary>
     public SandboxLimits Limits { get; init; } = new();
 
+    /// <summary>When the module is due and how late work is treated; null when the rubric sets no deadline.</summary>
+    public Deadline? Deadline { get; init; }
+
     public required IReadOnlyList<Criterion> Criteria { get; init; }
 
     /// <summary>Files this rubric was assembled from (itself first, then bases and fragments).</summary>
@@ -95,7 +98,22 @@ public sealed record Criterion
     /// <summary>Evidence yielded when the criterion is met.</summary>
     public IReadOnlyList<EvidenceSpec> Evidence { get; init; } = [];
 
+    /// <summary>When learners may see this criterion; it counts toward the score whatever its visibility.</summary>
+    public CriterionVisibility Visibility { get; init; } = CriterionVisibility.Visible;
+
     public SourceLocation? Location { get; init; }
+}
+
+/// <summary>When a criterion's outcome may be shown to the learner. Every criterion counts toward the score.</summary>
+public enum CriterionVisibility
+{
+    Visible,
+    /// <summary>Counted, never shown to learners (instructor-only).</summary>
+    Hidden,
+    /// <summary>Shown once the learner's due date (extension included) has passed.</summary>
+    AfterDueDate,
+    /// <summary>Shown once the instructor publishes the module's results.</summary>
+    AfterPublished,
 }
 
 /// <summary>Feedback text per outcome. Placeholders like <c>{size}</c> are filled from the check's measured values.</summary>

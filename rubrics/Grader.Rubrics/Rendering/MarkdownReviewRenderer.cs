@@ -28,6 +28,7 @@ public static class MarkdownReviewRenderer
     public static string RenderReview(ScoredReview review, int limit = GitHubLimit, Uri? evidenceUrl = null)
     {
         ArgumentNullException.ThrowIfNull(review);
+        review = review.ForLearner();
         var doc = new BoundedMarkdown(limit, "the check run and result.json have the full report");
         AddVerdict(doc, review);
         AddTable(doc, review);
@@ -39,6 +40,7 @@ public static class MarkdownReviewRenderer
     public static CheckRunOutput RenderCheckRun(ScoredReview review, int limit = GitHubLimit)
     {
         ArgumentNullException.ThrowIfNull(review);
+        review = review.ForLearner();
         var summary = new BoundedMarkdown(limit, "result.json has the full report");
         AddVerdict(summary, review);
         AddTable(summary, review);
@@ -56,19 +58,24 @@ public static class MarkdownReviewRenderer
         if (r.Incomplete)
         {
             var n = r.GraderErrors.Count;
-            doc.Add($"{module}\n\nA grader error kept {n} {(n == 1 ? "criterion" : "criteria")} from being graded. " +
+            // A count would include criteria the learner may not see: then no count at all.
+            var kept = r.ConcealedGraderError ? "criteria" : $"{n} {(n == 1 ? "criterion" : "criteria")}";
+            doc.Add($"{module}\n\nA grader error kept {kept} from being graded. " +
                     $"This is the grader's fault and is not counted against you; it will be re-graded. Score so far: {OutcomeText.Score(r)}.");
         }
-        else if (r.FailedGates.Count > 0)
+        else if (r.FailedGates.Count > 0 || r.ConcealedGateFailed)
         {
-            var titles = r.Criteria.Where(c => r.FailedGates.Contains(c.Criterion.Id)).Select(c => $"**{MarkdownText.Escape(c.Criterion.Title)}**");
-            doc.Add($"{module}\n\nRequired (gate) {(r.FailedGates.Count == 1 ? "criterion" : "criteria")} not met: {string.Join(", ", titles)}. " +
+            var titles = r.Criteria.Where(c => r.FailedGates.Contains(c.Criterion.Id)).Select(c => $"**{MarkdownText.Escape(c.Criterion.Title)}**").ToList();
+            if (r.ConcealedGateFailed) titles.Add("a required criterion not shown here");
+            doc.Add($"{module}\n\nRequired (gate) {(titles.Count == 1 ? "criterion" : "criteria")} not met: {string.Join(", ", titles)}. " +
                     "A required criterion must be met to pass, whatever the total.");
         }
         else
         {
             doc.Add(module);
         }
+        // Grader-written text from validated rubric values (a time zone id, durations): no learner text in it.
+        if (OutcomeText.LateWork(r) is { } late) doc.Add($"**Late work** — {late}");
     }
 
     private static void AddTable(BoundedMarkdown doc, ScoredReview r)
@@ -80,6 +87,7 @@ public static class MarkdownReviewRenderer
             doc.Add($"| {title} | {row.OutcomeLabel} | {MarkdownText.Escape(row.Value, 80)} | {row.Points} |", "\n");
         }
         doc.Add($"| **Total** | | | **{r.Points.ToString("0.##", CultureInfo.InvariantCulture)}/{r.MaxPoints.ToString("0.##", CultureInfo.InvariantCulture)}** |", "\n");
+        foreach (var note in OutcomeText.VisibilityNotes(r)) doc.Add($"_{MarkdownText.Escape(note)}_");
     }
 
     private static void AddBody(BoundedMarkdown doc, ScoredReview r, Uri? evidenceUrl = null)

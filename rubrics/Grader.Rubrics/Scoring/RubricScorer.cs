@@ -13,7 +13,15 @@ public static class RubricScorer
     internal const string NoResultMessage = "no result from the runner";
 
     /// <exception cref="ArgumentException">Two results for the same criterion (contradictory input: a grader bug).</exception>
-    public static ScoredReview Score(Rubric rubric, IReadOnlyList<CheckResult> results)
+    public static ScoredReview Score(Rubric rubric, IReadOnlyList<CheckResult> results) => Score(rubric, results, context: null);
+
+    /// <summary>
+    /// Scores with the submission's time and the module's publication state: a late penalty from the rubric's deadline
+    /// (when <see cref="SubmissionContext.SubmittedAt"/> is known) and which criteria the learner may see.
+    /// </summary>
+    /// <param name="context">Null: no late penalty, and only <c>visible</c> criteria are shown.</param>
+    /// <exception cref="ArgumentException">Two results for the same criterion (contradictory input: a grader bug).</exception>
+    public static ScoredReview Score(Rubric rubric, IReadOnlyList<CheckResult> results, SubmissionContext? context)
     {
         ArgumentNullException.ThrowIfNull(rubric);
         ArgumentNullException.ThrowIfNull(results);
@@ -23,10 +31,17 @@ public static class RubricScorer
         var ignored = byId.Keys.Where(id => !known.Contains(id)).Order(StringComparer.Ordinal).ToList();
 
         var scored = rubric.Criteria
-            .Select(c => ScoreCriterion(c, byId.GetValueOrDefault(c.Id) ?? CheckResult.GraderError(c.Id, NoResultMessage)))
+            .Select(c => ScoreCriterion(c, byId.GetValueOrDefault(c.Id) ?? CheckResult.GraderError(c.Id, NoResultMessage))
+                with { Shown = SubmissionContext.IsShown(c, rubric, context) })
             .ToList();
 
-        var earned = scored.Sum(s => s.Fraction * s.Criterion.Points);
+        var raw = scored.Sum(s => s.Fraction * s.Criterion.Points);
+        var late = rubric.Deadline is { } deadline && context?.SubmittedAt is { } submittedAt
+            ? deadline.Assess(submittedAt, context.Extension)
+            : null;
+        // After the hard close nothing should have been graded (Deadline.IsClosedAt is checked first); if it was, it earns nothing.
+        var penalty = late is null ? 0 : late.Status == LateStatus.Closed ? 1 : late.Penalty;
+        var earned = raw * (1 - penalty);
         var max = rubric.MaxPoints;
         var fraction = max > 0 ? earned / max : 0;
         var reachedPassMark = max > 0 && ScoreRounding.Reaches(fraction, rubric.PassMark);
@@ -44,6 +59,13 @@ public static class RubricScorer
             Rubric = rubric,
             Criteria = scored,
             Points = ScoreRounding.Points(earned),
+            RawPoints = ScoreRounding.Points(raw),
+            LateWork = late,
+            PendingVisibility = scored.Where(s => !s.Shown && s.Criterion.Visibility != CriterionVisibility.Hidden)
+                .Select(s => s.Criterion.Visibility).Distinct().Order().ToList(),
+            IncludesHiddenCriteria = scored.Any(s => s.Criterion.Visibility == CriterionVisibility.Hidden),
+            ConcealedGateFailed = scored.Any(s => !s.Shown && failedGates.Contains(s.Criterion.Id)),
+            ConcealedGraderError = scored.Any(s => !s.Shown && s.Outcome == CriterionOutcome.GraderError),
             MaxPoints = ScoreRounding.Points(max),
             Percentage = ScoreRounding.Percentage(fraction, rubric.PassMark, reachedPassMark),
             Passed = passed,
@@ -120,23 +142,37 @@ public static class RubricScorer
         return gateFailed ? policy.OnGateFailure ?? policy.OnFail : policy.OnFail;
     }
 
-    private static string Summarize(ScoredReview review)
+    /// <summary>The one-line verdict. It names only criteria the learner may see: it goes to reviews, logs and result.json.</summary>
+    private static string Summarize(ScoredReview full)
     {
+        var review = full.ForLearner();
         var score = string.Create(CultureInfo.InvariantCulture,
-            $"{review.Points:0.##}/{review.MaxPoints:0.##} ({review.Percentage:0.0}%)");
+            $"{review.Points:0.##}/{review.MaxPoints:0.##} ({review.Percentage:0.0}%)") + LateNote(review);
         if (review.Incomplete)
         {
             var n = review.GraderErrors.Count;
-            return $"Incomplete: a grader error kept {n} {(n == 1 ? "criterion" : "criteria")} from being graded " +
+            var kept = review.ConcealedGraderError ? "criteria" : $"{n} {(n == 1 ? "criterion" : "criteria")}";
+            return $"Incomplete: a grader error kept {kept} from being graded " +
                    $"(not counted against you; it will be re-graded). {score} so far.";
         }
+        if (review.LateWork is { Status: LateStatus.Closed } closed) return closed.Explanation;
         if (review.Passed) return $"Passed: {score}";
         var passMark = string.Create(CultureInfo.InvariantCulture, $"{review.Rubric.PassMark * 100:0.#}%");
-        if (review.FailedGates.Count > 0)
+        if (review.FailedGates.Count > 0 || review.ConcealedGateFailed)
         {
-            var titles = review.Criteria.Where(c => review.FailedGates.Contains(c.Criterion.Id)).Select(c => c.Criterion.Title);
-            return $"Failed: required {(review.FailedGates.Count == 1 ? "criterion" : "criteria")} not met ({string.Join("; ", titles)}). {score}";
+            var titles = review.Criteria.Where(c => review.FailedGates.Contains(c.Criterion.Id)).Select(c => c.Criterion.Title).ToList();
+            if (review.ConcealedGateFailed) titles.Add("a required criterion not shown here");
+            var plural = titles.Count == 1 ? "criterion" : "criteria";
+            return $"Failed: required {plural} not met ({string.Join("; ", titles)}). {score}";
         }
         return $"Failed: {score}, below the {passMark} pass mark.";
     }
+
+    private static string LateNote(ScoredReview review) => review.LateWork switch
+    {
+        { Status: LateStatus.NotAccepted } => string.Create(CultureInfo.InvariantCulture, $" (late work is not accepted; raw score {review.RawPoints:0.##})"),
+        { Status: LateStatus.Late, Penalty: > 0 } late => string.Create(CultureInfo.InvariantCulture,
+            $" after a {late.Penalty * 100:0.##}% late penalty (raw score {review.RawPoints:0.##})"),
+        _ => "",
+    };
 }

@@ -35,6 +35,9 @@ public sealed record ScoredCriterion(
     public double Fraction { get; init; }
 
     public double MaxPoints => Criterion.Points;
+
+    /// <summary>Whether the learner may see this criterion now (its visibility); it counts toward the score either way.</summary>
+    public bool Shown { get; init; } = true;
 }
 
 /// <summary>Evidence of a competency demonstrated at a level, earned from met criteria.</summary>
@@ -53,7 +56,7 @@ public sealed record ScoredReview
     public required Rubric Rubric { get; init; }
     public required IReadOnlyList<ScoredCriterion> Criteria { get; init; }
 
-    /// <summary>Points earned, rounded to two decimals.</summary>
+    /// <summary>Points earned after any late penalty (the final score), rounded to two decimals.</summary>
     public required double Points { get; init; }
     public required double MaxPoints { get; init; }
 
@@ -77,4 +80,51 @@ public sealed record ScoredReview
 
     /// <summary>Results whose criterion id the rubric does not have; they were not scored.</summary>
     public IReadOnlyList<string> IgnoredResultIds { get; init; } = [];
+
+    /// <summary>Points earned before any late penalty, rounded to two decimals (equal to <see cref="Points"/> without one).</summary>
+    public double RawPoints { get; init; }
+
+    /// <summary>Points the late penalty took: <see cref="RawPoints"/> - <see cref="Points"/>.</summary>
+    public double PenaltyPoints => Math.Round(RawPoints - Points, 2, MidpointRounding.AwayFromZero);
+
+    /// <summary>How the submission stood against the rubric's deadline; null when there is no deadline or no submission time.</summary>
+    public LateWorkAssessment? LateWork { get; init; }
+
+    /// <summary>Criteria counted but not shown yet (after_due_date, after_published), by what shows them; empty when none.</summary>
+    public IReadOnlyList<CriterionVisibility> PendingVisibility { get; init; } = [];
+
+    /// <summary>Whether the total includes <c>hidden</c> criteria, which are never shown to learners.</summary>
+    public bool IncludesHiddenCriteria { get; init; }
+
+    /// <summary>A required criterion that is not shown was not met (the learner view says so without naming it).</summary>
+    public bool ConcealedGateFailed { get; init; }
+
+    /// <summary>A criterion that is not shown had a grader error.</summary>
+    public bool ConcealedGraderError { get; init; }
+
+    /// <summary>Whether this is <see cref="ForLearner"/>'s view: only criteria the learner may see.</summary>
+    public bool IsLearnerView { get; init; }
+
+    /// <summary>
+    /// What a learner may see: criteria that are not shown yet (or never) are removed with everything that names them
+    /// (gates, grader errors, evidence, the rubric's own list); the score and verdict still count them. Every learner-facing
+    /// renderer goes through this, so nothing about a concealed criterion can reach a review, a check run or result.json.
+    /// </summary>
+    public ScoredReview ForLearner()
+    {
+        if (IsLearnerView) return this;
+        var shown = Criteria.Where(c => c.Shown).ToList();
+        if (shown.Count == Criteria.Count) return this with { IsLearnerView = true };
+        var ids = shown.Select(c => c.Criterion.Id).ToHashSet(StringComparer.Ordinal);
+        var rubric = Rubric with { Criteria = shown.Select(c => c.Criterion).ToList() };
+        return this with
+        {
+            Rubric = rubric,
+            Criteria = shown,
+            FailedGates = FailedGates.Where(ids.Contains).ToList(),
+            GraderErrors = GraderErrors.Where(ids.Contains).ToList(),
+            Evidence = EvidenceCollector.Collect(rubric, shown),
+            IsLearnerView = true,
+        };
+    }
 }

@@ -83,7 +83,8 @@ public sealed partial class GradingPipeline
         var results = request.Rubric.Criteria
             .Select(c => job.Results.TryGetValue(c.Id, out var r) ? r : CheckResult.GraderError(c.Id, "the grader did not run this check"))
             .ToList();
-        var review = RubricScorer.Score(request.Rubric, results);
+        var context = SubmissionContext.Create(_time, request.SubmittedAt, request.Extension, request.ResultsPublished);
+        var review = RubricScorer.Score(request.Rubric, results, context);
         LogJobFinished(_logger, request.JobId, review.Summary);
         return new GradingRun
         {

@@ -18,6 +18,18 @@ public sealed record GradingRequest
     /// <summary>The repository the submission belongs to (e.g. "org/learner-repo"): keys the previous graded commit's baselines; null = none kept.</summary>
     public string? Repository { get; init; }
 
+    /// <summary>
+    /// When GitHub recorded the submission (push or pull request event), for the rubric's late policy; never the
+    /// runner's clock. Null: unknown, and no late penalty is assessed.
+    /// </summary>
+    public DateTimeOffset? SubmittedAt { get; init; }
+
+    /// <summary>The learner's deadline extension; null: none.</summary>
+    public DeadlineExtension? Extension { get; init; }
+
+    /// <summary>Whether the module's results are published (shows <c>after_published</c> criteria).</summary>
+    public bool ResultsPublished { get; init; }
+
     /// <summary>Unique job id; labels every Docker object of the job.</summary>
     public string JobId { get; init; } = Guid.NewGuid().ToString("n")[..16];
 }

@@ -21,7 +21,29 @@ public sealed record ResultDocument
     public IReadOnlyList<EvidenceInfo> Evidence { get; init; } = [];
     public IReadOnlyList<StepInfo> Steps { get; init; } = [];
     public IReadOnlyList<GraderErrorInfo> GraderErrors { get; init; } = [];
+
+    /// <summary>Raw score, penalty and final score against the rubric's deadline; absent without a deadline or submission time.</summary>
+    public LateWorkInfo? LateWork { get; init; }
+
+    /// <summary>Sentences for the learner: that more criteria are counted than listed (never naming them); absent when none.</summary>
+    public IReadOnlyList<string>? Notes { get; init; }
 }
+
+/// <param name="Status">on_time | within_grace | late | not_accepted | closed.</param>
+/// <param name="Due">The learner's due date (extension applied).</param>
+/// <param name="Penalty">Share of the points taken, 0..1.</param>
+public sealed record LateWorkInfo(
+    string Status,
+    DateTimeOffset SubmittedAt,
+    DateTimeOffset Due,
+    DateTimeOffset? Close,
+    double LateByMinutes,
+    int Units,
+    double Penalty,
+    double RawPoints,
+    double PenaltyPoints,
+    double FinalPoints,
+    string Explanation);
 
 /// <param name="Source">What was graded (folder, repository path or clone URL, never with credentials).</param>
 /// <param name="Kind">folder | repository | remote.</param>

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Grader.Rubrics.Model;
+using Grader.Rubrics.Rendering;
 using Grader.Rubrics.Scoring;
 using Grader.Runner.Checkout;
 using Grader.Runner.Pipeline;
@@ -9,10 +10,21 @@ namespace Grader.Runner.Results;
 /// <summary>Turns a finished <see cref="GradingRun"/> into its result.json document.</summary>
 public static partial class ResultDocumentFactory
 {
-    public static ResultDocument Create(GradingRun run)
+    /// <summary>The learner's result.json: criteria they may not see yet (or never) are left out, with their steps and grader errors.</summary>
+    public static ResultDocument Create(GradingRun run) => Create(run, includeConcealed: false);
+
+    /// <param name="includeConcealed">
+    /// True for instructor exports: every criterion, whatever its visibility. False for anything a learner can read
+    /// (the CLI's and the Action's result.json).
+    /// </param>
+    public static ResultDocument Create(GradingRun run, bool includeConcealed)
     {
         ArgumentNullException.ThrowIfNull(run);
-        var review = run.Review;
+        var review = includeConcealed ? run.Review : run.Review.ForLearner();
+        var concealed = run.Review.Criteria.Select(c => c.Criterion.Id)
+            .Except(review.Criteria.Select(c => c.Criterion.Id), StringComparer.Ordinal)
+            .ToHashSet(StringComparer.Ordinal);
+        var concealedSteps = concealed.Select(GradingSteps.Check).ToHashSet(StringComparer.Ordinal);
         return new ResultDocument
         {
             RunnerId = run.RunnerId,
@@ -26,8 +38,13 @@ public static partial class ResultDocumentFactory
                 EventName(review.Event), review.Summary, review.FailedGates),
             Criteria = review.Criteria.Select(ToInfo).ToList(),
             Evidence = review.Evidence.Select(e => new EvidenceInfo(e.CompetencyId, e.CompetencyName, e.Level.ToString(), e.CriterionId)).ToList(),
-            Steps = run.Steps.Select(s => new StepInfo(s.Step, SnakeCase(s.Status.ToString()), s.StartedAt, Math.Round(s.Duration.TotalMilliseconds, 1), s.Message)).ToList(),
-            GraderErrors = run.GraderErrors.Select(e => new GraderErrorInfo(e.Step, e.Message, e.CriterionId)).ToList(),
+            Steps = run.Steps.Where(s => !concealedSteps.Contains(s.Step)).Select(s => new StepInfo(s.Step, SnakeCase(s.Status.ToString()), s.StartedAt, Math.Round(s.Duration.TotalMilliseconds, 1), s.Message)).ToList(),
+            GraderErrors = run.GraderErrors.Where(e => !concealedSteps.Contains(e.Step) && (e.CriterionId is null || !concealed.Contains(e.CriterionId))).Select(e => new GraderErrorInfo(e.Step, e.Message, e.CriterionId)).ToList(),
+            LateWork = review.LateWork is { } late
+                ? new LateWorkInfo(SnakeCase(late.Status.ToString()), late.SubmittedAt, late.Due, late.Close, Math.Round(late.LateBy.TotalMinutes, 1),
+                    late.Units, late.Penalty, review.RawPoints, review.PenaltyPoints, review.Points, late.Explanation)
+                : null,
+            Notes = !includeConcealed && OutcomeText.VisibilityNotes(review) is { Count: > 0 } notes ? notes : null,
         };
     }
 

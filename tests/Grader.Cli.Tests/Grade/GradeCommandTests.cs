@@ -81,6 +81,44 @@ public sealed class GradeCommandTests
     private GradeSettings Settings(string rubric, string submission, string? sha = null) =>
         new(rubric, submission, sha, null, null, Path.Combine(_root, "out"), null);
 
+    [Test]
+    public async Task RunAsync_LateSubmissionWithHiddenCriterion_ShowsThePenaltyAndNothingOfTheHiddenCriterion()
+    {
+        using (var docker = DockerClientFactory.Create()) await BaseImages.EnsureBusyboxAsync(docker, CancellationToken.None);
+        var rubric = Write("late.yaml", """
+            module: { id: CLI-1, title: CLI test }
+            competencies:
+              containers: { name: Containers, level: Working }
+            deadline:
+              due: 2026-12-15T23:59
+              time_zone: Europe/Berlin
+              late_policy: { penalty: 10%, per: day, floor: 50% }
+            criteria:
+              - { id: build, title: The image builds, points: 60, check: { build: { max_time: 2m } } }
+              - { id: zanzibar-secret, title: Zanzibar secret size, points: 40, visibility: hidden, check: { image_size: { max: 1kB } } }
+            """);
+        var settings = Settings(rubric, Submission()) with { SubmittedAt = new DateTimeOffset(2026, 12, 17, 1, 0, 0, TimeSpan.Zero) };
+
+        var exit = await GradeCommandHandler.RunAsync(settings, _console, _configuration, CancellationToken.None);
+
+        var json = await File.ReadAllTextAsync(Path.Combine(_root, "out", "result.json"));
+        var result = ResultJson.Deserialize(json);
+        var review = await File.ReadAllTextAsync(Path.Combine(_root, "out", "review.md"));
+        var output = _output.ToString();
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.EqualTo(GradeExitCodes.Failed), output);
+            Assert.That(review, Does.Contain("**Late work** — raw score 60/100, late penalty −12 (20%), final score 48/100."));
+            Assert.That(result.LateWork!.FinalPoints, Is.EqualTo(48));
+            Assert.That(result.Verdict.Max, Is.EqualTo(100), "the hidden criterion counts");
+            foreach (var text in new[] { review, json, output })
+            {
+                Assert.That(text, Does.Not.Contain("Zanzibar").And.Not.Contain("zanzibar"));
+                Assert.That(text, Does.Contain("instructor-only criteria"));
+            }
+        });
+    }
+
     // Any spelling of the submission folder grades the same (shell completion adds the trailing slash).
     [TestCase("")]
     [TestCase("/")]

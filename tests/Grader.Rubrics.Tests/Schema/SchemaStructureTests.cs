@@ -27,7 +27,7 @@ public sealed class SchemaStructureTests
             ["feedback"] = RubricKeys.Feedback, ["credit"] = RubricKeys.Credit, ["creditStep"] = RubricKeys.Step,
             ["hidden"] = RubricKeys.Hidden, ["expect"] = RubricKeys.Expect, ["requiredMetric"] = RubricKeys.RequiredMetric,
             ["after"] = RubricKeys.After, ["thresholds"] = RubricKeys.Thresholds, ["baseline"] = RubricKeys.Baseline,
-            ["requiredFile"] = RubricKeys.RequiredFile,
+            ["requiredFile"] = RubricKeys.RequiredFile, ["deadline"] = RubricKeys.Deadline, ["latePolicy"] = RubricKeys.LatePolicy,
         };
         foreach (var (kind, keys) in RubricKeys.ByCheckKind) tables[kind] = keys;
         return tables.Select(t => new TestCaseData(t.Key, t.Value).SetName($"Definition_{t.Key}_DeclaresTheLoadersKeys"));

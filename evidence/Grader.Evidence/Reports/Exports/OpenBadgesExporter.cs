@@ -96,9 +96,11 @@ public sealed class OpenBadgesExporter : IReportExporter
         var levelId = $"{b}/levels/{competency.Level.ToLowerInvariant()}";
         var subjectId = learner.Login is not null ? $"https://github.com/{learner.Login}" : $"urn:grader:learner:{Uri.EscapeDataString(learner.Key)}";
         var time = issued.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-        var criteria = by.SelectMany(x => x.Record.Criteria.Where(c => competency.Criteria.Contains(c.Id)).Select(c => $"{c.Title} ({x.Record.Module.Id})"))
+        // The credential goes to the learner: instructor-only criteria are not named in it.
+        var instructorOnly = by.SelectMany(x => x.Record.Criteria).Where(c => c.InstructorOnly == true).Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+        var criteria = by.SelectMany(x => x.Record.Criteria.Where(c => competency.Criteria.Contains(c.Id) && c.InstructorOnly != true).Select(c => $"{c.Title} ({x.Record.Module.Id})"))
             .Distinct(StringComparer.Ordinal).ToList();
-        var criteriaText = criteria.Count > 0 ? string.Join("; ", criteria) : string.Join(", ", competency.Criteria);
+        var criteriaText = criteria.Count > 0 ? string.Join("; ", criteria) : string.Join(", ", competency.Criteria.Where(id => !instructorOnly.Contains(id)));
 
         return new JsonObject
         {
