@@ -26,6 +26,7 @@ public sealed partial class WorkerProcessGrader(
     IOptions<GradingWorkerOptions> worker,
     IOptions<RunnerOptions> runner,
     GradingEvidence evidence,
+    Grader.Bot.Monitoring.GraderMetrics metrics,
     ILogger<WorkerProcessGrader> logger) : ISubmissionGrader
 {
     /// <summary>
@@ -75,6 +76,11 @@ public sealed partial class WorkerProcessGrader(
             {
                 await CleanUpAsync(work.DockerJobId, assignment.JobKey).ConfigureAwait(false);
             }
+        }
+
+        foreach (var step in outcome.Answer?.Steps ?? [])
+        {
+            metrics.StepTimed(step.Step, step.Duration);
         }
 
         // The record is signed by the bot, never in the worker: the key stays here.
