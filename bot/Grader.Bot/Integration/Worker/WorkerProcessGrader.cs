@@ -78,7 +78,8 @@ public sealed partial class WorkerProcessGrader(
             }
         }
 
-        foreach (var step in outcome.Answer?.Steps ?? [])
+        // Skipped steps took no time: they would only pull the quantiles towards zero.
+        foreach (var step in (outcome.Answer?.Steps ?? []).Where(s => s.Status != StepStatus.Skipped))
         {
             metrics.StepTimed(step.Step, step.Duration);
         }
