@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Grader.Bot.Monitoring;
 using Grader.Runner.Metrics;
 using Grader.Testing.GitHub;
@@ -72,6 +73,34 @@ public sealed class ServeMonitoringTests : ServeProcessTest
     }
 
     [Test]
+    public async Task Logs_JsonConsoleWithScopes_LinesCarryDeliveryJobRepositoryAndSha()
+    {
+        await ArrangeAsync(PassingTests);
+        SetEnvironment("Logging__Console__FormatterName", "json");
+        SetEnvironment("Logging__Console__FormatterOptions__IncludeScopes", "true");
+        var serve = await StartServeAsync();
+        var deliveryId = Guid.NewGuid().ToString();
+
+        Assert.That(await PostDeliveryAsync(serve, deliveryId, await OpenedPayloadAsync()), Is.EqualTo(HttpStatusCode.OK), Diagnostics());
+        await WaitForPublishedResultAsync();
+        var jobKey = $"{Repository.FullName}#{PullNumber}@{HeadSha}";
+        await WaitUntilAsync(() => ScopedLines(serve.Output).Any(l => l.Message.Contains($"Job {jobKey} completed", StringComparison.Ordinal)), TimeSpan.FromSeconds(30), "the job's completion is logged");
+
+        var lines = ScopedLines(serve.Output);
+        var accepted = lines.Single(l => l.Message.Contains($"Delivery {deliveryId} (pull_request opened) accepted", StringComparison.Ordinal));
+        var dispatched = lines.Where(l => l.Message.Contains("enqueued on cpu", StringComparison.Ordinal)).ToList();
+        var completed = lines.Single(l => l.Message.Contains($"Job {jobKey} completed", StringComparison.Ordinal));
+        Assert.Multiple(() =>
+        {
+            Assert.That(accepted.Scope.GetValueOrDefault("DeliveryId"), Is.EqualTo(deliveryId));
+            Assert.That(dispatched.Select(l => l.Scope.GetValueOrDefault("DeliveryId")), Is.EqualTo(new[] { deliveryId }), "the scheduling, inside the dispatch of the delivery");
+            Assert.That(completed.Scope.GetValueOrDefault("JobKey"), Is.EqualTo(jobKey));
+            Assert.That(completed.Scope.GetValueOrDefault("Repository"), Is.EqualTo(Repository.FullName));
+            Assert.That(completed.Scope.GetValueOrDefault("HeadSha"), Is.EqualTo(HeadSha));
+        });
+    }
+
+    [Test]
     public async Task Readyz_HangfireStorageGoesAwayAndComesBack_503Then200()
     {
         await ArrangeAsync(PassingTests);
@@ -111,6 +140,27 @@ public sealed class ServeMonitoringTests : ServeProcessTest
     {
         using var response = await Http.GetAsync(new Uri(serve.BaseUrl, "readyz"));
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>The JSON console's lines: the message and the fields of every scope around it.</summary>
+    private static List<(string Message, Dictionary<string, string?> Scope)> ScopedLines(string output)
+    {
+        var lines = new List<(string, Dictionary<string, string?>)>();
+        foreach (var line in output.Split('\n'))
+        {
+            if (!line.StartsWith('{')) continue;
+            using var json = JsonDocument.Parse(line);
+            var scope = new Dictionary<string, string?>(StringComparer.Ordinal);
+            if (json.RootElement.TryGetProperty("Scopes", out var scopes))
+            {
+                foreach (var property in scopes.EnumerateArray().Where(s => s.ValueKind == JsonValueKind.Object).SelectMany(s => s.EnumerateObject()))
+                {
+                    scope[property.Name] = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : property.Value.ToString();
+                }
+            }
+            lines.Add((json.RootElement.GetProperty("Message").GetString() ?? "", scope));
+        }
+        return lines;
     }
 
     private static IEnumerable<MetricSample> Series(MetricsExposition exposition, string family) =>
