@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test command (README): installs and starts what the tests need on a bare Debian 12 + .NET 10
-# machine (Docker engine, gcc, git, busybox-static, debootstrap, iproute2, the npm tools, PostgreSQL, chromium),
+# machine (Docker engine, gcc, git, busybox-static, debootstrap, iproute2, the npm tools, PostgreSQL, chromium, promtool),
 # builds everything with warnings as errors, makes the local base images with `grader images bootstrap`, then
 # runs the tests in two levels, each project one after another (timing-sensitive tests must not compete for 2 cores):
 #   1. unit: everything not in the Integration category (no Docker, prism, PostgreSQL or child processes; seconds)
@@ -30,6 +30,7 @@ if [[ "${levels[*]}" != "unit" ]]; then
   bash scripts/lib/ensure-npm-tools.sh
   bash scripts/lib/ensure-postgres.sh
   bash scripts/lib/ensure-chromium.sh
+  bash scripts/lib/ensure-prometheus.sh
 fi
 
 dotnet build Grader.sln -c Release -warnaserror -nologo

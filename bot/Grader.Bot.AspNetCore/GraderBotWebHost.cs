@@ -8,8 +8,8 @@ using Octokit.Webhooks.AspNetCore;
 namespace Grader.Bot.AspNetCore;
 
 /// <summary>
-/// The bot on ASP.NET Core: the webhook endpoint behind its request guard, the health check, the operators' dashboard
-/// and reports. Everything else (intake, jobs, store, outbox) is the host-free bot (bot/Grader.Bot).
+/// The bot on ASP.NET Core: the webhook endpoint behind its request guard, the health checks and metrics
+/// (<see cref="MonitoringEndpoints"/>), the operators' dashboard and reports. Everything else (intake, jobs, store, outbox) is the host-free bot (bot/Grader.Bot).
 /// </summary>
 public static partial class GraderBotWebHost
 {
@@ -32,6 +32,7 @@ public static partial class GraderBotWebHost
         else
         {
             app.MapGet("/healthz", () => Results.Text("ok"));
+            app.MapGraderMonitoring();
         }
 
         return app;
@@ -41,6 +42,7 @@ public static partial class GraderBotWebHost
     public static IServiceCollection AddGraderBotWeb(this IServiceCollection services)
     {
         services.Configure<GitHubWebhookOptions>(o => o.ExceptionHandler = AnswerMalformedAsync);
+        services.AddGraderReadiness();
         return services;
     }
 
@@ -53,6 +55,7 @@ public static partial class GraderBotWebHost
             branch => branch.UseMiddleware<WebhookRequestGuard>());
         app.MapGitHubWebhooks(options.WebhookPath, options.WebhookSecret);
         app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapGraderMonitoring();
         if (options.Dashboard.Token is { Length: > 0 } token)
         {
             app.UseHangfireDashboard(options.Dashboard.Path, new Hangfire.DashboardOptions

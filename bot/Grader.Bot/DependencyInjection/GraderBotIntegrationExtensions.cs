@@ -1,6 +1,7 @@
 using Grader.Bot.Integration;
 using Grader.Bot.Integration.Worker;
 using Grader.Bot.Jobs;
+using Grader.Bot.Monitoring;
 using Grader.Bot.Publishing;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -15,6 +16,7 @@ public static class GraderBotIntegrationExtensions
     public static IServiceCollection AddGraderBotIntegrations(this IServiceCollection services, IConfiguration configuration, bool runJobs)
     {
         services.AddGraderGitHub(configuration);
+        services.AddGraderMonitoring();
         services.AddSingleton<IRepositoryGateway, GitHubRepositoryGateway>();
         if (runJobs)
         {

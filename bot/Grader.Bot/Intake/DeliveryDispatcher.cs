@@ -1,3 +1,4 @@
+using Grader.Bot.Monitoring;
 using Grader.Bot.Storage;
 using Grader.Bot.Webhooks;
 
@@ -44,6 +45,8 @@ public sealed partial class DeliveryDispatcher(
             var progressed = false;
             foreach (var delivery in batch)
             {
+                // Every log line of the delivery's handling (interpretation, scheduling) carries its id.
+                using var scope = GraderLogScope.Delivery(logger, delivery.DeliveryId, delivery.Event);
                 if (_failures.GetValueOrDefault(delivery.DeliveryId) is var failures && failures >= MaxAttempts)
                 {
                     continue;

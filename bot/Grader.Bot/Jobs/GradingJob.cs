@@ -1,5 +1,6 @@
 using Grader.Bot.Configuration;
 using Grader.Bot.Fleet;
+using Grader.Bot.Monitoring;
 using Grader.Bot.Storage;
 using Grader.GitHub.Outbox;
 using Grader.GitHub.Publishing;
@@ -24,24 +25,53 @@ public sealed partial class GradingJob(
     IGradingEvidence evidence,
     CourseConfiguration courses,
     RunnerIdentity runner,
+    GraderMetrics metrics,
     ILogger<GradingJob> logger)
 {
-    /// <param name="context">Hangfire's, unused: attempts are counted in SQLite, which survives restarts (Hangfire's in-memory count does not).</param>
+    /// <param name="context">
+    /// Hangfire's: only for the time the job waited in its queue (metrics). Attempts are counted in SQLite, which survives
+    /// restarts (Hangfire's in-memory count does not).
+    /// </param>
     public async Task RunAsync(string jobKey, PerformContext? context, CancellationToken cancellationToken)
     {
         var job = await store.GetJobAsync(jobKey, cancellationToken).ConfigureAwait(false);
+        // Every log line of the attempt carries the job, repository and commit; the metrics see its start and end.
+        using var scope = GraderLogScope.Job(logger, jobKey, job?.PullRequest.Repository, job?.HeadSha);
+        using var busy = metrics.JobRunning();
+        var queue = job?.Queue ?? "unknown";
+        if (JobWait.Of(context) is { } waited) metrics.JobStarted(queue, waited);
+        var outcome = JobOutcomes.Interrupted;
+        try
+        {
+            outcome = await RunAttemptAsync(jobKey, job, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A grader error thrown for Hangfire's retry (a cancellation thrown here is a shutdown: interrupted).
+            outcome = JobOutcomes.Retried;
+            throw;
+        }
+        finally
+        {
+            metrics.JobEnded(queue, outcome);
+        }
+    }
+
+    /// <summary>One attempt; returns its outcome, or throws for Hangfire (retried, or interrupted by a shutdown).</summary>
+    private async Task<string> RunAttemptAsync(string jobKey, GradingJobRecord? job, CancellationToken cancellationToken)
+    {
         if (job is { State: JobState.Running } && budget.Spent(job.Attempts, job.WorkerDeaths) is { } used)
         {
             // Started again after its last attempt died with its process (a re-queued Hangfire job): no crash loop.
             await GiveUpAsync(job, used, "The grader stopped while it was grading this commit", null).ConfigureAwait(false);
-            return;
+            return JobOutcomes.Failed;
         }
 
         var started = job is null ? null : await store.TryStartJobAsync(jobKey, cancellationToken, runner.RunnerId).ConfigureAwait(false);
         if (started is null)
         {
             LogDropped(logger, jobKey, job?.State.ToString() ?? "unknown");
-            return;
+            return JobOutcomes.Dropped;
         }
 
         using var registration = registry.Register(jobKey, cancellationToken);
@@ -57,7 +87,10 @@ public sealed partial class GradingJob(
             {
                 outbox.Notify();
                 LogCompleted(logger, jobKey, graded.Result.Conclusion);
+                return JobOutcomes.Succeeded;
             }
+
+            return JobOutcomes.Cancelled;
         }
         catch (OperationCanceledException) when (registration.Token.IsCancellationRequested)
         {
@@ -75,6 +108,7 @@ public sealed partial class GradingJob(
             }
 
             LogCancelled(logger, jobKey, now?.State.ToString() ?? "unknown");
+            return JobOutcomes.Cancelled;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -96,6 +130,7 @@ public sealed partial class GradingJob(
             LogGaveUp(logger, jobKey, started.Attempts, spent, ex);
             await progress.DisposeAsync().ConfigureAwait(false);
             await GiveUpAsync(started with { WorkerDeaths = deaths }, spent, ex.Message, ex as IncompleteGradingException).ConfigureAwait(false);
+            return JobOutcomes.Failed;
         }
         finally
         {

@@ -46,6 +46,9 @@ public sealed class IncompleteGradingException(string message, PublishableResult
 
     /// <summary>The partial run's unsigned evidence record (recorded as a grader error), when one was asked for.</summary>
     public string? Evidence { get; init; }
+
+    /// <summary>The partial run's step timings (step metrics), when a worker reported them.</summary>
+    public IReadOnlyList<Grader.Runner.Pipeline.StepTiming> Steps { get; init; } = [];
 }
 
 /// <summary>

@@ -1,4 +1,5 @@
 using Grader.Bot.Configuration;
+using Grader.Bot.Monitoring;
 using Grader.Bot.Storage;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
@@ -15,6 +16,7 @@ public sealed partial class GraderWebhookProcessor(
     GraderStore store,
     DeliverySignal signal,
     IOptions<BotOptions> options,
+    GraderMetrics metrics,
     ILogger<GraderWebhookProcessor> logger) : WebhookEventProcessor
 {
     public override async ValueTask ProcessWebhookAsync(IDictionary<string, StringValues> headers, string body, CancellationToken cancellationToken)
@@ -32,11 +34,15 @@ public sealed partial class GraderWebhookProcessor(
         // Not cancellable by the client going away: once we start persisting, we finish.
         var added = await store.TryAddDeliveryAsync(webhookHeaders.Delivery, webhookHeaders.Event, envelope.Action, body, state, ignoreReason, CancellationToken.None)
             .ConfigureAwait(false);
+        using var scope = GraderLogScope.Delivery(logger, webhookHeaders.Delivery, webhookHeaders.Event);
         if (!added)
         {
+            metrics.DeliveryReceived(webhookHeaders.Event, "duplicate");
             LogDuplicate(logger, webhookHeaders.Delivery, webhookHeaders.Event);
             return;
         }
+
+        metrics.DeliveryReceived(webhookHeaders.Event, ignoreReason is null ? "accepted" : "ignored");
 
         if (ignoreReason is null)
         {

@@ -6,7 +6,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 
 public static class GpuServiceCollectionExtensions
 {
-    /// <summary>Registers NVML-based GPU discovery, allocation and sampling (configuration section <see cref="GpuOptions.SectionName"/>).</summary>
+    /// <summary>Registers NVML-based GPU discovery, allocation, sampling and readings for monitoring (configuration section <see cref="GpuOptions.SectionName"/>).</summary>
     public static IServiceCollection AddGraderGpu(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -16,6 +16,7 @@ public static class GpuServiceCollectionExtensions
         services.TryAddSingleton<IGpuInventory>(sp => sp.GetRequiredService<NvmlGpuInventory>());
         services.TryAddSingleton<IGpuAllocator, GpuAllocator>();
         services.TryAddSingleton<IGpuSampler, NvmlGpuSampler>();
+        services.TryAddSingleton<IGpuReadings, NvmlGpuReadings>();
         return services;
     }
 }

@@ -29,4 +29,18 @@ public sealed class NamespaceTests
             Assert.That(adapter, Has.Some.StartsWith("Microsoft.AspNetCore"));
         });
     }
+
+    [Test]
+    public void Runner_ReferencesNoPrometheus_TheBotDoes()
+    {
+        // The runner reports step timings and GPU readings; only the bot turns them into Prometheus metrics.
+        var runner = typeof(Grader.Runner.Gpu.IGpuReadings).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToList();
+        var core = typeof(Grader.Bot.Monitoring.GraderMetrics).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToList();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(runner, Has.None.StartsWith("Prometheus").And.None.StartsWith("Microsoft.AspNetCore"));
+            Assert.That(core, Has.Some.StartsWith("Prometheus"));
+        });
+    }
 }

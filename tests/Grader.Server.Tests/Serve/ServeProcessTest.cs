@@ -199,6 +199,9 @@ public abstract class ServeProcessTest : PrismValidatedTest
         return sha;
     }
 
+    /// <summary>A setting for the processes started from now on, as an environment variable (<c>Grader__Gpu__Enabled</c>).</summary>
+    protected void SetEnvironment(string name, string value) => _environment[name] = value;
+
     /// <summary>Starts `grader serve` on this test's config and database and waits until /healthz answers 200.</summary>
     protected async Task<GraderServeProcess> StartServeAsync()
     {

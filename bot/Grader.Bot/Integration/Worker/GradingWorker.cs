@@ -73,11 +73,11 @@ public static partial class GradingWorker
         try
         {
             var graded = await grader.GradeAsync(assignment, writer, stop).ConfigureAwait(false);
-            return new WorkerMessage { Result = graded.Result, Evidence = graded.Evidence };
+            return new WorkerMessage { Result = graded.Result, Evidence = graded.Evidence, Steps = graded.Steps };
         }
         catch (IncompleteGradingException incomplete)
         {
-            return new WorkerMessage { Result = incomplete.Partial, Error = incomplete.Message, Evidence = incomplete.Evidence };
+            return new WorkerMessage { Result = incomplete.Partial, Error = incomplete.Message, Evidence = incomplete.Evidence, Steps = incomplete.Steps };
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {

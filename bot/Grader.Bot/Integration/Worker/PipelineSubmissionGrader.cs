@@ -19,7 +19,11 @@ namespace Grader.Bot.Integration.Worker;
 public sealed class PipelineSubmissionGrader(GradingPipeline pipeline)
 {
     /// <summary>The result to publish and, when the assignment asks for it, the run's unsigned evidence record (JSON).</summary>
-    public sealed record Graded(PublishableResult Result, string? Evidence);
+    public sealed record Graded(PublishableResult Result, string? Evidence)
+    {
+        /// <summary>The run's step timings, messages left out (they may quote the learner).</summary>
+        public IReadOnlyList<StepTiming> Steps { get; init; } = [];
+    }
 
     public async Task<Graded> GradeAsync(WorkerAssignment assignment, IProgress<string> progress, CancellationToken cancellationToken)
     {
@@ -47,11 +51,13 @@ public sealed class PipelineSubmissionGrader(GradingPipeline pipeline)
         if (run.Review.Incomplete)
         {
             var errors = string.Join("; ", run.GraderErrors.Select(e => $"{e.Step}: {e.Message}"));
-            throw new IncompleteGradingException($"Grading was incomplete because of grader errors: {errors}", publication) { Evidence = evidence };
+            throw new IncompleteGradingException($"Grading was incomplete because of grader errors: {errors}", publication) { Evidence = evidence, Steps = Timings(run) };
         }
 
-        return new Graded(publication, evidence);
+        return new Graded(publication, evidence) { Steps = Timings(run) };
     }
+
+    private static StepTiming[] Timings(GradingRun run) => [.. run.Steps.Select(s => s with { Message = null })];
 
     private sealed class StepProgress(IProgress<string> target) : IProgress<GradingProgress>
     {

@@ -27,6 +27,7 @@ public sealed partial class WorkerProcessGrader(
     IOptions<RunnerOptions> runner,
     GradingEvidence evidence,
     WorkerGpuPinning gpus,
+    Grader.Bot.Monitoring.GraderMetrics metrics,
     ILogger<WorkerProcessGrader> logger) : ISubmissionGrader
 {
     /// <summary>
@@ -78,6 +79,12 @@ public sealed partial class WorkerProcessGrader(
             {
                 await CleanUpAsync(work.DockerJobId, assignment.JobKey).ConfigureAwait(false);
             }
+        }
+
+        // Skipped steps took no time: they would only pull the quantiles towards zero.
+        foreach (var step in (outcome.Answer?.Steps ?? []).Where(s => s.Status != StepStatus.Skipped))
+        {
+            metrics.StepTimed(step.Step, step.Duration);
         }
 
         // The record is signed by the bot, never in the worker: the key stays here.

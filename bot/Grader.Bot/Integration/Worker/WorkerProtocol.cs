@@ -57,6 +57,9 @@ public sealed record WorkerMessage
     /// <summary>With a final answer that graded something: the unsigned evidence record of the run (EvidenceJson), when asked for.</summary>
     public string? Evidence { get; init; }
 
+    /// <summary>With a final answer that graded something: how long each pipeline step took (the bot's step metrics), messages left out.</summary>
+    public IReadOnlyList<Grader.Runner.Pipeline.StepTiming>? Steps { get; init; }
+
     [JsonIgnore]
     public bool IsFinal => Result is not null || Error is not null;
 }
