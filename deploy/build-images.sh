@@ -140,7 +140,7 @@ if wants postgres; then
   # Its own context: only the entrypoint (never deploy/.env or deploy/secrets/).
   ctx="$stage/postgres"
   mkdir -p "$ctx"
-  cp "$deploy/postgres-entrypoint.sh" "$ctx/"
+  install -m 0755 "$deploy/postgres-entrypoint.sh" "$ctx/"
   build "${prefix}postgres:15" "$deploy/postgres.Dockerfile" "$ctx" --build-arg "DEBIAN_BASE=$debian_base"
 fi
 

@@ -43,11 +43,12 @@ bash "$root/scripts/lib/ensure-docker.sh"
 
 # Secrets of this trial, made once and kept out of git (deploy/.gitignore).
 if [ ! -f "$deploy/.env" ]; then
-  umask 077
-  {
-    echo "GRADER_WEBHOOK_SECRET=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-    echo "GRADER_POSTGRES_PASSWORD=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-  } > "$deploy/.env"
+  # umask in a subshell: only the secrets file is private; what the images are built from keeps its modes.
+  (
+    umask 077
+    echo "GRADER_WEBHOOK_SECRET=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')" > "$deploy/.env"
+    echo "GRADER_POSTGRES_PASSWORD=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')" >> "$deploy/.env"
+  )
   echo "try-fleet: wrote deploy/.env (webhook secret and database password of this trial)" >&2
 fi
 mkdir -p "$deploy/secrets"
