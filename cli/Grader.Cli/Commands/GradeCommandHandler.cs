@@ -58,6 +58,7 @@ public static class GradeCommandHandler
             Submission = source!,
             RubricFile = Path.GetRelativePath(Environment.CurrentDirectory, settings.RubricFile),
             HiddenTestsDirectory = settings.HiddenTestsDirectory,
+            BaseCommit = settings.BaseCommit,
         };
 
         console.MarkupLine($"Grading [bold]{Markup.Escape(source!.Describe())}[/] against [bold]{Markup.Escape(loaded.Rubric!.Module.Id)}[/] ({Markup.Escape(loaded.Rubric.Module.Title)})");
