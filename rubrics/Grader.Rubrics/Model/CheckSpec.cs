@@ -204,13 +204,13 @@ public sealed record BaselineSpec(string? Path, double Tolerance = 0.10);
 /// <param name="Tolerance">Tolerated slowdown as a fraction (0.10 = 10% worse than the reference).</param>
 public sealed record BenchmarkReferenceSpec(string? Solution, double Tolerance = 0.10)
 {
-    public const int DefaultRounds = 5;
+    public const int DefaultRounds = 6;
     public const double DefaultConfidence = 0.95;
 
     /// <summary>The reference is the pull request's base commit of the learner's own repository.</summary>
     public bool BaseCommit => Solution is null;
 
-    /// <summary>Interleaved rounds; each runs the learner's and the reference's benchmark once.</summary>
+    /// <summary>Interleaved rounds; each runs the learner's and the reference's benchmark once. Even counts balance who goes first.</summary>
     public int Rounds { get; init; } = DefaultRounds;
 
     /// <summary>Two-sided confidence level of the ratio's interval.</summary>

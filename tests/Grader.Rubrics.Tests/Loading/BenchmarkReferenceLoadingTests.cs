@@ -39,11 +39,11 @@ public sealed class BenchmarkReferenceLoadingTests
     }
 
     [Test]
-    public void LoadText_BaseCommitAlone_DefaultsFiveRoundsNinetyFivePercentTenPercentTolerance()
+    public void LoadText_BaseCommitAlone_DefaultsSixRoundsNinetyFivePercentTenPercentTolerance()
     {
         var check = Load("{ base_commit: true }");
 
-        Assert.That(check.Reference, Is.EqualTo(new BenchmarkReferenceSpec(null, 0.10) { Rounds = 5, Confidence = 0.95 }));
+        Assert.That(check.Reference, Is.EqualTo(new BenchmarkReferenceSpec(null, 0.10) { Rounds = 6, Confidence = 0.95 }));
         Assert.That(check.Reference!.BaseCommit, Is.True);
     }
 
