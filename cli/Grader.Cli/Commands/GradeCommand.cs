@@ -14,6 +14,7 @@ public static class GradeCommand
         var submission = new Argument<string>("submission") { Description = "A folder, a local git repository, or a clone URL." };
         var sha = new Option<string?>("--sha") { Description = "Commit to grade (repositories and clone URLs)." };
         var reference = new Option<string?>("--ref") { Description = "Branch or tag to grade or fetch (repositories and clone URLs)." };
+        var baseCommit = new Option<string?>("--base") { Description = "The pull request's base commit (repositories and clone URLs): the reference of benchmarks with 'reference: { base_commit: true }'." };
         var hidden = new Option<DirectoryInfo?>("--hidden-tests") { Description = "A hidden tests folder replacing the rubric's, for the criteria that declare hidden tests only." };
         var output = new Option<DirectoryInfo>("--out", "-o")
         {
@@ -43,7 +44,7 @@ public static class GradeCommand
 
         var command = new Command("grade", "Grade a submission against a rubric: build, test, score; writes review.md and result.json.")
         {
-            rubric, submission, sha, reference, hidden, output, tokenEnv, record, learner, submittedAt, extension, published, config, set,
+            rubric, submission, sha, reference, baseCommit, hidden, output, tokenEnv, record, learner, submittedAt, extension, published, config, set,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -96,6 +97,7 @@ public static class GradeCommand
             parse.GetValue<DirectoryInfo>("--out")!.FullName,
             parse.GetValue<string?>("--token-env"))
         {
+            BaseCommit = parse.GetValue<string?>("--base"),
             RecordStore = parse.GetValue<string?>("--record"),
             Learner = parse.GetValue<string?>("--learner"),
             ConfigFile = parse.GetValue<FileInfo?>("--config")?.FullName,
@@ -154,6 +156,9 @@ public sealed record GradeSettings(
     string OutputDirectory,
     string? TokenEnvironmentVariable)
 {
+    /// <summary>The pull request's base commit (<c>--base</c>), for benchmark references with <c>base_commit: true</c>; null: none.</summary>
+    public string? BaseCommit { get; init; }
+
     /// <summary>Record the grading as evidence in this store (<c>--record</c>); null: not recorded.</summary>
     public string? RecordStore { get; init; }
 

@@ -75,6 +75,7 @@ public static class GradeCommandHandler
             SubmittedAt = submittedAt,
             Extension = settings.Extension,
             ResultsPublished = settings.ResultsPublished,
+            BaseCommit = settings.BaseCommit,
         };
 
         console.MarkupLine($"Grading [bold]{Markup.Escape(source!.Describe())}[/] against [bold]{Markup.Escape(loaded.Rubric!.Module.Id)}[/] ({Markup.Escape(loaded.Rubric.Module.Title)})");

@@ -349,8 +349,59 @@ internal static class CheckParser
             Timeout = r.Duration("timeout") ?? defaults.Timeout,
             Gpu = r.Bool("gpu") ?? false,
             Baseline = Baseline(r),
+            Reference = Reference(r),
         };
+        if (check.Reference is not null && r.Has("baseline"))
+        {
+            r.File.Error(r.KeyNode("baseline")!, "a benchmark compares with either a 'baseline' (results measured earlier) or a 'reference' (measured in the same job), not both");
+            return null;
+        }
+        if (check.Reference is not null && r.Has("repetitions"))
+        {
+            r.File.Error(r.KeyNode("repetitions")!, "with a 'reference', 'rounds' in the reference sets how often each side runs; remove 'repetitions'");
+            return null;
+        }
         return command is null ? null : check with { Command = command };
+    }
+
+    private const int MaxReferenceRounds = 50;
+
+    private static BenchmarkReferenceSpec? Reference(MapReader r)
+    {
+        if (r.Section("reference", "the benchmark 'reference'", RubricKeys.BenchmarkReference) is not { } s) return null;
+        var errorsBefore = r.File.ErrorCount;
+        var solution = s.String("solution");
+        var baseCommit = s.Bool("base_commit");
+        var tolerance = s.Ratio("tolerance");
+        var rounds = s.Integer("rounds", min: 2, max: MaxReferenceRounds);
+        var confidence = s.Ratio("confidence");
+        if (r.File.ErrorCount != errorsBefore) return null;
+        if (s.Has("solution") == s.Has("base_commit"))
+        {
+            r.File.Error(s.KeyNode("base_commit") ?? (YNode)s.Map,
+                "a benchmark 'reference' needs exactly one of 'solution' (the instructor's reference solution, a folder relative to the rubric) or 'base_commit: true' (the pull request's base commit)");
+            return null;
+        }
+        if (baseCommit == false)
+        {
+            r.File.Error(s.Node("base_commit")!, "'base_commit' is true or left out (then name the reference 'solution'); found false");
+            return null;
+        }
+        if (confidence is { } c && c is < 0.5 or >= 1)
+        {
+            r.File.Error(s.Node("confidence")!, $"'confidence' is the interval's confidence level, at least 50% and below 100% (e.g. 95%); found {Values.Found(s.Node("confidence")!)}");
+            return null;
+        }
+        if (tolerance is 0)
+        {
+            r.File.Error(s.Node("tolerance")!, "a reference 'tolerance' of 0 can never be judged (no interval is ever entirely within it); use e.g. 10%");
+            return null;
+        }
+        return new BenchmarkReferenceSpec(solution, tolerance ?? 0.10)
+        {
+            Rounds = rounds ?? BenchmarkReferenceSpec.DefaultRounds,
+            Confidence = confidence ?? BenchmarkReferenceSpec.DefaultConfidence,
+        };
     }
 
     private static GpuCheck Gpu(MapReader r)

@@ -42,6 +42,7 @@ internal static class RubricKeys
     public static readonly IReadOnlyList<string> Thresholds = ["p50", "p95", "p99", "error_rate", "throughput"];
     public static readonly IReadOnlyList<string> Baseline = ["path", "tolerance"];
     public static readonly IReadOnlyList<string> Benchmark = CheckKind.Benchmark.Keys;
+    public static readonly IReadOnlyList<string> BenchmarkReference = ["solution", "base_commit", "tolerance", "rounds", "confidence"];
     public static readonly IReadOnlyList<string> Gpu = CheckKind.Gpu.Keys;
     public static readonly IReadOnlyList<string> Recovery = CheckKind.Recovery.Keys;
     public static readonly IReadOnlyList<string> Files = CheckKind.Files.Keys;

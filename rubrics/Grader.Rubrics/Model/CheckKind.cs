@@ -60,7 +60,7 @@ public sealed record CheckKind(string Name, MeasureUnit Unit, CheckPhase Phase, 
         ["method", "path", "body", "headers", "mode", "concurrency", "rate", "duration", "warmup", "repetitions", "thresholds", "baseline"]);
 
     public static readonly CheckKind Benchmark = new(BenchmarkCheck.KindName, MeasureUnit.Number, CheckPhase.Sequential, NeedsImage: true,
-        ["command", "format", "output", "benchmark", "metric", "higher_is_better", "threshold", "repetitions", "timeout", "gpu", "baseline"]);
+        ["command", "format", "output", "benchmark", "metric", "higher_is_better", "threshold", "repetitions", "timeout", "gpu", "baseline", "reference"]);
 
     public static readonly CheckKind Gpu = new(GpuCheck.KindName, MeasureUnit.Bytes, CheckPhase.AfterMeasuredSteps, NeedsImage: true,
         ["during", "max_memory", "min_utilization", "sample_interval"]);

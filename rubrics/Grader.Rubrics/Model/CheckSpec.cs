@@ -195,6 +195,28 @@ public sealed record LoadCheck : CheckSpec
 /// <param name="Tolerance">Tolerated regression as a fraction (0.10 = 10% worse).</param>
 public sealed record BaselineSpec(string? Path, double Tolerance = 0.10);
 
+/// <summary>
+/// A reference measured in the same job as the learner's code, interleaved round by round (L R R L ...) in the same
+/// sandbox limits and on the same CPUs, so that what else the runner is doing slows both alike; the verdict is on the
+/// paired ratio and its confidence interval.
+/// </summary>
+/// <param name="Solution">The instructor's reference solution, a folder relative to the rubric built like the learner's image; null = <see cref="BaseCommit"/>.</param>
+/// <param name="Tolerance">Tolerated slowdown as a fraction (0.10 = 10% worse than the reference).</param>
+public sealed record BenchmarkReferenceSpec(string? Solution, double Tolerance = 0.10)
+{
+    public const int DefaultRounds = 6;
+    public const double DefaultConfidence = 0.95;
+
+    /// <summary>The reference is the pull request's base commit of the learner's own repository.</summary>
+    public bool BaseCommit => Solution is null;
+
+    /// <summary>Interleaved rounds; each runs the learner's and the reference's benchmark once. Even counts balance who goes first.</summary>
+    public int Rounds { get; init; } = DefaultRounds;
+
+    /// <summary>Two-sided confidence level of the ratio's interval.</summary>
+    public double Confidence { get; init; } = DefaultConfidence;
+}
+
 public enum BenchmarkFormat
 {
     PytestBenchmark,
@@ -222,6 +244,8 @@ public sealed record BenchmarkCheck : CheckSpec
     public double? Threshold { get; init; }
     public int Repetitions { get; init; } = 3;
     public BaselineSpec? Baseline { get; init; }
+    /// <summary>A reference run in the same job, interleaved with the learner's runs; excludes <see cref="Baseline"/>.</summary>
+    public BenchmarkReferenceSpec? Reference { get; init; }
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(10);
     public bool Gpu { get; init; }
     public override bool NeedsGpu => Gpu;

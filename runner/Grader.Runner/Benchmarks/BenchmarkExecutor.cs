@@ -7,17 +7,21 @@ using Grader.Runner.Checks;
 using Grader.Runner.Docker;
 using Grader.Runner.Statistics;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Grader.Runner.Benchmarks;
 
 /// <summary>
 /// The <c>benchmark</c> check: runs the learner's benchmark command in a sandboxed container of the built
 /// image (<see cref="BenchmarkCheck.Repetitions"/> times), reads its JSON (a file copied out, or stdout),
-/// and judges the chosen metric against the threshold and a baseline. Measure: the metric, in the
-/// benchmark's unit (seconds for times).
+/// and judges the chosen metric against the threshold and a baseline, or against a reference run in the same job
+/// (<see cref="BenchmarkCheck.Reference"/>: interleaved rounds, a paired ratio and its confidence interval). Measure:
+/// the metric, in the benchmark's unit (seconds for times).
 /// </summary>
-public sealed partial class BenchmarkExecutor(IContainerSandbox sandbox, BaselineProvider baselines, RegressionDetector detector, ILogger<BenchmarkExecutor> logger) : CheckExecutor<BenchmarkCheck>(CheckKind.Benchmark)
+public sealed partial class BenchmarkExecutor(IContainerSandbox sandbox, BaselineProvider baselines, RegressionDetector detector, IOptions<BenchmarkOptions> options, ILogger<BenchmarkExecutor> logger) : CheckExecutor<BenchmarkCheck>(CheckKind.Benchmark)
 {
+    private readonly string? _cpuset = string.IsNullOrWhiteSpace(options.Value.CpusetCpus) ? null : options.Value.CpusetCpus;
+
     private const int MaxRuns = 20;
     private const int OutputExcerptChars = 4000;
     private const long MaxOutputFileBytes = 16L << 20;
@@ -34,6 +38,8 @@ public sealed partial class BenchmarkExecutor(IContainerSandbox sandbox, Baselin
         if (check.Output is { } output && (!output.StartsWith('/') || output.EndsWith('/')))
             return CheckResult.GraderError(criterion.Id, $"The rubric's benchmark output '{output}' must be an absolute file path inside the container.");
 
+        if (check.Reference is not null) return await AgainstReferenceAsync(criterion, check, check.Reference, context, started, cancellationToken).ConfigureAwait(false);
+
         var (baseline, baselineError) = await baselines.ResolveForCheckAsync(check.Baseline, criterion, context, cancellationToken).ConfigureAwait(false);
         if (baselineError is not null) return baselineError;
 
@@ -46,7 +52,7 @@ public sealed partial class BenchmarkExecutor(IContainerSandbox sandbox, Baselin
             SandboxRunResult result;
             try
             {
-                result = await sandbox.RunAsync(Request(check, criterion, context, run), cancellationToken).ConfigureAwait(false);
+                result = await sandbox.RunAsync(Request(check, criterion, context, context.Image, "run-" + run.ToString(CultureInfo.InvariantCulture)), cancellationToken).ConfigureAwait(false);
             }
             catch (ImageCommandUnavailableException ex)
             {
@@ -119,14 +125,15 @@ public sealed partial class BenchmarkExecutor(IContainerSandbox sandbox, Baselin
         };
     }
 
-    private static SandboxRunRequest Request(BenchmarkCheck check, Criterion criterion, GradingContext context, int run)
+    /// <summary>One run of the benchmark command in <paramref name="image"/>: the learner's and the reference's get the same limits and CPUs.</summary>
+    private SandboxRunRequest Request(BenchmarkCheck check, Criterion criterion, GradingContext context, ImageDetails image, string runName)
     {
         var outputFolder = check.Output is null ? null : Path.GetDirectoryName(check.Output)!.Replace('\\', '/');
-        var destination = Path.Combine(context.WorkDirectory, "benchmark-" + SafeName(criterion.Id), "run-" + run.ToString(CultureInfo.InvariantCulture));
+        var destination = Path.Combine(context.WorkDirectory, "benchmark-" + SafeName(criterion.Id), runName);
         if (Directory.Exists(destination)) Directory.Delete(destination, recursive: true);
         return new SandboxRunRequest
         {
-            Image = context.Image!.Id,
+            Image = image.Id,
             Command = check.Command,
             Labels = context.LabelsFor("benchmark"),
             Limits = context.Rubric.Limits,
@@ -136,7 +143,8 @@ public sealed partial class BenchmarkExecutor(IContainerSandbox sandbox, Baselin
             CopyOutDestination = check.Output is null ? null : destination,
             MaxCopyOutBytes = MaxOutputFileBytes,
             GpuDeviceIds = check.Gpu ? [.. context.Gpus!.Devices.Select(d => d.Uuid)] : [],
-            User = context.Image.RunAs(SandboxRunRequest.Nobody),
+            CpusetCpus = _cpuset,
+            User = image.RunAs(SandboxRunRequest.Nobody),
         };
     }
 

@@ -47,6 +47,12 @@ public sealed record GradingContext
     /// <summary>The built image; null when the build failed or has not run.</summary>
     public ImageDetails? Image { get; set; }
 
+    /// <summary>
+    /// Reference images of benchmark criteria with a <c>reference</c> (criterion id to image, or why there is none), built
+    /// by the pipeline once per job and reference after the learner's image.
+    /// </summary>
+    public IDictionary<string, ReferenceImage> ReferenceImages { get; } = new Dictionary<string, ReferenceImage>(StringComparer.Ordinal);
+
     /// <summary>The service start outcome, when the rubric has service checks.</summary>
     public ServiceStartOutcome? ServiceStart { get; set; }
 
@@ -59,3 +65,9 @@ public sealed record GradingContext
     /// <summary>Labels for a Docker object of this job with the given role.</summary>
     public Dictionary<string, string> LabelsFor(string role) => DockerLabels.For(RunnerId, JobId, role);
 }
+
+/// <summary>A benchmark reference's image (built like the learner's, in the same hardened builder), or why there is none.</summary>
+/// <param name="Image">The built image; null when <paramref name="Problem"/> says why not.</param>
+/// <param name="Description">What the reference is, for feedback ("reference solution ../reference/lab3", "base commit abc1234").</param>
+/// <param name="Problem">Why the reference cannot run (it did not build, the base commit is unknown): a grader error, never the learner's.</param>
+public sealed record ReferenceImage(ImageDetails? Image, string Description, string? Problem = null);

@@ -49,6 +49,7 @@ public static class RunnerServiceCollectionExtensions
         AddCheckExecutors(services, typeof(GradingPipeline).Assembly);
         services.TryAddSingleton<CheckoutStep>();
         services.TryAddSingleton<ImageStep>();
+        services.TryAddSingleton<ReferenceStep>();
         services.TryAddSingleton<GpuStep>();
         services.TryAddSingleton<ServiceStep>();
         services.TryAddSingleton<CheckStep>();
@@ -56,6 +57,7 @@ public static class RunnerServiceCollectionExtensions
         services.TryAddSingleton(provider => new GradingPipeline(
             provider.GetRequiredService<CheckoutStep>(),
             provider.GetRequiredService<ImageStep>(),
+            provider.GetRequiredService<ReferenceStep>(),
             provider.GetRequiredService<GpuStep>(),
             provider.GetRequiredService<ServiceStep>(),
             provider.GetRequiredService<CheckStep>(),

@@ -17,6 +17,12 @@ internal sealed record ContainerHardening(long MemoryBytes, long Pids, long NoFi
     /// <summary>CPUs (fractions allowed); null: not limited (helpers that only sleep).</summary>
     public double? Cpus { get; init; }
 
+    /// <summary>
+    /// CPUs the container may run on (cpuset syntax, "2-3" or "2,3"); null: any. Benchmarks compared with a reference
+    /// pin both sides to the same set, so neither gets faster cores or a quieter socket than the other.
+    /// </summary>
+    public string? CpusetCpus { get; init; }
+
     /// <summary>The network; <c>none</c> unless the caller made one for this job.</summary>
     public string Network { get; init; } = "none";
 
@@ -40,6 +46,7 @@ internal sealed record ContainerHardening(long MemoryBytes, long Pids, long NoFi
             Ulimits = Ulimits(),
         };
         if (Cpus is { } cpus) host.NanoCPUs = (long)(cpus * 1e9);
+        if (!string.IsNullOrWhiteSpace(CpusetCpus)) host.CpusetCpus = CpusetCpus;
         if (GpuDeviceIds.Count > 0)
         {
             host.DeviceRequests = [new DeviceRequest { Driver = "nvidia", DeviceIDs = [.. GpuDeviceIds], Capabilities = [["gpu"]] }];

@@ -201,6 +201,7 @@ public sealed partial class DockerContainerSandbox(IDockerClient docker, IOption
         var host = new ContainerHardening(limits.Memory.Bytes, limits.Pids, _options.NoFileLimit)
         {
             Cpus = limits.Cpus,
+            CpusetCpus = request.CpusetCpus,
             Network = request.Network ?? "none",
             GpuDeviceIds = [.. request.GpuDeviceIds],
         }.ToHostConfig();

@@ -50,6 +50,9 @@ public sealed record SandboxRunRequest
     /// </summary>
     public bool CopyOutRegularFileOnly { get; init; }
 
+    /// <summary>CPUs the container is pinned to (cpuset syntax, e.g. "2-3"); null: not pinned.</summary>
+    public string? CpusetCpus { get; init; }
+
     /// <summary>GPU device ids or UUIDs given to the container (as <c>--gpus device=...</c>); empty = none.</summary>
     public IReadOnlyList<string> GpuDeviceIds { get; init; } = [];
 

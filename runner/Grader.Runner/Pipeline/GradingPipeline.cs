@@ -17,6 +17,7 @@ public sealed partial class GradingPipeline
 {
     private readonly CheckoutStep _checkout;
     private readonly ImageStep _image;
+    private readonly ReferenceStep _references;
     private readonly GpuStep _gpu;
     private readonly ServiceStep _service;
     private readonly CheckStep _checks;
@@ -28,6 +29,7 @@ public sealed partial class GradingPipeline
     internal GradingPipeline(
         CheckoutStep checkout,
         ImageStep image,
+        ReferenceStep references,
         GpuStep gpu,
         ServiceStep service,
         CheckStep checks,
@@ -39,6 +41,7 @@ public sealed partial class GradingPipeline
         ArgumentNullException.ThrowIfNull(options);
         _checkout = checkout;
         _image = image;
+        _references = references;
         _gpu = gpu;
         _service = service;
         _checks = checks;
@@ -129,6 +132,11 @@ public sealed partial class GradingPipeline
         var imageBlocker = rubric.Criteria.Any(c => CheckKinds.NeedsImage(c.Check))
             ? await _image.RunAsync(job, context, cancellationToken).ConfigureAwait(false)
             : null;
+        // A reference is measured only against a learner's image that built.
+        if (imageBlocker is null && rubric.Criteria.Any(c => c.Check is BenchmarkCheck { Reference: not null }))
+        {
+            await _references.BuildAsync(job, context, workDirectory, cancellationToken).ConfigureAwait(false);
+        }
         var gpuBlocker = rubric.NeedsGpu
             ? await _gpu.LeaseAsync(job, context, cancellationToken).ConfigureAwait(false)
             : null;

@@ -30,6 +30,12 @@ public sealed record GradingRequest
     /// <summary>Whether the module's results are published (shows <c>after_published</c> criteria).</summary>
     public bool ResultsPublished { get; init; }
 
+    /// <summary>
+    /// The pull request's base commit (a SHA, or a revision of a local repository), for benchmark references with
+    /// <c>base_commit: true</c>; checked out from the submission's own repository. Null: not known (such criteria are grader errors).
+    /// </summary>
+    public string? BaseCommit { get; init; }
+
     /// <summary>Unique job id; labels every Docker object of the job.</summary>
     public string JobId { get; init; } = Guid.NewGuid().ToString("n")[..16];
 }

@@ -50,10 +50,25 @@ internal sealed partial class ImageStep(IImageBuilder builder, IImageInspector i
 
     private async Task<ImageBuildOutcome> BuildOrReuseAsync(PipelineJob job, GradingContext context, BuildCheck spec, string contextDirectory, CancellationToken cancellationToken)
     {
-        var runner = options.Value;
-        var jobTag = $"grader-job/{ImageReuse.SafeName(runner.RunnerId)}:{ImageReuse.SafeName(job.Request.JobId)}";
+        var jobTag = JobTag(job, "");
         job.ImageTag = jobTag;
         job.ImageTags.Add(jobTag);
+        var outcome = await BuildOrReuseAsync(job, context, spec, contextDirectory, jobTag, job.Steps.MessagesFor(GradingSteps.Build), cancellationToken).ConfigureAwait(false);
+        job.ImageReused = outcome.Reused;
+        return outcome;
+    }
+
+    /// <summary>The job's tag of an image; <paramref name="suffix"/> tells the job's images apart (the learner's has none).</summary>
+    public string JobTag(PipelineJob job, string suffix) =>
+        $"grader-job/{ImageReuse.SafeName(options.Value.RunnerId)}:{ImageReuse.SafeName(job.Request.JobId + suffix)}";
+
+    /// <summary>
+    /// Builds <paramref name="contextDirectory"/> as <paramref name="jobTag"/> with the runner's hardened builder and
+    /// limits, or reuses the image built from the same files. The learner's image and benchmark references both come here.
+    /// </summary>
+    public async Task<ImageBuildOutcome> BuildOrReuseAsync(PipelineJob job, GradingContext context, BuildCheck spec, string contextDirectory, string jobTag, IProgress<string>? messages, CancellationToken cancellationToken)
+    {
+        var runner = options.Value;
         string? reuseTag = null;
         if (runner.ReuseImages)
         {
@@ -70,7 +85,6 @@ internal sealed partial class ImageStep(IImageBuilder builder, IImageInspector i
                 if (existing is not null)
                 {
                     await reuse.TagAsync(reuseTag, jobTag, cancellationToken).ConfigureAwait(false);
-                    job.ImageReused = true;
                     LogImageReused(logger, job.Request.JobId, reuseTag);
                     return new ImageBuildOutcome(true, existing, "", false, TimeSpan.Zero, false, null) { Reused = true };
                 }
@@ -89,7 +103,7 @@ internal sealed partial class ImageStep(IImageBuilder builder, IImageInspector i
             AllowedBaseImages = runner.AllowedBaseImages,
             CgroupLimits = runner.BuildCgroupLimits,
         };
-        var outcome = await builder.BuildAsync(request, job.Steps.MessagesFor(GradingSteps.Build), cancellationToken).ConfigureAwait(false);
+        var outcome = await builder.BuildAsync(request, messages, cancellationToken).ConfigureAwait(false);
         if (outcome.Succeeded && reuseTag is not null && await reuse.FitsAsync(jobTag, job.Request.Rubric, cancellationToken).ConfigureAwait(false))
         {
             await reuse.TagAsync(jobTag, reuseTag, cancellationToken).ConfigureAwait(false);

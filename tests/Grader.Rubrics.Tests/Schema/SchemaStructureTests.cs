@@ -26,7 +26,7 @@ public sealed class SchemaStructureTests
             ["service"] = RubricKeys.Service, ["limits"] = RubricKeys.Limits, ["criterion"] = RubricKeys.Criterion,
             ["feedback"] = RubricKeys.Feedback, ["credit"] = RubricKeys.Credit, ["creditStep"] = RubricKeys.Step,
             ["hidden"] = RubricKeys.Hidden, ["expect"] = RubricKeys.Expect, ["requiredMetric"] = RubricKeys.RequiredMetric,
-            ["after"] = RubricKeys.After, ["thresholds"] = RubricKeys.Thresholds, ["baseline"] = RubricKeys.Baseline,
+            ["after"] = RubricKeys.After, ["thresholds"] = RubricKeys.Thresholds, ["baseline"] = RubricKeys.Baseline, ["benchmarkReference"] = RubricKeys.BenchmarkReference,
             ["requiredFile"] = RubricKeys.RequiredFile, ["deadline"] = RubricKeys.Deadline, ["latePolicy"] = RubricKeys.LatePolicy,
         };
         foreach (var (kind, keys) in RubricKeys.ByCheckKind) tables[kind] = keys;

@@ -25,7 +25,7 @@ public sealed class BenchmarkExecutorTests : DockerTestBase
     {
         _rubricDirectory = Directory.CreateDirectory(Path.Combine(Scratch, "rubric-" + Guid.NewGuid().ToString("N")[..8])).FullName;
         var store = new FileBaselineStore(Options.Create(new BaselineStoreOptions { StateDirectory = Path.Combine(_rubricDirectory, "state") }));
-        _executor = new BenchmarkExecutor(Sandbox, new BaselineProvider(store), new RegressionDetector(), NullLogger<BenchmarkExecutor>.Instance);
+        _executor = new BenchmarkExecutor(Sandbox, new BaselineProvider(store), new RegressionDetector(), Options.Create(new BenchmarkOptions()), NullLogger<BenchmarkExecutor>.Instance);
     }
 
     private static BenchmarkCheck Check(string script, string? output = "/grader/out/bench.json", int repetitions = 1, double? threshold = null, BaselineSpec? baseline = null) => new()

@@ -34,6 +34,16 @@ public class DockerContainerSandboxTests : DockerTestBase
     }
 
     [Test]
+    public async Task RunAsync_CpusetGiven_ProcessMayRunOnlyOnThoseCpus()
+    {
+        var last = (Environment.ProcessorCount - 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var result = await Sandbox.RunAsync(Request("grep Cpus_allowed_list /proc/self/status") with { CpusetCpus = last }, CancellationToken.None);
+
+        Assert.That(result.Output, Does.Match(@"Cpus_allowed_list:\s+" + last + @"\s*$"));
+    }
+
+    [Test]
     public async Task RunAsync_WorkingDirectoryAndEnvironment_Applied()
     {
         var result = await Sandbox.RunAsync(Request("pwd; echo $GREETING") with
