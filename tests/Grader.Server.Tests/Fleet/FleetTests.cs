@@ -188,6 +188,40 @@ public sealed partial class FleetTests : ServeProcessTest
         });
     }
 
+    [Test]
+    public async Task Fleet_DatabaseAwayUntilTheGradingEnds_RetriedWhenItIsBackAndOneReviewIsPosted()
+    {
+        await ArrangeAsync("echo running slow tests\nsleep 6\nexit 0\n", fleet: Fleet());
+        var front = await StartAsync("serve", "--no-runner");
+        var runner = await StartRunnerAsync("a");
+        Assert.That(await PostDeliveryAsync(front, Guid.NewGuid().ToString(), await OpenedPayloadAsync()), Is.EqualTo(HttpStatusCode.OK), Diagnostics());
+        await WaitUntilAsync(async () => (await RunnerContainersAsync(running: true, role: "test", runnerId: $"{RunnerId}-a")).Count > 0,
+            TimeSpan.FromSeconds(60), "the runner runs the tests");
+
+        // PostgreSQL refuses connections and drops the open ones while the tests run, and stays away until they ended:
+        // the runner finishes grading with no database to record the result in.
+        await AdminAsync($"ALTER DATABASE {FleetDatabaseName} ALLOW_CONNECTIONS false");
+        await AdminAsync($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{FleetDatabaseName}'");
+        await WaitUntilAsync(async () => (await RunnerContainersAsync(running: true, role: "test", runnerId: $"{RunnerId}-a")).Count == 0,
+            TimeSpan.FromSeconds(60), "the tests end while the database is away");
+        await AdminAsync($"ALTER DATABASE {FleetDatabaseName} ALLOW_CONNECTIONS true");
+        await WaitForPublishedResultAsync();
+
+        Assert.Multiple(() =>
+        {
+            AssertGradedOnceWithSuccess();
+            Assert.That(front.HasExited || runner.HasExited, Is.False, "both processes live through the database's absence\n" + Diagnostics());
+        });
+    }
+
+    private static async Task AdminAsync(string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(Grader.Evidence.Tests.Support.TestDatabase.AdminConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
     /// <summary>How many gradings the process started (one worker process each).</summary>
     private static int GradingsStarted(GraderServeProcess process) => WorkerStarted().Matches(process.Output).Count;
 

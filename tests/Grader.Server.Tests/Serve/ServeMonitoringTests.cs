@@ -101,16 +101,18 @@ public sealed class ServeMonitoringTests : ServeProcessTest
     }
 
     [Test]
-    public async Task Readyz_HangfireStorageGoesAwayAndComesBack_503Then200()
+    public async Task Readyz_FleetDatabaseGoesAwayAndComesBack_503Then200()
     {
         await ArrangeAsync(PassingTests);
         _database = "grader_ready_" + Guid.NewGuid().ToString("n")[..12];
         await ExecuteAsync(Admin, $"CREATE DATABASE {_database}");
-        SetEnvironment("Grader__Bot__HangfirePostgresConnectionString", new NpgsqlConnectionStringBuilder(Admin) { Database = _database }.ConnectionString);
+        // The fleet's one setting: the bot's store, Hangfire's queues and the evidence store in this database.
+        SetEnvironment("Grader__Bot__Postgres", new NpgsqlConnectionStringBuilder(Admin) { Database = _database }.ConnectionString);
+        SetEnvironment("Grader__Bot__Evidence__SigningKeyPath", Path.Combine(Path.GetTempPath(), $"{_database}.pem"));
         var serve = await StartServeAsync();
         var ready = await ReadyzAsync(serve);
 
-        // The database refuses connections and drops the ones it has: Hangfire's storage is away.
+        // The database refuses connections and drops the ones it has: the store and Hangfire's storage are away.
         await ExecuteAsync(Admin, $"ALTER DATABASE {_database} ALLOW_CONNECTIONS false");
         await ExecuteAsync(Admin, $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{_database}'");
         (HttpStatusCode Status, string Body) away = default;
@@ -123,7 +125,7 @@ public sealed class ServeMonitoringTests : ServeProcessTest
         {
             Assert.That(ready.Status, Is.EqualTo(HttpStatusCode.OK), ready.Body);
             Assert.That(ready.Body, Does.Contain("docker: Healthy").And.Contain("hangfire: Healthy").And.Contain("store: Healthy"));
-            Assert.That(away.Body, Does.Contain("hangfire: Unhealthy (Hangfire's storage does not answer").And.Contain("store: Healthy"));
+            Assert.That(away.Body, Does.Contain("hangfire: Unhealthy (Hangfire's storage does not answer").And.Contain("store: Unhealthy"));
             Assert.That(back.Body, Does.StartWith("Healthy"));
             Assert.That(serve.HasExited, Is.False, "the process lives through its storage's absence (liveness is not readiness)");
         });

@@ -212,6 +212,9 @@ public abstract class ServeProcessTest : PrismValidatedTest
         return process;
     }
 
+    /// <summary>The fleet's database (after <see cref="ArrangeAsync"/> with <c>fleet</c>): its name, for faults injected from the admin connection.</summary>
+    protected string FleetDatabaseName => new Npgsql.NpgsqlConnectionStringBuilder(_fleetDatabase!.Options.PostgresConnectionString).Database!;
+
     /// <summary>Starts a fleet process (<c>serve --no-runner</c>, <c>work</c>) on this test's config and waits until /healthz answers 200.</summary>
     protected async Task<GraderServeProcess> StartAsync(params string[] command)
     {
