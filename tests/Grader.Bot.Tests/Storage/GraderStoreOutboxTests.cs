@@ -38,16 +38,7 @@ internal sealed class GraderStoreOutboxTests(DatabaseDialect dialect)
         await _database.DisposeAsync();
     }
 
-    private static GradingJobRecord Job(string headSha = "aaaa", bool postsReview = true) => new()
-    {
-        JobKey = GradingJobRecord.KeyFor("course/lab", 2, headSha),
-        PullRequest = new PullRequestRef(11, "course/lab", 2),
-        HeadSha = headSha,
-        RubricName = "lab",
-        RubricPath = "/rubrics/lab.yaml",
-        Queue = "cpu",
-        PostsReview = postsReview,
-    };
+    private static GradingJobRecord Job(string headSha = "aaaa", bool postsReview = true) => StoreTestDatabases.Job(headSha, postsReview);
 
     private static PublishableResult Graded() => new()
     {

@@ -36,16 +36,7 @@ internal sealed class GraderStoreSqliteUpgradeTests
 
     private GraderStore Open() => new(Options.Create(new BotOptions { DatabasePath = DatabasePath }), _time);
 
-    private static GradingJobRecord Job(string headSha) => new()
-    {
-        JobKey = GradingJobRecord.KeyFor("course/lab", 2, headSha),
-        PullRequest = new PullRequestRef(11, "course/lab", 2),
-        HeadSha = headSha,
-        RubricName = "lab",
-        RubricPath = "/rubrics/lab.yaml",
-        Queue = "cpu",
-        PostsReview = true,
-    };
+    private static GradingJobRecord Job(string headSha) => StoreTestDatabases.Job(headSha);
 
     private Task<IReadOnlyList<OutboxEntry>> DueAsync() => _store!.ClaimDueAsync(_time.GetUtcNow(), 100, CancellationToken.None);
 

@@ -15,6 +15,18 @@ internal static class StoreTestDatabases
     public static GraderStore Open(TestDatabase database, TimeProvider time) =>
         new(Microsoft.Extensions.Options.Options.Create(Options(database)), time);
 
+    /// <summary>A job of PR 2 of course/lab at <paramref name="headSha"/>, as the scheduler records one.</summary>
+    public static GradingJobRecord Job(string headSha = "aaaa", bool postsReview = true) => new()
+    {
+        JobKey = GradingJobRecord.KeyFor("course/lab", 2, headSha),
+        PullRequest = new PullRequestRef(11, "course/lab", 2),
+        HeadSha = headSha,
+        RubricName = "lab",
+        RubricPath = "/rubrics/lab.yaml",
+        Queue = "cpu",
+        PostsReview = postsReview,
+    };
+
     public static async Task<object?> ScalarAsync(TestDatabase database, string sql)
     {
         await using var connections = new DatabaseConnectionFactory(database.Options);
