@@ -74,7 +74,7 @@ public sealed class BotOptions
 
     /// <summary>
     /// On SIGTERM a runner takes no new job and lets its running ones finish for this long; then they are cancelled
-    /// and handed back to the queue for another runner, without counting as an attempt.
+    /// and handed back to the queue for another runner (the interrupted attempt counts, as after a crash).
     /// </summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromMinutes(10);
 

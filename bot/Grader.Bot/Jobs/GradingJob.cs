@@ -97,13 +97,10 @@ public sealed partial class GradingJob(
             var now = await store.GetJobAsync(jobKey, CancellationToken.None).ConfigureAwait(false);
             if (now?.State is JobState.Running)
             {
-                // Not superseded: this runner is stopping and its drain deadline passed. The job goes back to the queue
-                // (Hangfire requeues a job its stopping server cancelled) without counting the attempt; a process killed
-                // before getting here leaves it running, counted, for the next start or another runner.
-                if (await store.ReleaseJobAsync(jobKey, CancellationToken.None).ConfigureAwait(false))
-                {
-                    LogHandedBack(logger, jobKey, runner.RunnerId);
-                }
+                // Not superseded: this runner is stopping and its drain deadline passed. Hangfire requeues a job its
+                // stopping server cancelled, for another runner (or reconciled on the next start); the job stays running in
+                // the store with the attempt counted, as after a crash, so a job that never ends cannot loop for ever.
+                LogHandedBack(logger, jobKey, runner.RunnerId);
                 throw;
             }
 

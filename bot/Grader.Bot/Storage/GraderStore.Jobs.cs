@@ -133,19 +133,6 @@ public sealed partial class GraderStore
             return (await ReadJobsAsync(select, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
         }, cancellationToken);
 
-    /// <summary>
-    /// Hands a running job back (its runner is draining and the deadline passed): queued again, the interrupted attempt
-    /// not counted, since the learner's code did nothing to end it. False when the job is no longer running.
-    /// </summary>
-    public Task<bool> ReleaseJobAsync(string jobKey, CancellationToken cancellationToken) =>
-        WriteAsync(async (connection, transaction) =>
-        {
-            await using var command = Command(connection, transaction,
-                "UPDATE jobs SET state = 'Queued', attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END, runner_id = NULL, updated_at = @at WHERE job_key = @key AND state = 'Running'",
-                ("@key", jobKey), ("@at", Now()));
-            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
-        }, cancellationToken);
-
     /// <summary>Counts a death of the job's grading worker; returns the deaths so far.</summary>
     public Task<int> RecordWorkerDeathAsync(string jobKey, CancellationToken cancellationToken) =>
         WriteAsync(async (connection, transaction) =>

@@ -73,6 +73,8 @@ internal abstract class BotTestBase : PrismValidatedTest
         _settings["Grader:Bot:Queues:0"] = JobQueues.Cpu;
         _settings["Grader:Bot:WorkerCount"] = "1";
         _settings["Grader:Bot:SchedulePollingInterval"] = "00:00:01";
+        // A restart here stands in for a crash: running jobs are cancelled at once, not drained.
+        _settings["Grader:Bot:DrainTimeout"] = "00:00:00";
         _settings["Grader:GitHub:Publishing:OutboxPollInterval"] = "00:00:01";
         _settings["Grader:GitHub:Publishing:OutboxBaseDelay"] = "00:00:00.200";
         _settings["Grader:GitHub:Publishing:OutboxMaxDelay"] = "00:00:02";
