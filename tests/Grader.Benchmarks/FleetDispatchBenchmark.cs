@@ -68,9 +68,11 @@ public static class FleetDispatchBenchmark
 
     private static async Task<double> BareHangfireAsync(string connectionString, int jobs, int workers)
     {
+        // Hangfire's log provider and job activator are global: the previous run's Grader host set its own, disposed with it.
+        GlobalConfiguration.Configuration.UseColouredConsoleLogProvider(Hangfire.Logging.LogLevel.Fatal);
         var storage = new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, new PostgreSqlStorageOptions()), StorageOptions());
         s_bareJobs = new CountdownEvent(jobs);
-        using var server = new BackgroundJobServer(new BackgroundJobServerOptions { Queues = ["cpu"], WorkerCount = workers }, storage);
+        using var server = new BackgroundJobServer(new BackgroundJobServerOptions { Queues = ["cpu"], WorkerCount = workers, Activator = new JobActivator() }, storage);
         var client = new BackgroundJobClient(storage);
         var watch = Stopwatch.StartNew();
         for (var i = 0; i < jobs; i++)
