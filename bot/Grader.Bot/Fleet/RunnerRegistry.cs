@@ -1,7 +1,6 @@
 using Grader.Bot.Configuration;
 using Grader.Bot.Storage;
 using Grader.Runner.Gpu;
-using Grader.Runner.Pipeline;
 using Microsoft.Extensions.Options;
 
 namespace Grader.Bot.Fleet;
@@ -16,14 +15,14 @@ public sealed partial class RunnerRegistry(
     GraderStore store,
     IGpuInventory gpus,
     IOptions<BotOptions> bot,
-    IOptions<RunnerOptions> runner,
+    RunnerIdentity runner,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
     ILogger<RunnerRegistry> logger) : BackgroundService
 {
     private volatile bool _draining;
 
-    public string RunnerId => runner.Value.RunnerId;
+    public string RunnerId => runner.RunnerId;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
