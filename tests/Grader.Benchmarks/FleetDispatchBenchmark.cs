@@ -118,7 +118,7 @@ public static class FleetDispatchBenchmark
             for (var i = 0; i < jobs; i++)
             {
                 var sha = i.ToString("x40", CultureInfo.InvariantCulture);
-                await scheduler.ScheduleAsync(new PullRequestRef(1, "course/lab-" + i.ToString(CultureInfo.InvariantCulture), 1), sha, course, regrade: false, isHead: true, CancellationToken.None).ConfigureAwait(false);
+                await scheduler.ScheduleAsync(new PullRequestRef(1, "course/lab-" + i.ToString(CultureInfo.InvariantCulture), 1), sha, course, regrade: false, isHead: true, new Submission(null, null, null), CancellationToken.None).ConfigureAwait(false);
             }
             while (await CompletedAsync(connectionString).ConfigureAwait(false) < jobs)
             {

@@ -51,7 +51,7 @@ public sealed class EmulatedRepository
     public HashSet<long> OtherInstallationIds { get; } = [];
 }
 
-public sealed record EmulatedPullRequest(int Number, string HeadSha, string Author, string HeadRef = "feature", string BaseRef = "main", bool Draft = false, string State = "open");
+public sealed record EmulatedPullRequest(int Number, string HeadSha, string Author, string HeadRef = "feature", string BaseRef = "main", bool Draft = false, string State = "open", string? BaseSha = null);
 
 /// <param name="User">The author's login: <c>{slug}[bot]</c> for an App, the user's login otherwise.</param>
 /// <param name="UserType">The author's account type as GitHub reports it: <c>Bot</c> or <c>User</c>.</param>

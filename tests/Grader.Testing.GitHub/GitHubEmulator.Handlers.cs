@@ -116,6 +116,7 @@ public sealed partial class GitHubEmulator
         body["head"]!["sha"] = pull.HeadSha;
         body["head"]!["ref"] = pull.HeadRef;
         body["base"]!["ref"] = pull.BaseRef;
+        if (pull.BaseSha is not null) body["base"]!["sha"] = pull.BaseSha;
         // The description's own example lists a team without the required "type"; nobody is requested here anyway.
         body["requested_teams"] = new JsonArray();
         body["requested_reviewers"] = new JsonArray();

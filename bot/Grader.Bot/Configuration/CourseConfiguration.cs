@@ -1,4 +1,5 @@
 using System.IO.Enumeration;
+using Grader.Rubrics.Model;
 
 namespace Grader.Bot.Configuration;
 
@@ -50,6 +51,16 @@ public sealed class CourseRubric
 
     /// <summary>The runner queue (capability): <c>cpu</c> or <c>gpu</c>. When unset, derived from the rubric's GPU criteria.</summary>
     public string? Queue { get; set; }
+
+    /// <summary>
+    /// Per-learner deadline extensions for this module, by GitHub login (any case): more time (<c>2d</c>) or a new due
+    /// date with an offset. They move the rubric's due date and hard close for that learner only.
+    /// </summary>
+    public Dictionary<string, DeadlineExtension> Extensions { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The extension of <paramref name="login"/>, or null. Logins are matched ignoring case, as GitHub does.</summary>
+    public DeadlineExtension? ExtensionFor(string? login) =>
+        login is null ? null : Extensions.FirstOrDefault(e => string.Equals(e.Key, login, StringComparison.OrdinalIgnoreCase)).Value;
 }
 
 public sealed class RepositoryRule
@@ -91,6 +102,14 @@ public sealed class RepositoryGraderFile
 /// <summary>What a repository is graded with, after the bot config and <c>.grader.yml</c> are combined.</summary>
 public sealed record ResolvedCourse(string RubricName, string RubricPath, string? HiddenTestsPath, string Queue, bool GradeDrafts)
 {
+    /// <summary>The rubric's deadline (null: none), for refusing pushes after the hard close at intake.</summary>
+    public Deadline? Deadline { get; init; }
+
+    /// <summary>The course's entry for the rubric, with the module's per-learner extensions.</summary>
+    public CourseRubric? Entry { get; init; }
+
+    public DeadlineExtension? ExtensionFor(string? login) => Entry?.ExtensionFor(login);
+
     /// <summary>What <c>.grader.yml</c> asked for and the course did not allow, one sentence each, for the learner.</summary>
     public IReadOnlyList<string> RefusedOverrides { get; init; } = [];
 }

@@ -1,4 +1,5 @@
 using Grader.Configuration;
+using Grader.Rubrics.Model;
 using Grader.Runner.Documents;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
@@ -12,6 +13,7 @@ public static class CourseConfigurationLoader
     // Strict: a misspelt key (e.g. `hiden_tests`) is an error at its line, never silently dropped.
     private static readonly IDeserializer Deserializer = new DeserializerBuilder()
         .WithNamingConvention(UnderscoredNamingConvention.Instance)
+        .WithTypeConverter(new DeadlineExtensionConverter())
         .Build();
 
     /// <summary>
@@ -116,4 +118,20 @@ public static class CourseConfigurationLoader
     }
 
     private const string RepositoryFileName = ".grader.yml";
+
+    /// <summary>Reads an extension scalar (<c>2d</c>, <c>2026-12-20T23:59+01:00</c>); a bad one is an error at its line and column.</summary>
+    private sealed class DeadlineExtensionConverter : IYamlTypeConverter
+    {
+        public bool Accepts(Type type) => type == typeof(DeadlineExtension);
+
+        public object? ReadYaml(IParser parser, Type type, ObjectDeserializer rootDeserializer)
+        {
+            var scalar = parser.Consume<YamlDotNet.Core.Events.Scalar>();
+            return DeadlineExtension.TryParse(scalar.Value, out var extension)
+                ? extension
+                : throw new YamlException(scalar.Start, scalar.End, $"extension '{scalar.Value}' is not {DeadlineExtension.Syntax}");
+        }
+
+        public void WriteYaml(IEmitter emitter, object? value, Type type, ObjectSerializer serializer) => throw new NotSupportedException();
+    }
 }

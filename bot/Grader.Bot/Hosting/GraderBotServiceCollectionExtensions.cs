@@ -51,7 +51,7 @@ public static class GraderBotServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<PublishingOptions>>(new MovedOutboxSettings(configuration));
         services.AddSingleton<JobCancellationRegistry>();
         services.AddSingleton<WebhookEventProcessor, GraderWebhookProcessor>();
-        services.AddSingleton<RubricQueues>();
+        services.AddSingleton<RubricCatalog>();
         services.AddSingleton<CourseResolver>();
         services.AddSingleton<DeliveryInterpreter>();
         services.AddSingleton<JobScheduler>();

@@ -9,9 +9,9 @@ namespace Grader.Bot.Intake;
 /// branch, so the file is theirs). The file is read from the DEFAULT branch, never the PR head; it may choose only a
 /// rubric the rule lists in <c>allowed_rubrics</c>, and switch grading off only where the rule sets
 /// <c>allow_opt_out</c>. Anything else it asks for is refused, logged and named in <see cref="ResolvedCourse.RefusedOverrides"/>.
-/// The job's queue is the config's, or derived from the rubric (GPU criteria: gpu).
+/// The job's queue is the config's, or derived from the rubric (GPU criteria: gpu); the rubric's deadline comes with it.
 /// </summary>
-public sealed partial class CourseResolver(CourseConfiguration configuration, IRepositoryGateway gateway, RubricQueues queues, ILogger<CourseResolver> logger)
+public sealed partial class CourseResolver(CourseConfiguration configuration, IRepositoryGateway gateway, RubricCatalog catalog, ILogger<CourseResolver> logger)
 {
     public const string RepositoryFileName = ".grader.yml";
 
@@ -68,8 +68,9 @@ public sealed partial class CourseResolver(CourseConfiguration configuration, IR
         }
 
         var rubric = configuration.Rubrics[rubricName];
-        var queue = rubric.Queue ?? await queues.QueueForAsync(rubric.Rubric, cancellationToken).ConfigureAwait(false);
-        return new ResolvedCourse(rubricName, rubric.Rubric, rubric.HiddenTests, queue, gradeDrafts) { RefusedOverrides = refused };
+        var queue = rubric.Queue ?? await catalog.QueueForAsync(rubric.Rubric, cancellationToken).ConfigureAwait(false);
+        var deadline = await catalog.DeadlineForAsync(rubric.Rubric, cancellationToken).ConfigureAwait(false);
+        return new ResolvedCourse(rubricName, rubric.Rubric, rubric.HiddenTests, queue, gradeDrafts) { RefusedOverrides = refused, Deadline = deadline, Entry = rubric };
     }
 
     private static string Allowed(RepositoryRule rule) =>

@@ -19,9 +19,9 @@ public sealed class DeliveryInterpreter(
         var envelope = WebhookEnvelope.Parse(delivery.Payload);
         return delivery.Event switch
         {
-            "pull_request" => OnPullRequestAsync(envelope, cancellationToken),
-            "issue_comment" => OnCommentAsync(envelope, cancellationToken),
-            "check_run" => OnCheckRunRerequestedAsync(envelope, cancellationToken),
+            "pull_request" => OnPullRequestAsync(envelope, delivery.ReceivedAt, cancellationToken),
+            "issue_comment" => OnCommentAsync(envelope, delivery.ReceivedAt, cancellationToken),
+            "check_run" => OnCheckRunRerequestedAsync(envelope, delivery.ReceivedAt, cancellationToken),
             "installation" => OnInstallationAsync(envelope, cancellationToken),
             "installation_repositories" => OnInstallationRepositoriesAsync(envelope, cancellationToken),
             _ => Task.FromResult($"event '{delivery.Event}' not handled"),
@@ -31,8 +31,10 @@ public sealed class DeliveryInterpreter(
     /// <summary>
     /// Grades the PR's current head as GitHub reports it, never the payload's SHA: deliveries arrive late, twice and out
     /// of order, so a late <c>opened</c> for an ancestor neither supersedes the head's job nor gets a job of its own.
+    /// The submission time is the one GitHub recorded in the event (<c>pull_request.updated_at</c>) when the event names
+    /// the head; an event about an older head says nothing of the new one's time, so the delivery's arrival stands in.
     /// </summary>
-    private async Task<string> OnPullRequestAsync(WebhookEnvelope envelope, CancellationToken cancellationToken)
+    private async Task<string> OnPullRequestAsync(WebhookEnvelope envelope, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
         var pr = envelope.PullRequest!;
         var repository = envelope.Repository!.FullName;
@@ -73,14 +75,20 @@ public sealed class DeliveryInterpreter(
             return "draft skipped";
         }
 
+        var namesHead = string.Equals(pr.Head.Sha, snapshot.HeadSha, StringComparison.OrdinalIgnoreCase);
+        var submittedAt = namesHead && pr.UpdatedAt is { } recorded ? recorded : receivedAt;
         var note = await scheduler.ScheduleAsync(new PullRequestRef(installation, repository, snapshot.Number), snapshot.HeadSha, course,
-            regrade: false, isHead: true, cancellationToken).ConfigureAwait(false);
-        return string.Equals(pr.Head.Sha, snapshot.HeadSha, StringComparison.OrdinalIgnoreCase)
+            regrade: false, isHead: true, new Submission(submittedAt, snapshot.AuthorLogin, snapshot.BaseSha), cancellationToken).ConfigureAwait(false);
+        return namesHead
             ? note
             : $"payload head {Short(pr.Head.Sha)} is not the head any more; graded the head {Short(snapshot.HeadSha)}: {note}";
     }
 
-    private async Task<string> OnCommentAsync(WebhookEnvelope envelope, CancellationToken cancellationToken)
+    /// <summary>
+    /// <c>/grade</c> and <c>/regrade</c> comments. A commit graded before keeps the submission time GitHub recorded for
+    /// it; one the bot never saw is submitted when the comment's delivery arrived.
+    /// </summary>
+    private async Task<string> OnCommentAsync(WebhookEnvelope envelope, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
         if (envelope.Installation is null || envelope.Repository is null || envelope.Comment?.User is null)
         {
@@ -114,14 +122,14 @@ public sealed class DeliveryInterpreter(
 
         // An explicit command grades drafts too: someone asked for it.
         return await scheduler.ScheduleAsync(new PullRequestRef(installation, repository, snapshot.Number), snapshot.HeadSha, course,
-            regrade: command == GradeCommandKind.Regrade, isHead: true, cancellationToken).ConfigureAwait(false);
+            regrade: command == GradeCommandKind.Regrade, isHead: true, new Submission(receivedAt, snapshot.AuthorLogin, snapshot.BaseSha), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
     /// "Re-run" on a check run grades that commit again. When it is not the PR's head any more, the re-run neither
     /// cancels nor supersedes the head's job and publishes its own check run only, never a review.
     /// </summary>
-    private async Task<string> OnCheckRunRerequestedAsync(WebhookEnvelope envelope, CancellationToken cancellationToken)
+    private async Task<string> OnCheckRunRerequestedAsync(WebhookEnvelope envelope, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
         if (envelope.Installation is null || envelope.Repository is null)
         {
@@ -145,7 +153,7 @@ public sealed class DeliveryInterpreter(
 
         var isHead = string.Equals(sha, snapshot.HeadSha, StringComparison.OrdinalIgnoreCase);
         var note = await scheduler.ScheduleAsync(new PullRequestRef(installation, repository, snapshot.Number), sha, course,
-            regrade: true, isHead, cancellationToken).ConfigureAwait(false);
+            regrade: true, isHead, new Submission(receivedAt, snapshot.AuthorLogin, snapshot.BaseSha), cancellationToken).ConfigureAwait(false);
         return isHead ? note : $"re-run of {Short(sha)}, not the head {Short(snapshot.HeadSha)}: check run only; {note}";
     }
 

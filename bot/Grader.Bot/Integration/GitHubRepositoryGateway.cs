@@ -24,7 +24,7 @@ public sealed class GitHubRepositoryGateway(GitHubRepositoryService repositories
     {
         var (owner, name) = Split(repository);
         var pr = await repositories.GetPullRequestAsync(installationId, owner, name, number, cancellationToken).ConfigureAwait(false);
-        return new PullRequestSnapshot(pr.Number, pr.HeadSha, pr.AuthorLogin, pr.Draft, string.Equals(pr.State, "open", StringComparison.OrdinalIgnoreCase));
+        return new PullRequestSnapshot(pr.Number, pr.HeadSha, pr.AuthorLogin, pr.Draft, string.Equals(pr.State, "open", StringComparison.OrdinalIgnoreCase), pr.BaseSha);
     }
 
     private static (string Owner, string Name) Split(string repository)

@@ -139,13 +139,20 @@ public sealed partial class GradingJob(
     /// What this runner grades: the rubric and hidden tests by the name the bot recorded, found in this runner's own
     /// course configuration (a runner on another machine needs nothing from the bot's disk); the recorded paths serve
     /// a runner whose configuration lacks the name (the bot's own process, a job recorded before names were resolved).
+    /// The learner's extension comes from the same configuration; the submission time is GitHub's, recorded at intake.
     /// </summary>
     private GradingAssignment Assign(GradingJobRecord job)
     {
-        var (rubric, hidden) = courses.Rubrics.TryGetValue(job.RubricName, out var local)
-            ? (local.Rubric, local.HiddenTests)
-            : (job.RubricPath, job.HiddenTestsPath);
-        return new GradingAssignment(job.JobKey, job.PullRequest, job.HeadSha, rubric, hidden) { CheckRunId = job.CheckRunId, Queue = job.Queue };
+        var local = courses.Rubrics.GetValueOrDefault(job.RubricName);
+        var (rubric, hidden) = local is not null ? (local.Rubric, local.HiddenTests) : (job.RubricPath, job.HiddenTestsPath);
+        return new GradingAssignment(job.JobKey, job.PullRequest, job.HeadSha, rubric, hidden)
+        {
+            CheckRunId = job.CheckRunId,
+            Queue = job.Queue,
+            SubmittedAt = job.SubmittedAt,
+            Extension = local?.ExtensionFor(job.Learner),
+            BaseCommit = job.BaseSha,
+        };
     }
 
     /// <summary>Ends a running job as a grader error: a neutral check run (with what was graded, if anything), no review.</summary>

@@ -13,6 +13,21 @@ public static class GradingOutcomes
         Summary = $"Grading of this commit stopped: {reason}.",
     };
 
+    /// <summary>
+    /// A push after the module's hard close: acknowledged, not graded. The learner's last submission before the close
+    /// stays the one of record (no review is posted, nothing earlier is superseded).
+    /// </summary>
+    public static PublishableResult Closed(Grader.Rubrics.Model.LateWorkAssessment assessment)
+    {
+        ArgumentNullException.ThrowIfNull(assessment);
+        return new()
+        {
+            Conclusion = PublishConclusion.Neutral,
+            Title = "Not graded: the module is closed",
+            Summary = assessment.Explanation + " Your last submission before the close stays your graded submission; ask your instructor if you believe you have an extension.",
+        };
+    }
+
     /// <summary>The grader failed after its retries: never the learner's fault, never a score.</summary>
     public static PublishableResult GraderError(string error, int attempts) => new()
     {

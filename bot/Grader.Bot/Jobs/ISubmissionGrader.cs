@@ -33,6 +33,15 @@ public sealed record GradingAssignment(
 
     /// <summary>The capability the job was queued for (<c>cpu</c>, <c>gpu</c>): a GPU job gets a GPU of its own on this runner.</summary>
     public string Queue { get; init; } = Configuration.JobQueues.Cpu;
+
+    /// <summary>When GitHub recorded the submission (late work is judged on it); null: unknown, no penalty.</summary>
+    public DateTimeOffset? SubmittedAt { get; init; }
+
+    /// <summary>The learner's deadline extension from the course configuration; null: none.</summary>
+    public Grader.Rubrics.Model.DeadlineExtension? Extension { get; init; }
+
+    /// <summary>The pull request's base commit, for benchmark references with <c>base_commit: true</c>.</summary>
+    public string? BaseCommit { get; init; }
 }
 
 /// <summary>

@@ -1,5 +1,6 @@
 using Grader.Bot.Configuration;
 using Grader.Bot.Storage;
+using Grader.Rubrics.Model;
 using Grader.GitHub.Outbox;
 using Hangfire;
 using Hangfire.Common;
@@ -25,8 +26,11 @@ public sealed partial class JobScheduler(
     /// The commit is the PR's current head as GitHub reports it: the job supersedes the PR's other jobs and posts the
     /// review. False for a re-run of an older commit: it grades and completes its own check run only.
     /// </param>
-    public async Task<string> ScheduleAsync(PullRequestRef pullRequest, string headSha, ResolvedCourse course, bool regrade, bool isHead, CancellationToken cancellationToken)
+    /// <param name="submission">When GitHub recorded the commit, whose it is and the PR's base (late work, extensions, benchmark references).</param>
+    public async Task<string> ScheduleAsync(PullRequestRef pullRequest, string headSha, ResolvedCourse course, bool regrade, bool isHead, Submission submission, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(course);
+        ArgumentNullException.ThrowIfNull(submission);
         var record = new GradingJobRecord
         {
             JobKey = GradingJobRecord.KeyFor(pullRequest.Repository, pullRequest.Number, headSha),
@@ -37,7 +41,15 @@ public sealed partial class JobScheduler(
             HiddenTestsPath = course.HiddenTestsPath,
             Queue = course.Queue,
             PostsReview = isHead,
+            SubmittedAt = submission.SubmittedAt,
+            Learner = submission.Learner,
+            BaseSha = submission.BaseSha,
         };
+        if (await ClosedAsync(record, course, cancellationToken).ConfigureAwait(false) is { } closed)
+        {
+            return await AcknowledgeClosedAsync(record, regrade, closed, cancellationToken).ConfigureAwait(false);
+        }
+
         var outcome = await store.ScheduleJobAsync(record, regrade, supersedeOthers: isHead, cancellationToken).ConfigureAwait(false);
         foreach (var old in outcome.Superseded)
         {
@@ -53,6 +65,41 @@ public sealed partial class JobScheduler(
         outbox.Notify();
         await EnqueueAsync(record, cancellationToken).ConfigureAwait(false);
         return $"job {record.JobKey} queued on {record.Queue}; superseded {outcome.Superseded.Count}";
+    }
+
+    /// <summary>
+    /// How the commit stands against a module that has a hard close, judged on the earliest time GitHub recorded for it
+    /// (an earlier delivery of the same commit counts): the assessment when it came after the learner's close, else null.
+    /// </summary>
+    private async Task<LateWorkAssessment?> ClosedAsync(GradingJobRecord record, ResolvedCourse course, CancellationToken cancellationToken)
+    {
+        if (course.Deadline is not { Close: not null } deadline || record.SubmittedAt is not { } candidate)
+        {
+            return null;
+        }
+
+        var known = (await store.GetJobAsync(record.JobKey, cancellationToken).ConfigureAwait(false))?.SubmittedAt;
+        var submittedAt = known is { } earlier && earlier < candidate ? earlier : candidate;
+        var assessment = deadline.Assess(submittedAt, course.ExtensionFor(record.Learner));
+        return assessment.Status == LateStatus.Closed ? assessment : null;
+    }
+
+    /// <summary>
+    /// A commit submitted after the hard close gets a check run saying so and nothing else: no grading, no review, and
+    /// the PR's earlier jobs are not superseded (the last submission before the close stays the one of record).
+    /// </summary>
+    private async Task<string> AcknowledgeClosedAsync(GradingJobRecord record, bool regrade, LateWorkAssessment closed, CancellationToken cancellationToken)
+    {
+        var outcome = await store.ScheduleJobAsync(record with { PostsReview = false }, regrade, supersedeOthers: false, cancellationToken).ConfigureAwait(false);
+        if (!outcome.Queued)
+        {
+            return $"job {record.JobKey} exists already (submitted after the close)";
+        }
+
+        await store.CompleteUngradedJobAsync(record.JobKey, new OutboxResult(GradingOutcomes.Closed(closed), PostReview: false), cancellationToken).ConfigureAwait(false);
+        outbox.Notify();
+        LogClosed(logger, record.JobKey, closed.SubmittedAt);
+        return $"job {record.JobKey} not graded: submitted after the module closed";
     }
 
     /// <summary>Puts a job recorded in the store into Hangfire (also used when reconciling after a restart).</summary>
@@ -95,6 +142,15 @@ public sealed partial class JobScheduler(
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobKey} enqueued on {Queue} as Hangfire job {HangfireJobId}")]
     private static partial void LogEnqueued(ILogger logger, string jobKey, string queue, string hangfireJobId);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobKey} not graded: submitted at {SubmittedAt}, after the module's hard close")]
+    private static partial void LogClosed(ILogger logger, string jobKey, DateTimeOffset submittedAt);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobKey} stopped ({Reason}); running here: {WasRunning}")]
     private static partial void LogStopped(ILogger logger, string jobKey, string reason, bool wasRunning);
 }
+
+/// <summary>What GitHub says of a submission when it is scheduled.</summary>
+/// <param name="SubmittedAt">When GitHub recorded it (the pull request event), or when its delivery arrived; null: unknown.</param>
+/// <param name="Learner">The pull request's author.</param>
+/// <param name="BaseSha">The pull request's base commit.</param>
+public sealed record Submission(DateTimeOffset? SubmittedAt, string? Learner, string? BaseSha);

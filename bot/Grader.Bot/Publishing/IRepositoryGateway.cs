@@ -9,8 +9,9 @@ public interface IRepositoryGateway
     /// <summary>The user's permission on the repository: admin, maintain, write, triage, read or none.</summary>
     Task<string> GetCollaboratorPermissionAsync(long installationId, string repository, string login, CancellationToken cancellationToken);
 
-    /// <summary>The PR's current head, author, draft flag and state.</summary>
+    /// <summary>The PR's current head, base commit, author, draft flag and state.</summary>
     Task<PullRequestSnapshot> GetPullRequestAsync(long installationId, string repository, int number, CancellationToken cancellationToken);
 }
 
-public sealed record PullRequestSnapshot(int Number, string HeadSha, string AuthorLogin, bool Draft, bool Open);
+/// <param name="BaseSha">The commit the PR's base branch points at (benchmark references with <c>base_commit: true</c>).</param>
+public sealed record PullRequestSnapshot(int Number, string HeadSha, string AuthorLogin, bool Draft, bool Open, string? BaseSha = null);

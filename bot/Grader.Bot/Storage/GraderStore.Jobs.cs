@@ -5,7 +5,7 @@ namespace Grader.Bot.Storage;
 
 public sealed partial class GraderStore
 {
-    private const string JobColumns = "job_key, installation_id, repository, pr_number, head_sha, rubric_name, rubric_path, hidden_tests_path, queue, state, attempts, hangfire_id, check_run_id, error, worker_deaths, post_review, runs";
+    private const string JobColumns = "job_key, installation_id, repository, pr_number, head_sha, rubric_name, rubric_path, hidden_tests_path, queue, state, attempts, hangfire_id, check_run_id, error, worker_deaths, post_review, runs, submitted_at, learner, base_sha";
 
     /// <summary>
     /// Records a job for a head SHA and, when <paramref name="supersedeOthers"/> (the SHA is the PR's head), supersedes
@@ -34,18 +34,30 @@ public sealed partial class GraderStore
                 await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
+            if (job.SubmittedAt is { } submittedAt)
+            {
+                // The earliest time GitHub recorded for the commit counts, whichever delivery brought it (a redelivery,
+                // a later label or comment never makes the submission later).
+                await using var earliest = Command(connection, transaction,
+                    "UPDATE jobs SET submitted_at = @submitted WHERE job_key = @key AND (submitted_at IS NULL OR submitted_at > @submitted)",
+                    ("@key", job.JobKey), ("@submitted", Stamp(submittedAt)));
+                await earliest.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             object? run;
             await using (var insert = Command(connection, transaction,
                 """
-                INSERT INTO jobs (job_key, installation_id, repository, pr_number, head_sha, rubric_name, rubric_path, hidden_tests_path, queue, state, created_at, updated_at, post_review)
-                VALUES (@key, @inst, @repo, @pr, @sha, @rubric, @rubricPath, @hidden, @queue, 'Queued', @at, @at, @review)
-                ON CONFLICT(job_key) DO UPDATE SET state = 'Queued', attempts = 0, worker_deaths = 0, error = NULL, updated_at = @at, installation_id = @inst, post_review = @review, runs = jobs.runs + 1
+                INSERT INTO jobs (job_key, installation_id, repository, pr_number, head_sha, rubric_name, rubric_path, hidden_tests_path, queue, state, created_at, updated_at, post_review, submitted_at, learner, base_sha)
+                VALUES (@key, @inst, @repo, @pr, @sha, @rubric, @rubricPath, @hidden, @queue, 'Queued', @at, @at, @review, @submitted, @learner, @base)
+                ON CONFLICT(job_key) DO UPDATE SET state = 'Queued', attempts = 0, worker_deaths = 0, error = NULL, updated_at = @at, installation_id = @inst, post_review = @review, runs = jobs.runs + 1,
+                  learner = COALESCE(@learner, jobs.learner), base_sha = COALESCE(@base, jobs.base_sha)
                 WHERE @regrade = 1 AND jobs.state NOT IN ('Queued', 'Running')
                 RETURNING runs
                 """,
                 ("@key", job.JobKey), ("@inst", job.PullRequest.InstallationId), ("@repo", job.PullRequest.Repository), ("@pr", job.PullRequest.Number),
                 ("@sha", job.HeadSha), ("@rubric", job.RubricName), ("@rubricPath", job.RubricPath), ("@hidden", job.HiddenTestsPath),
-                ("@queue", job.Queue), ("@at", Now()), ("@regrade", regrade ? 1 : 0), ("@review", job.PostsReview ? 1 : 0)))
+                ("@queue", job.Queue), ("@at", Now()), ("@regrade", regrade ? 1 : 0), ("@review", job.PostsReview ? 1 : 0),
+                ("@submitted", job.SubmittedAt is { } at ? Stamp(at) : null), ("@learner", job.Learner), ("@base", job.BaseSha)))
             {
                 run = await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -155,15 +167,25 @@ public sealed partial class GraderStore
         }, cancellationToken);
 
     /// <summary>Completes a running job and puts its result in the outbox in the same transaction.</summary>
-    public Task<bool> CompleteJobWithResultAsync(string jobKey, OutboxResult result, CancellationToken cancellationToken)
+    public Task<bool> CompleteJobWithResultAsync(string jobKey, OutboxResult result, CancellationToken cancellationToken) =>
+        CompleteAsync(jobKey, JobState.Running, result, cancellationToken);
+
+    /// <summary>
+    /// Completes a job that was never graded (a push after the module's hard close) with the bot's own result: false
+    /// when it is not queued any more.
+    /// </summary>
+    public Task<bool> CompleteUngradedJobAsync(string jobKey, OutboxResult result, CancellationToken cancellationToken) =>
+        CompleteAsync(jobKey, JobState.Queued, result, cancellationToken);
+
+    private Task<bool> CompleteAsync(string jobKey, JobState from, OutboxResult result, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(result);
         return WriteAsync(async (connection, transaction) =>
         {
             GradingJobRecord? completed;
             await using (var update = Command(connection, transaction,
-                $"UPDATE jobs SET state = 'Completed', error = NULL, updated_at = @at WHERE job_key = @key AND state = 'Running' RETURNING {JobColumns}",
-                ("@key", jobKey), ("@at", Now())))
+                $"UPDATE jobs SET state = 'Completed', error = NULL, updated_at = @at WHERE job_key = @key AND state = @from RETURNING {JobColumns}",
+                ("@key", jobKey), ("@at", Now()), ("@from", from.ToString())))
             {
                 completed = (await ReadJobsAsync(update, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
             }
@@ -210,6 +232,9 @@ public sealed partial class GraderStore
                 WorkerDeaths = reader.GetInt32(14),
                 PostsReview = reader.GetInt64(15) != 0,
                 Run = reader.GetInt32(16),
+                SubmittedAt = reader.IsDBNull(17) ? null : DateTimeOffset.Parse(reader.GetString(17), System.Globalization.CultureInfo.InvariantCulture),
+                Learner = reader.IsDBNull(18) ? null : reader.GetString(18),
+                BaseSha = reader.IsDBNull(19) ? null : reader.GetString(19),
             });
         }
 

@@ -60,6 +60,18 @@ public sealed record GradingJobRecord
     public long? CheckRunId { get; init; }
     public string? Error { get; init; }
 
+    /// <summary>
+    /// When GitHub recorded the submission of this commit (the earliest pull request event naming it as the head, else
+    /// when its delivery arrived): what late work is judged on, never the time it is graded. Null: unknown (no penalty).
+    /// </summary>
+    public DateTimeOffset? SubmittedAt { get; init; }
+
+    /// <summary>The pull request's author (GitHub login): whose deadline extension applies.</summary>
+    public string? Learner { get; init; }
+
+    /// <summary>The pull request's base commit when it was scheduled, for benchmark references with <c>base_commit: true</c>.</summary>
+    public string? BaseSha { get; init; }
+
     /// <summary>Which time the job is graded: 1, then one more per regrade. A run publishes one queued check run and one result.</summary>
     public int Run { get; init; } = 1;
 

@@ -53,7 +53,8 @@ public sealed record PullRequestPayload(
     [property: JsonPropertyName("head")] GitRef Head,
     [property: JsonPropertyName("state")] string? State = null,
     [property: JsonPropertyName("draft")] bool Draft = false,
-    [property: JsonPropertyName("user")] UserRef? User = null);
+    [property: JsonPropertyName("user")] UserRef? User = null,
+    [property: JsonPropertyName("updated_at")] DateTimeOffset? UpdatedAt = null);
 
 public sealed record GitRef(
     [property: JsonPropertyName("sha")] string Sha,

@@ -80,11 +80,9 @@ public static class GradeCommand
         DeadlineExtension? extension = null;
         if (parse.GetValue<string?>("--extension") is { } extensionText)
         {
-            if (DurationText.TryParse(extensionText, out var by) && by > TimeSpan.Zero) extension = DeadlineExtension.Of(by);
-            else if (TryInstant(extensionText, out var until)) extension = DeadlineExtension.To(until);
-            else
+            if (!DeadlineExtension.TryParse(extensionText, out extension))
             {
-                error = $"--extension '{extensionText}' is neither a duration (2d, 36h) nor a date and time with an offset.";
+                error = $"--extension '{extensionText}' is not {DeadlineExtension.Syntax}.";
                 return null;
             }
         }

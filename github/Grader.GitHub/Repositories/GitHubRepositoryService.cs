@@ -5,7 +5,7 @@ using Octokit;
 namespace Grader.GitHub.Repositories;
 
 /// <summary>The pull request facts the bot decides on.</summary>
-public sealed record PullRequestInfo(int Number, string HeadSha, string HeadRef, string BaseRef, bool Draft, string AuthorLogin, string State);
+public sealed record PullRequestInfo(int Number, string HeadSha, string HeadRef, string BaseRef, bool Draft, string AuthorLogin, string State, string BaseSha);
 
 public sealed record InstalledRepository(long Id, string Owner, string Name, string DefaultBranch, bool Private)
 {
@@ -46,7 +46,7 @@ public sealed class GitHubRepositoryService(IGitHubClientFactory clients)
     {
         var client = clients.CreateInstallationClient(installationId);
         var pr = await GitHubCallScope.RunAsync(() => client.PullRequest.Get(owner, repository, number), cancellationToken).ConfigureAwait(false);
-        return new PullRequestInfo(pr.Number, pr.Head.Sha, pr.Head.Ref, pr.Base.Ref, pr.Draft, pr.User.Login, pr.State.StringValue);
+        return new PullRequestInfo(pr.Number, pr.Head.Sha, pr.Head.Ref, pr.Base.Ref, pr.Draft, pr.User.Login, pr.State.StringValue, pr.Base.Sha);
     }
 
     /// <summary>Every repository the installation can access, across pages.</summary>

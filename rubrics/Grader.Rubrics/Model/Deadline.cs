@@ -126,7 +126,7 @@ public sealed record LatePolicy
 }
 
 /// <summary>A learner's extension: more time (<see cref="By"/>) or a new due date (<see cref="Until"/>).</summary>
-public sealed record DeadlineExtension
+public sealed partial record DeadlineExtension
 {
     public TimeSpan By { get; init; }
     public DateTimeOffset? Until { get; init; }
@@ -134,6 +134,34 @@ public sealed record DeadlineExtension
     public static DeadlineExtension Of(TimeSpan duration) => new() { By = duration };
 
     public static DeadlineExtension To(DateTimeOffset due) => new() { Until = due };
+
+    /// <summary>What an extension is written as, for error messages.</summary>
+    public const string Syntax = "a duration (2d, 36h) or a new due date with an offset (2026-12-20T23:59+01:00)";
+
+    /// <summary>
+    /// Reads an extension as instructors write it (course configuration, <c>grader grade --extension</c>): a positive
+    /// duration, or an instant with an explicit offset (a local time would depend on which zone the reader assumes).
+    /// </summary>
+    public static bool TryParse(string? text, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out DeadlineExtension? extension)
+    {
+        extension = null;
+        var t = text?.Trim();
+        if (string.IsNullOrEmpty(t)) return false;
+        if (DurationText.TryParse(t, out var by))
+        {
+            if (by <= TimeSpan.Zero) return false;
+            extension = Of(by);
+            return true;
+        }
+
+        var hasOffset = t.EndsWith('Z') || t.EndsWith('z') || OffsetSuffix().IsMatch(t);
+        if (!hasOffset || !DateTimeOffset.TryParse(t, CultureInfo.InvariantCulture, DateTimeStyles.None, out var until)) return false;
+        extension = To(until);
+        return true;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"[+-]\d{2}:?\d{2}$")]
+    private static partial System.Text.RegularExpressions.Regex OffsetSuffix();
 }
 
 public enum LateStatus

@@ -40,6 +40,42 @@ internal sealed class CourseConfigurationTests
     }
 
     [Test]
+    public void Parse_Extensions_ByLoginIgnoringCase()
+    {
+        var config = CourseConfigurationLoader.Parse("""
+            rubrics:
+              lab:
+                rubric: lab.yaml
+                extensions:
+                  Alice: 2d
+                  bob: "2026-12-20T23:59+01:00"
+            """, "bot.yaml");
+        var lab = config.Rubrics["lab"];
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(lab.ExtensionFor("alice"), Is.EqualTo(Grader.Rubrics.Model.DeadlineExtension.Of(TimeSpan.FromDays(2))));
+            Assert.That(lab.ExtensionFor("BOB")!.Until, Is.EqualTo(new DateTimeOffset(2026, 12, 20, 22, 59, 0, TimeSpan.Zero)));
+            Assert.That(lab.ExtensionFor("carol"), Is.Null);
+        });
+    }
+
+    [Test]
+    public void Parse_BadExtension_ErrorAtItsLineAndColumn()
+    {
+        var error = Assert.Throws<InvalidDataException>(() => CourseConfigurationLoader.Parse("""
+            rubrics:
+              lab:
+                rubric: lab.yaml
+                extensions:
+                  alice: 2d
+                  bob: next monday
+            """, "bot.yaml"));
+
+        Assert.That(error!.Message, Does.Contain("bot.yaml:6:").And.Contain("'next monday'").And.Contain("duration"), error.Message);
+    }
+
+    [Test]
     public void Parse_UnknownQueue_ClearError()
     {
         Assert.Throws<InvalidDataException>(() => CourseConfigurationLoader.Parse("rubrics:\n  a: { rubric: a.yaml, queue: tpu }\n", "bot.yaml"));

@@ -17,7 +17,7 @@ internal sealed class CourseResolverTests : BotTestBase
     private CourseResolver Resolver(string ruleSettings) => new(
         CourseConfigurationLoader.Load(TestCourse.Write(State.Path, Repository.Owner, ruleSettings)),
         Host.Services.GetRequiredService<IRepositoryGateway>(),
-        Host.Services.GetRequiredService<RubricQueues>(),
+        Host.Services.GetRequiredService<RubricCatalog>(),
         NullLogger<CourseResolver>.Instance);
 
     private Task<ResolvedCourse?> ResolveAsync(string ruleSettings) =>

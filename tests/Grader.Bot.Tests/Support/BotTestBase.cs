@@ -53,6 +53,9 @@ internal abstract class BotTestBase : PrismValidatedTest
     /// <summary>YAML lines of the course's repository rule about <c>.grader.yml</c> overrides.</summary>
     protected virtual string CourseRuleSettings => TestCourse.DefaultRuleSettings;
 
+    /// <summary>YAML lines of the course's entry for the <c>hello</c> rubric (e.g. extensions).</summary>
+    protected virtual string HelloCourseSettings => "";
+
     [SetUp]
     public async Task StartHostAsync()
     {
@@ -65,7 +68,7 @@ internal abstract class BotTestBase : PrismValidatedTest
         Learner = await LearnerRepository.CreateAsync(Path.Combine(State.Path, "learner"));
         Repository = Emulator.AddRepository(Installation, "course-" + suffix, "hello-world", Learner.GitDirectory);
         HeadSha = await PushAsync(Scripts.Passing);
-        _courses = CourseConfigurationLoader.Load(TestCourse.Write(State.Path, Repository.Owner, CourseRuleSettings));
+        _courses = CourseConfigurationLoader.Load(TestCourse.Write(State.Path, Repository.Owner, CourseRuleSettings, HelloCourseSettings));
 
         _settings["Grader:Bot:WebhookSecret"] = BotTestHost.Secret;
         _settings["Grader:Bot:AppSlug"] = app.Slug;

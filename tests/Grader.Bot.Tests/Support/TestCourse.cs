@@ -66,7 +66,8 @@ internal static class TestCourse
 
     /// <summary>Writes the course under <paramref name="root"/>; returns the bot config file's path.</summary>
     /// <param name="ruleSettings">YAML lines added to the repository rule (indented by four spaces after the first).</param>
-    public static string Write(string root, string owner, string ruleSettings = DefaultRuleSettings)
+    /// <param name="helloSettings">YAML lines added to the <c>hello</c> rubric's entry (indented by four spaces after the first).</param>
+    public static string Write(string root, string owner, string ruleSettings = DefaultRuleSettings, string helloSettings = "")
     {
         var courses = Path.Combine(root, "course");
         Directory.CreateDirectory(Path.Combine(courses, "hello", "hidden"));
@@ -80,6 +81,7 @@ internal static class TestCourse
               hello:
                 rubric: hello/rubric.yaml
                 hidden_tests: hello/hidden
+                {helloSettings}
               hello-gpu:
                 rubric: hello-gpu/rubric.yaml
             repositories:

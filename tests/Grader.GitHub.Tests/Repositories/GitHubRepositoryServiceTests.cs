@@ -39,14 +39,14 @@ public sealed class GitHubRepositoryServiceTests : PrismValidatedTest
     }
 
     [Test]
-    public async Task GetPullRequestAsync_ExistingPullRequest_ReturnsHeadShaDraftAndAuthor()
+    public async Task GetPullRequestAsync_ExistingPullRequest_ReturnsHeadShaBaseShaDraftAndAuthor()
     {
         await using var harness = GitHubClientHarness.Create(GitHub);
-        harness.Emulator.AddPullRequest(harness.Repository, harness.PullRequest with { Draft = true });
+        harness.Emulator.AddPullRequest(harness.Repository, harness.PullRequest with { Draft = true, BaseSha = "c0ffee0000000000000000000000000000000042" });
 
         var pull = await harness.Get<GitHubRepositoryService>().GetPullRequestAsync(harness.Installation.Id, harness.Repository.Owner, harness.Repository.Name, 7, CancellationToken.None);
 
-        Assert.That(pull, Is.EqualTo(new PullRequestInfo(7, harness.PullRequest.HeadSha, "feature", "main", true, harness.PullRequest.Author, "open")));
+        Assert.That(pull, Is.EqualTo(new PullRequestInfo(7, harness.PullRequest.HeadSha, "feature", "main", true, harness.PullRequest.Author, "open", "c0ffee0000000000000000000000000000000042")));
     }
 
     [TestCase("admin")]

@@ -178,4 +178,34 @@ public sealed class DeadlineTests
         var deadline = Berlin();
         Assert.That(deadline.IsPastDue(deadline.Due.AddSeconds(secondsFromDue)), Is.EqualTo(pastDue));
     }
+
+    [TestCase("2d", 48 * 60)]
+    [TestCase(" 36h ", 36 * 60)]
+    [TestCase("90m", 90)]
+    public void DeadlineExtensionTryParse_Duration_MoreTime(string text, int minutes)
+    {
+        Assert.That(DeadlineExtension.TryParse(text, out var extension), Is.True);
+        Assert.That(extension, Is.EqualTo(DeadlineExtension.Of(TimeSpan.FromMinutes(minutes))));
+    }
+
+    [TestCase("2026-12-20T23:59+01:00", "2026-12-20T22:59:00Z")]
+    [TestCase("2026-12-20T22:59Z", "2026-12-20T22:59:00Z")]
+    [TestCase("2026-12-20T17:59:00-0500", "2026-12-20T22:59:00Z")]
+    public void DeadlineExtensionTryParse_InstantWithOffset_NewDueDate(string text, string utc)
+    {
+        Assert.That(DeadlineExtension.TryParse(text, out var extension), Is.True);
+        Assert.That(extension!.Until, Is.EqualTo(DateTimeOffset.Parse(utc, System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    [TestCase("")]
+    [TestCase("0d")]
+    [TestCase("two days")]
+    [TestCase("2026-12-20T23:59")]
+    [TestCase("2026-12-20")]
+    public void DeadlineExtensionTryParse_NoDurationNorInstantWithOffset_False(string text)
+    {
+        // A local time without an offset would depend on the reader's zone: refused, not guessed.
+        Assert.That(DeadlineExtension.TryParse(text, out var extension), Is.False);
+        Assert.That(extension, Is.Null);
+    }
 }

@@ -43,6 +43,9 @@ public sealed class PipelineSubmissionGrader(GradingPipeline pipeline)
             Submission = new RemoteRepositorySubmission(assignment.CloneUrl, assignment.GitRef, assignment.HeadSha, assignment.Token),
             JobId = assignment.DockerJobId,
             Repository = assignment.Repository,
+            SubmittedAt = assignment.SubmittedAt,
+            Extension = assignment.Extension,
+            BaseCommit = assignment.BaseCommit,
         };
         var run = await pipeline.RunAsync(request, new StepProgress(progress), cancellationToken).ConfigureAwait(false);
         var publication = ReviewPublication.From(run.Review, evidenceUrl: assignment.EvidenceUrl);

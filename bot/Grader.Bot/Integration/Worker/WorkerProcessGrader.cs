@@ -64,6 +64,9 @@ public sealed partial class WorkerProcessGrader(
             Evidence = learner?.Identity,
             EvidenceUrl = learner?.ProfileUrl,
             Settings = settings,
+            SubmittedAt = assignment.SubmittedAt,
+            Extension = assignment.Extension,
+            BaseCommit = assignment.BaseCommit,
         };
 
         var options = worker.Value;

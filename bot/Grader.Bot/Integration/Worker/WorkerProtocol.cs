@@ -37,6 +37,15 @@ public sealed record WorkerAssignment
     /// <summary>Where the learner's evidence is shown (the review links to it); null for no link.</summary>
     public Uri? EvidenceUrl { get; init; }
 
+    /// <summary>When GitHub recorded the submission, for the rubric's late policy; null: unknown.</summary>
+    public DateTimeOffset? SubmittedAt { get; init; }
+
+    /// <summary>The learner's deadline extension; null: none.</summary>
+    public Grader.Rubrics.Model.DeadlineExtension? Extension { get; init; }
+
+    /// <summary>The pull request's base commit (fetched with the head's ref), for <c>base_commit</c> benchmark references.</summary>
+    public string? BaseCommit { get; init; }
+
     /// <summary>The runner's settings (configuration keys under <c>Grader:</c> and <c>Logging:</c>) as the bot has them.</summary>
     public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Grader.Bot.Tests.Intake;
 
-internal sealed class RubricQueuesTests
+internal sealed class RubricCatalogTests
 {
     private TempState _state = null!;
 
@@ -25,7 +25,7 @@ internal sealed class RubricQueuesTests
     [Test]
     public async Task QueueForAsync_RubricWithGpuCriterion_Gpu()
     {
-        var queues = new RubricQueues(NullLogger<RubricQueues>.Instance);
+        var queues = new RubricCatalog(NullLogger<RubricCatalog>.Instance);
 
         var queue = await queues.QueueForAsync(Write("gpu.yaml", TestCourse.GpuRubric), CancellationToken.None);
 
@@ -35,7 +35,7 @@ internal sealed class RubricQueuesTests
     [Test]
     public async Task QueueForAsync_RubricWithoutGpuChecks_Cpu()
     {
-        var queues = new RubricQueues(NullLogger<RubricQueues>.Instance);
+        var queues = new RubricCatalog(NullLogger<RubricCatalog>.Instance);
 
         var queue = await queues.QueueForAsync(Write("cpu.yaml", TestCourse.HelloRubric.Replace("hidden: { path: hidden, image: \"grader/busybox:1\", submission: true }", "", StringComparison.Ordinal)), CancellationToken.None);
 
@@ -45,7 +45,7 @@ internal sealed class RubricQueuesTests
     [Test]
     public async Task QueueForAsync_RubricEditedToNeedGpu_NewQueueWithoutRestart()
     {
-        var queues = new RubricQueues(NullLogger<RubricQueues>.Instance);
+        var queues = new RubricCatalog(NullLogger<RubricCatalog>.Instance);
         var path = Write("lab.yaml", TestCourse.HelloRubric);
         var before = await queues.QueueForAsync(path, CancellationToken.None);
 
@@ -59,7 +59,7 @@ internal sealed class RubricQueuesTests
     [Test]
     public async Task QueueForAsync_RubricThatDoesNotLoad_CpuSoTheJobReportsTheGraderError()
     {
-        var queues = new RubricQueues(NullLogger<RubricQueues>.Instance);
+        var queues = new RubricCatalog(NullLogger<RubricCatalog>.Instance);
 
         var queue = await queues.QueueForAsync(Write("broken.yaml", "module: [\n"), CancellationToken.None);
 
