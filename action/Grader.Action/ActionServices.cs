@@ -44,6 +44,7 @@ public static class ActionServiceCollectionExtensions
             return new GradingPublisher(
                 new CheckRunPublisher(clients, options, identity, writes, time, logs.CreateLogger<CheckRunPublisher>()),
                 new ReviewPublisher(clients, identity, writes, logs.CreateLogger<ReviewPublisher>()),
+                new PullRequestSummaryPublisher(clients, identity, writes, time, logs.CreateLogger<PullRequestSummaryPublisher>()),
                 time,
                 logs.CreateLogger<GradingPublisher>());
         });

@@ -21,6 +21,14 @@ public sealed class ActingClient(Uri apiBaseUrl, string token) : IDisposable
         return (long)answer["id"]!;
     }
 
+    /// <summary>Comments on an issue or pull request; returns the comment's id.</summary>
+    public async Task<long> PostCommentAsync(EmulatedRepository repository, int number, string body)
+    {
+        ArgumentNullException.ThrowIfNull(repository);
+        var answer = await SendAsync(HttpMethod.Post, $"repos/{repository.FullName}/issues/{number}/comments", new JsonObject { ["body"] = body }).ConfigureAwait(false);
+        return (long)answer["id"]!;
+    }
+
     /// <summary>Creates a check run (only an App can); returns its id.</summary>
     public async Task<long> CreateCheckRunAsync(EmulatedRepository repository, string name, string headSha, string externalId)
     {

@@ -55,9 +55,11 @@ public sealed record EmulatedPullRequest(int Number, string HeadSha, string Auth
 
 /// <param name="User">The author's login: <c>{slug}[bot]</c> for an App, the user's login otherwise.</param>
 /// <param name="UserType">The author's account type as GitHub reports it: <c>Bot</c> or <c>User</c>.</param>
-public sealed record EmulatedReview(long Id, int PullNumber, string CommitId, string Body, string State, string User, DateTimeOffset SubmittedAt, string UserType = "Bot");
+/// <param name="Edits">How many times the body was edited (PUT) after the review was submitted.</param>
+public sealed record EmulatedReview(long Id, int PullNumber, string CommitId, string Body, string State, string User, DateTimeOffset SubmittedAt, string UserType = "Bot", int Edits = 0);
 
-public sealed record EmulatedComment(long Id, int IssueNumber, string Body, string User);
+/// <param name="Edits">How many times the body was edited (PATCH) after the comment was created.</param>
+public sealed record EmulatedComment(long Id, int IssueNumber, string Body, string User, string UserType = "Bot", int Edits = 0);
 
 /// <summary>A check run as GitHub stores it, with the history of its status changes and requests.</summary>
 public sealed class EmulatedCheckRun

@@ -415,7 +415,8 @@ public sealed partial class GitHubEmulator
         }
 
         var request = await ReadJsonAsync(context).ConfigureAwait(false);
-        var comment = new EmulatedComment(NextId(), number, request["body"]!.GetValue<string>(), CallerOf(context).Login);
+        var caller = CallerOf(context);
+        var comment = new EmulatedComment(NextId(), number, request["body"]!.GetValue<string>(), caller.Login, caller.Type);
         lock (_gate)
         {
             _comments.Add((repository.Id, comment));
@@ -430,8 +431,80 @@ public sealed partial class GitHubEmulator
         body["id"] = comment.Id;
         body["body"] = comment.Body;
         body["user"]!["login"] = comment.User;
-        body["user"]!["type"] = "Bot";
+        body["user"]!["type"] = comment.UserType;
         return body;
+    }
+
+    /// <summary>Like GitHub: only the comment's author may edit it; the body is replaced.</summary>
+    private async Task<IResult> UpdateCommentAsync(HttpContext context, string owner, string repo, long id)
+    {
+        var (repository, failure) = Authorize(context, owner, repo);
+        if (repository is null)
+        {
+            return failure!;
+        }
+
+        var request = await ReadJsonAsync(context).ConfigureAwait(false);
+        var caller = CallerOf(context);
+        EmulatedComment updated;
+        lock (_gate)
+        {
+            var index = _comments.FindIndex(c => c.Repo == repository.Id && c.Comment.Id == id);
+            if (index < 0)
+            {
+                return NotFound();
+            }
+
+            var comment = _comments[index].Comment;
+            if (!string.Equals(comment.User, caller.Login, StringComparison.Ordinal))
+            {
+                return Error(StatusCodes.Status403Forbidden, "Must have admin rights to Repository.");
+            }
+
+            updated = comment with { Body = request["body"]!.GetValue<string>(), Edits = comment.Edits + 1 };
+            _comments[index] = (repository.Id, updated);
+        }
+
+        return Json(CommentJson(updated));
+    }
+
+    /// <summary>Like GitHub: only the review's author may edit its body; state and commit stay.</summary>
+    private async Task<IResult> UpdateReviewAsync(HttpContext context, string owner, string repo, int number, long id)
+    {
+        var (repository, failure) = Authorize(context, owner, repo);
+        if (repository is null)
+        {
+            return failure!;
+        }
+
+        var request = await ReadJsonAsync(context).ConfigureAwait(false);
+        var body = request["body"]!.GetValue<string>();
+        if (body.Length > MaxOutputCharacters)
+        {
+            return Error(StatusCodes.Status422UnprocessableEntity, "Validation Failed", ["Body is too long (maximum is 65536 characters)"]);
+        }
+
+        var caller = CallerOf(context);
+        EmulatedReview updated;
+        lock (_gate)
+        {
+            var index = _reviews.FindIndex(r => r.Repo == repository.Id && r.Review.PullNumber == number && r.Review.Id == id);
+            if (index < 0)
+            {
+                return NotFound();
+            }
+
+            var review = _reviews[index].Review;
+            if (!string.Equals(review.User, caller.Login, StringComparison.Ordinal))
+            {
+                return Error(StatusCodes.Status403Forbidden, "Must have admin rights to Repository.");
+            }
+
+            updated = review with { Body = body, Edits = review.Edits + 1 };
+            _reviews[index] = (repository.Id, updated);
+        }
+
+        return Json(ReviewJson(updated));
     }
 
     private IResult GetPermission(HttpContext context, string owner, string repo, string username)

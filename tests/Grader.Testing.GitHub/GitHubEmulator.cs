@@ -274,12 +274,14 @@ public sealed partial class GitHubEmulator : IAsyncDisposable
         _app.MapGet("/repos/{owner}/{repo}/pulls/{number:int}", GetPullRequest);
         _app.MapGet("/repos/{owner}/{repo}/pulls/{number:int}/reviews", ListReviews);
         _app.MapPost("/repos/{owner}/{repo}/pulls/{number:int}/reviews", CreateReviewAsync);
+        _app.MapPut("/repos/{owner}/{repo}/pulls/{number:int}/reviews/{id:long}", UpdateReviewAsync);
         _app.MapPost("/repos/{owner}/{repo}/check-runs", CreateCheckRunAsync);
         _app.MapGet("/repos/{owner}/{repo}/check-runs/{id:long}", GetCheckRun);
         _app.MapPatch("/repos/{owner}/{repo}/check-runs/{id:long}", UpdateCheckRunAsync);
         _app.MapGet("/repos/{owner}/{repo}/commits/{sha}/check-runs", ListCheckRunsForRef);
         _app.MapGet("/repos/{owner}/{repo}/issues/{number:int}/comments", ListComments);
         _app.MapPost("/repos/{owner}/{repo}/issues/{number:int}/comments", CreateCommentAsync);
+        _app.MapPatch("/repos/{owner}/{repo}/issues/comments/{id:long}", UpdateCommentAsync);
         _app.MapGet("/repos/{owner}/{repo}/collaborators/{username}/permission", GetPermission);
         _app.MapGet("/repos/{owner}/{repo}/contents/{**path}", GetContentsAsync);
         _app.Map("/{owner}/{repo}.git/{**rest}", ServeGitAsync);

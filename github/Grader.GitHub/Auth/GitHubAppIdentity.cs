@@ -33,4 +33,11 @@ public sealed class GitHubAppIdentity(IOptions<GitHubAppOptions> options)
         ArgumentNullException.ThrowIfNull(review);
         return review.User is { Type: AccountType.Bot } user && string.Equals(user.Login, BotLogin, StringComparison.OrdinalIgnoreCase);
     }
+
+    /// <summary>True when the App's bot user wrote the comment.</summary>
+    public bool Authored(IssueComment comment)
+    {
+        ArgumentNullException.ThrowIfNull(comment);
+        return comment.User is { Type: AccountType.Bot } user && string.Equals(user.Login, BotLogin, StringComparison.OrdinalIgnoreCase);
+    }
 }

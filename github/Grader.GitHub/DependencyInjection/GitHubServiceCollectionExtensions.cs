@@ -45,6 +45,7 @@ public static class GitHubServiceCollectionExtensions
         services.TryAddSingleton<LookBeforeWriteRetry>();
         services.TryAddSingleton<CheckRunPublisher>();
         services.TryAddSingleton<ReviewPublisher>();
+        services.TryAddSingleton<PullRequestSummaryPublisher>();
         services.TryAddSingleton<GradingPublisher>();
         services.TryAddSingleton<GitHubRepositoryService>();
         return services;

@@ -15,6 +15,7 @@ public sealed record PublishReceipt(long CheckRunId, ReviewOutcome? Review);
 public sealed partial class GradingPublisher(
     CheckRunPublisher checkRuns,
     ReviewPublisher reviews,
+    PullRequestSummaryPublisher summaries,
     TimeProvider time,
     ILogger<GradingPublisher> logger)
 {
@@ -39,7 +40,8 @@ public sealed partial class GradingPublisher(
 
     /// <summary>
     /// Completes the check run (finding or creating it when <paramref name="checkRunId"/> is null) and posts the review
-    /// when <see cref="PublishableResult.ReviewBody"/> is set. Throws when GitHub did not take it.
+    /// when <see cref="PublishableResult.ReviewBody"/> is set, then keeps the PR's one current picture
+    /// (<see cref="PullRequestSummaryPublisher"/>). Throws when GitHub did not take it.
     /// </summary>
     public async Task<PublishReceipt> PublishAsync(PublishTarget target, long? checkRunId, PublishableResult result, CancellationToken cancellationToken)
     {
@@ -49,6 +51,12 @@ public sealed partial class GradingPublisher(
         var review = result.ReviewBody is null
             ? null
             : await reviews.PublishAsync(target, result, cancellationToken).ConfigureAwait(false);
+        if (review is not null)
+        {
+            // The PR's one current picture: earlier reviews collapsed, the summary comment's history updated.
+            await summaries.UpdateAsync(target, result, cancellationToken).ConfigureAwait(false);
+        }
+
         return new PublishReceipt(id, review);
     }
 
