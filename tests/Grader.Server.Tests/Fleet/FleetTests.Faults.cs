@@ -122,6 +122,60 @@ public sealed partial class FleetTests
         });
     }
 
+    [Test]
+    public async Task Fleet_DockerEngineRestartedWhileTheTestsRun_RetriedAsAGraderErrorAndOneSuccessReview()
+    {
+        // The runner grades on an engine of this test's own, restarted while the learner's tests wait on a gate the
+        // test opens only in the next attempt's container: the first attempt cannot finish before the restart.
+        await using var engine = await PrivateDockerEngine.StartAsync();
+        using var docker = engine.CreateClient();
+        await Grader.Runner.Docker.BaseImages.EnsureBusyboxAsync(docker, CancellationToken.None);
+        await ArrangeAsync("echo running the tests\nwhile [ ! -e /tmp/gate-open ]; do sleep 0.1; done\nexit 0\n", fleet: Fleet());
+        SetEnvironment("Grader__Docker__Endpoint", engine.Endpoint.ToString());
+        var front = await StartAsync("serve", "--no-runner");
+        var runner = await StartRunnerAsync("a");
+        Assert.That(await PostDeliveryAsync(front, Guid.NewGuid().ToString(), await OpenedPayloadAsync()), Is.EqualTo(HttpStatusCode.OK), Diagnostics());
+        var firstTests = await WaitForTestsAsync(docker, except: null);
+
+        await engine.StopAsync();
+        await engine.StartDaemonAsync();
+        var secondTests = await WaitForTestsAsync(docker, except: firstTests);
+        await OpenGateAsync(docker, secondTests);
+        await WaitForPublishedResultAsync();
+        var store = await WaitForSettledStoreAsync();
+
+        Assert.Multiple(() =>
+        {
+            AssertGradedOnceAsWithoutFaults(store);
+            Assert.That(store.Attempts, Is.EqualTo(2), "the attempt the restart broke counts, and the next one graded it\n" + Diagnostics());
+            Assert.That(GradingsStarted(runner), Is.EqualTo(2), Diagnostics());
+            Assert.That(runner.HasExited, Is.False, "the runner lives through the engine's restart\n" + Diagnostics());
+        });
+    }
+
+    /// <summary>The running tests container of runner a on <paramref name="docker"/>'s engine (other than <paramref name="except"/>).</summary>
+    private async Task<string> WaitForTestsAsync(IDockerClient docker, string? except)
+    {
+        string? id = null;
+        await WaitUntilAsync(async () =>
+            {
+                var running = await docker.Containers.ListContainersAsync(new ContainersListParameters
+                {
+                    Filters = new Dictionary<string, IDictionary<string, bool>>
+                    {
+                        ["label"] = new Dictionary<string, bool>
+                        {
+                            [$"{Grader.Runner.Docker.DockerLabels.RunnerId}={RunnerId}-a"] = true,
+                            [$"{Grader.Runner.Docker.DockerLabels.Role}=test"] = true,
+                        },
+                    },
+                });
+                id = running.FirstOrDefault(c => c.ID != except)?.ID;
+                return id is not null;
+            }, TimeSpan.FromSeconds(60), "runner a runs the tests on its engine");
+        return id!;
+    }
+
     /// <summary>The grading ended as without any fault: nothing lost or stuck in the store, one check run with the learner's result, one review.</summary>
     private void AssertGradedOnceAsWithoutFaults(StoreCounts store)
     {
