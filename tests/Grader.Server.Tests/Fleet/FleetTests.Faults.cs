@@ -8,9 +8,9 @@ namespace Grader.Server.Tests.Fleet;
 
 /// <summary>
 /// Faults met by a fleet of real processes: GitHub refusing the front's reads and the relay's writes, a runner killed
-/// while it builds the learner's image, the front killed while GitHub holds the review it already stored. Each ends as
-/// the fault-free grading does: every delivery processed, the job completed, the outbox drained, one completed check run
-/// with the learner's result and one review.
+/// while it builds the learner's image, the front killed while GitHub holds the review it already stored, the Docker
+/// engine restarted while the learner's tests run. Each ends as the fault-free grading does: every delivery processed,
+/// the job completed, the outbox drained, one completed check run with the learner's result and one review.
 /// </summary>
 public sealed partial class FleetTests
 {
@@ -150,6 +150,8 @@ public sealed partial class FleetTests
             Assert.That(store.Attempts, Is.EqualTo(2), "the attempt the restart broke counts, and the next one graded it\n" + Diagnostics());
             Assert.That(GradingsStarted(runner), Is.EqualTo(2), Diagnostics());
             Assert.That(runner.HasExited, Is.False, "the runner lives through the engine's restart\n" + Diagnostics());
+            Assert.That(runner.Output, Does.Contain("Grading was incomplete because of grader errors").And.Contain("The Docker engine failed"),
+                "the restart reached the grading as a grader error\n" + Diagnostics());
         });
     }
 
