@@ -173,6 +173,11 @@ public sealed partial class FleetTests
                     },
                 });
                 id = running.FirstOrDefault(c => c.ID != except)?.ID;
+                if (id is null && except is not null && HeadCheckRuns().FirstOrDefault(c => c.Status == "completed") is { } graded)
+                {
+                    Assert.Fail($"graded without a retry after the engine's restart: {graded.Conclusion}, {graded.Title}\n{Diagnostics()}");
+                }
+
                 return id is not null;
             }, TimeSpan.FromSeconds(60), "runner a runs the tests on its engine");
         return id!;
