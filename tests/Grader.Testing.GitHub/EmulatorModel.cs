@@ -96,6 +96,9 @@ public enum FaultKind
     /// <summary>502 Bad Gateway, and the request is not acted on.</summary>
     ServerError,
 
+    /// <summary>500 Internal Server Error, and the request is not acted on.</summary>
+    InternalServerError,
+
     /// <summary>429 with Retry-After.</summary>
     TooManyRequests,
 

@@ -423,6 +423,10 @@ public sealed partial class GitHubEmulator : IAsyncDisposable
                 response.StatusCode = StatusCodes.Status502BadGateway;
                 message = "Server Error";
                 break;
+            case FaultKind.InternalServerError:
+                response.StatusCode = StatusCodes.Status500InternalServerError;
+                message = "Server Error";
+                break;
             case FaultKind.TooManyRequests:
                 response.StatusCode = StatusCodes.Status429TooManyRequests;
                 response.Headers.RetryAfter = Seconds(fault.RetryAfter ?? TimeSpan.FromSeconds(1));

@@ -42,6 +42,7 @@ public sealed partial class FleetTests : ServeProcessTest
         Assert.Multiple(() =>
         {
             AssertGradedOnceWithSuccess();
+            Assert.That(HeadCheckRuns().Select(c => c.Title), Is.EqualTo(new[] { FaultFreeTitle }), "the learner's result without faults\n" + Diagnostics());
             Assert.That(GradingsStarted(runner), Is.EqualTo(1), "the runner process graded it\n" + Diagnostics());
             Assert.That(GradingsStarted(front), Is.Zero, "the front never grades\n" + Diagnostics());
             Assert.That(exitCode, Is.Zero, listing);

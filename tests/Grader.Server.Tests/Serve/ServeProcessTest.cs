@@ -186,14 +186,20 @@ public abstract class ServeProcessTest : PrismValidatedTest
         };
     }
 
-    /// <summary>Pushes a submission (a busybox image whose tests run <paramref name="testScript"/>) to pull request <paramref name="number"/>, as GitHub shows it; returns its head.</summary>
+    /// <summary>Pushes a submission (a busybox image, or the Dockerfile in <paramref name="files"/>, whose tests run <paramref name="testScript"/>) to pull request <paramref name="number"/>, as GitHub shows it; returns its head.</summary>
     protected async Task<string> OpenPullRequestAsync(int number, string testScript, IReadOnlyDictionary<string, string>? files = null)
     {
-        var submission = new Dictionary<string, string>(files ?? new Dictionary<string, string>())
+        // A submission's own Dockerfile (in files) replaces the default one.
+        var submission = new Dictionary<string, string>
         {
             ["Dockerfile"] = "FROM grader/busybox:1\nCOPY test.sh /app/test.sh\nCMD [\"sh\"]\n",
-            ["test.sh"] = testScript,
         };
+        foreach (var (path, content) in files ?? new Dictionary<string, string>())
+        {
+            submission[path] = content;
+        }
+
+        submission["test.sh"] = testScript;
         var sha = await Learner.PushToPullRequestAsync(number, submission, "Lab submission");
         GitHub.Emulator.AddPullRequest(Repository, new EmulatedPullRequest(number, sha, "learner-" + Repository.Owner, HeadRef: $"pr-{number}"));
         return sha;
