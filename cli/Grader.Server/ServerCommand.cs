@@ -14,6 +14,7 @@ public static class ServerCommand
         root.Subcommands.Add(WorkCommand.Build());
         root.Subcommands.Add(ConfigCommand.Build());
         root.Subcommands.Add(RunnersCommand.Build());
+        root.Subcommands.Add(PublishCommand.Build());
         root.Subcommands.Add(GradingWorkerCommand.Build());
         return root;
     }

@@ -81,6 +81,12 @@ public sealed class BotOptions
     /// <summary>How often a runner records its heartbeat in the fleet registry (<c>grader-server runners</c>).</summary>
     public TimeSpan RunnerHeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// How often the webhook front checks whether posted results may show more (a learner's due date passed) and edits
+    /// them (<c>Visibility/VisibilityRefresher</c>); <c>grader-server publish</c> refreshes at once.
+    /// </summary>
+    public TimeSpan VisibilityRefreshInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Whether this process runs grading jobs itself (the embedded default); false for a webhook-only front.</summary>
     public bool RunJobs { get; set; } = true;
 

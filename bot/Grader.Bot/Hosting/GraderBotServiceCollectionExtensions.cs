@@ -4,6 +4,7 @@ using Grader.Bot.Intake;
 using Grader.Bot.Jobs;
 using Grader.Bot.Publishing;
 using Grader.Bot.Storage;
+using Grader.Bot.Visibility;
 using Grader.Bot.Webhooks;
 using Grader.GitHub;
 using Grader.GitHub.Outbox;
@@ -113,10 +114,12 @@ public static class GraderBotServiceCollectionExtensions
         }
 
         services.AddSingleton<DeliveryDispatcher>();
+        services.AddSingleton<VisibilityRefresher>();
         if (settings.RunIntake)
         {
             services.AddHostedService(provider => provider.GetRequiredService<DeliveryDispatcher>());
             services.AddHostedService<OutboxRelayService>();
+            services.AddHostedService<VisibilitySweep>();
         }
         return services;
     }

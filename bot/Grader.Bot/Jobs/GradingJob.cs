@@ -78,12 +78,15 @@ public sealed partial class GradingJob(
         var progress = new CheckRunProgress(store, publisher, started, logger, registration.Token);
         try
         {
-            var assignment = Assign(started);
+            var assignment = Assign(started) with
+            {
+                ResultsPublished = await store.IsModulePublishedAsync(started.RubricName, registration.Token).ConfigureAwait(false),
+            };
             var graded = await grader.GradeAsync(assignment, progress, registration.Token).ConfigureAwait(false);
             // A progress update still in flight must land before the outbox completes the check run.
             await progress.DisposeAsync().ConfigureAwait(false);
             var result = new OutboxResult(graded.Result, PostReview: started.PostsReview) { Evidence = graded.Evidence };
-            if (await store.CompleteJobWithResultAsync(jobKey, result, CancellationToken.None).ConfigureAwait(false))
+            if (await store.CompleteJobWithResultAsync(jobKey, result, CancellationToken.None, graded.Visible).ConfigureAwait(false))
             {
                 outbox.Notify();
                 LogCompleted(logger, jobKey, graded.Result.Conclusion);

@@ -18,7 +18,11 @@ public interface ISubmissionGrader
 
 /// <param name="Result">The check run and review to publish.</param>
 /// <param name="Evidence">The run's unsigned evidence record (EvidenceJson) when the bot records evidence; signed and stored once published.</param>
-public sealed record GradedSubmission(PublishableResult Result, string? Evidence = null);
+public sealed record GradedSubmission(PublishableResult Result, string? Evidence = null)
+{
+    /// <summary>The result in each visibility state, when the rubric defers some criteria; kept to edit what was posted later.</summary>
+    public VisibleResults? Visible { get; init; }
+}
 
 /// <summary>What to grade: the commit of a PR and the course rubric.</summary>
 public sealed record GradingAssignment(
@@ -42,6 +46,9 @@ public sealed record GradingAssignment(
 
     /// <summary>The pull request's base commit, for benchmark references with <c>base_commit: true</c>.</summary>
     public string? BaseCommit { get; init; }
+
+    /// <summary>Whether the instructor has published the module's results (<c>grader-server publish</c>).</summary>
+    public bool ResultsPublished { get; init; }
 }
 
 /// <summary>

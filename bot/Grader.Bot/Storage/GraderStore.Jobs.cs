@@ -167,8 +167,9 @@ public sealed partial class GraderStore
         }, cancellationToken);
 
     /// <summary>Completes a running job and puts its result in the outbox in the same transaction.</summary>
-    public Task<bool> CompleteJobWithResultAsync(string jobKey, OutboxResult result, CancellationToken cancellationToken) =>
-        CompleteAsync(jobKey, JobState.Running, result, cancellationToken);
+    /// <param name="visible">The result per visibility state, kept for editing what was posted when visibility changes.</param>
+    public Task<bool> CompleteJobWithResultAsync(string jobKey, OutboxResult result, CancellationToken cancellationToken, Grader.Bot.Storage.VisibleResults? visible = null) =>
+        CompleteAsync(jobKey, JobState.Running, result, cancellationToken, visible);
 
     /// <summary>
     /// Completes a job that was never graded (a push after the module's hard close) with the bot's own result: false
@@ -177,7 +178,7 @@ public sealed partial class GraderStore
     public Task<bool> CompleteUngradedJobAsync(string jobKey, OutboxResult result, CancellationToken cancellationToken) =>
         CompleteAsync(jobKey, JobState.Queued, result, cancellationToken);
 
-    private Task<bool> CompleteAsync(string jobKey, JobState from, OutboxResult result, CancellationToken cancellationToken)
+    private Task<bool> CompleteAsync(string jobKey, JobState from, OutboxResult result, CancellationToken cancellationToken, Grader.Bot.Storage.VisibleResults? visible = null)
     {
         ArgumentNullException.ThrowIfNull(result);
         return WriteAsync(async (connection, transaction) =>
@@ -193,6 +194,14 @@ public sealed partial class GraderStore
             if (completed is null)
             {
                 return false;
+            }
+
+            if (visible is not null)
+            {
+                await using var keep = Command(connection, transaction,
+                    "UPDATE jobs SET visible_results = @visible, shown_visibility = @shown WHERE job_key = @key",
+                    ("@key", jobKey), ("@visible", System.Text.Json.JsonSerializer.Serialize(visible, BotJson.Options)), ("@shown", visible.ShownKey));
+                await keep.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
             // Stored as given: a commit that is not the head keeps its review body unposted (PostReview false).
@@ -215,31 +224,35 @@ public sealed partial class GraderStore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            rows.Add(new GradingJobRecord
-            {
-                JobKey = reader.GetString(0),
-                PullRequest = new PullRequestRef(reader.GetInt64(1), reader.GetString(2), reader.GetInt32(3)),
-                HeadSha = reader.GetString(4),
-                RubricName = reader.GetString(5),
-                RubricPath = reader.GetString(6),
-                HiddenTestsPath = reader.IsDBNull(7) ? null : reader.GetString(7),
-                Queue = reader.GetString(8),
-                State = Enum.Parse<JobState>(reader.GetString(9)),
-                Attempts = reader.GetInt32(10),
-                HangfireJobId = reader.IsDBNull(11) ? null : reader.GetString(11),
-                CheckRunId = reader.IsDBNull(12) ? null : reader.GetInt64(12),
-                Error = reader.IsDBNull(13) ? null : reader.GetString(13),
-                WorkerDeaths = reader.GetInt32(14),
-                PostsReview = reader.GetInt64(15) != 0,
-                Run = reader.GetInt32(16),
-                SubmittedAt = reader.IsDBNull(17) ? null : DateTimeOffset.Parse(reader.GetString(17), System.Globalization.CultureInfo.InvariantCulture),
-                Learner = reader.IsDBNull(18) ? null : reader.GetString(18),
-                BaseSha = reader.IsDBNull(19) ? null : reader.GetString(19),
-            });
+            rows.Add(ReadJob(reader));
         }
 
         return rows;
     }
+
+    /// <summary>The job of the current row, whose first columns are <see cref="JobColumns"/>.</summary>
+    private static GradingJobRecord ReadJob(DbDataReader reader) =>
+        new GradingJobRecord
+        {
+            JobKey = reader.GetString(0),
+            PullRequest = new PullRequestRef(reader.GetInt64(1), reader.GetString(2), reader.GetInt32(3)),
+            HeadSha = reader.GetString(4),
+            RubricName = reader.GetString(5),
+            RubricPath = reader.GetString(6),
+            HiddenTestsPath = reader.IsDBNull(7) ? null : reader.GetString(7),
+            Queue = reader.GetString(8),
+            State = Enum.Parse<JobState>(reader.GetString(9)),
+            Attempts = reader.GetInt32(10),
+            HangfireJobId = reader.IsDBNull(11) ? null : reader.GetString(11),
+            CheckRunId = reader.IsDBNull(12) ? null : reader.GetInt64(12),
+            Error = reader.IsDBNull(13) ? null : reader.GetString(13),
+            WorkerDeaths = reader.GetInt32(14),
+            PostsReview = reader.GetInt64(15) != 0,
+            Run = reader.GetInt32(16),
+            SubmittedAt = reader.IsDBNull(17) ? null : DateTimeOffset.Parse(reader.GetString(17), System.Globalization.CultureInfo.InvariantCulture),
+            Learner = reader.IsDBNull(18) ? null : reader.GetString(18),
+            BaseSha = reader.IsDBNull(19) ? null : reader.GetString(19),
+        };
 }
 
 /// <summary>What scheduling a job did: whether it is queued now, and which older jobs of the PR it superseded.</summary>

@@ -68,7 +68,7 @@ public sealed partial class GraderStore
             var pullRequest = new PullRequestRef(reader.GetInt64(7), reader.GetString(8), reader.GetInt32(9));
             var target = new PublishTarget(pullRequest.InstallationId, pullRequest.Owner, pullRequest.Name, pullRequest.Number, reader.GetString(10), reader.GetString(6));
             var kind = Enum.Parse<PublicationKind>(reader.GetString(2));
-            var payload = kind == PublicationKind.Result ? ReadResult(reader.GetString(3)) : null;
+            var payload = kind is PublicationKind.Result or PublicationKind.VisibilityUpdate ? ReadResult(reader.GetString(3)) : null;
             var publication = new Publication
             {
                 // Entries from before keys existed were never enqueued twice: their id serves.

@@ -84,6 +84,8 @@ public sealed partial class OutboxRelay(
                 return new PublishReceipt(id, null);
             case PublicationKind.Result when publication.Result is { } result:
                 return await publisher.PublishAsync(publication.Target, publication.CheckRunId, result, cancellationToken).ConfigureAwait(false);
+            case PublicationKind.VisibilityUpdate when publication.Result is { } shown && publication.CheckRunId is { } checkRunId:
+                return await publisher.RefreshAsync(publication.Target, checkRunId, shown, cancellationToken).ConfigureAwait(false);
             default:
                 throw new InvalidDataException($"Outbox publication '{publication.Key}' ({publication.Kind}) carries nothing to publish.");
         }

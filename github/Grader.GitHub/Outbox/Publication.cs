@@ -10,6 +10,12 @@ public enum PublicationKind
 
     /// <summary>Complete the check run with a result and, when it has a review body, post the review.</summary>
     Result,
+
+    /// <summary>
+    /// Show a published result as visibility now allows (the due date passed, results published): the completed check
+    /// run's output and the commit's review are edited in place; nothing new is posted.
+    /// </summary>
+    VisibilityUpdate,
 }
 
 /// <summary>One write to GitHub waiting in an outbox.</summary>
@@ -36,6 +42,9 @@ public sealed record Publication
 
     public static Publication QueuedCheckRun(string key, PublishTarget target) =>
         new() { Key = key, Kind = PublicationKind.QueuedCheckRun, Target = target };
+
+    public static Publication ForVisibility(string key, PublishTarget target, PublishableResult result) =>
+        new() { Key = key, Kind = PublicationKind.VisibilityUpdate, Target = target, Result = result };
 
     public static Publication ForResult(string key, PublishTarget target, PublishableResult result, string? evidence = null) =>
         new() { Key = key, Kind = PublicationKind.Result, Target = target, Result = result, Evidence = evidence };

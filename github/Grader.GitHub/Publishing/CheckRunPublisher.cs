@@ -122,6 +122,19 @@ public sealed partial class CheckRunPublisher(
         }, cancellationToken);
     }
 
+    /// <summary>Replaces a completed check run's title, summary and text (no annotations: those it has stay). Idempotent.</summary>
+    public Task UpdateOutputAsync(PublishTarget target, long checkRunId, PublishableResult result, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var client = clients.CreateInstallationClient(target.InstallationId);
+        var title = result.Title.Length > 255 ? result.Title[..255] : result.Title;
+        var update = new CheckRunUpdate
+        {
+            Output = Output(title, GitHubLimits.Truncate(result.Summary), result.Text is null ? null : GitHubLimits.Truncate(result.Text), []),
+        };
+        return GitHubCallScope.RunAsync(() => client.Check.Run.Update(target.Owner, target.Repository, checkRunId, update), cancellationToken);
+    }
+
     private static NewCheckRunOutput Output(string title, string summary, string? text, IReadOnlyList<PublishAnnotation> annotations) =>
         new(title, summary)
         {

@@ -60,6 +60,19 @@ public sealed partial class GradingPublisher(
         return new PublishReceipt(id, review);
     }
 
+    /// <summary>
+    /// Shows a published result as visibility now allows: the completed check run's title, summary and text, and the
+    /// commit's review body, edited in place (annotations and the review event stay as first posted). Editing to the
+    /// same text again changes nothing, so a repeated refresh is harmless.
+    /// </summary>
+    public async Task<PublishReceipt> RefreshAsync(PublishTarget target, long checkRunId, PublishableResult result, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        await checkRuns.UpdateOutputAsync(target, checkRunId, result, cancellationToken).ConfigureAwait(false);
+        var review = result.ReviewBody is null ? null : await reviews.EditAsync(target, result.ReviewBody, cancellationToken).ConfigureAwait(false);
+        return new PublishReceipt(checkRunId, review);
+    }
+
     [LoggerMessage(EventId = 2402, Level = LogLevel.Warning, Message = "Progress update for {Target} dropped: {Reason}")]
     private static partial void LogProgressDropped(ILogger logger, string target, string reason);
 }

@@ -53,6 +53,29 @@ public sealed partial class ReviewPublisher(IGitHubClientFactory clients, GitHub
         }
     }
 
+    /// <summary>
+    /// Edits this App's review of the target's commit to <paramref name="body"/> (its marker kept), unless it already
+    /// says that or was superseded by a newer commit's review; null when there is no such review.
+    /// </summary>
+    public async Task<ReviewOutcome?> EditAsync(PublishTarget target, string body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(body);
+        var client = clients.CreateInstallationClient(target.InstallationId);
+        var existing = await FindAsync(client, target, cancellationToken).ConfigureAwait(false);
+        if (existing is null) return null;
+        var outcome = new ReviewOutcome(existing.Id, true, ToReviewEvent(existing.State.Value));
+        if (existing.Body.Contains(PullRequestSummaryPublisher.SupersededMarker, StringComparison.Ordinal)) return outcome;
+        var markerAt = existing.Body.LastIndexOf(MarkerPrefix(target.HeadSha), StringComparison.Ordinal);
+        var marker = markerAt < 0 ? Marker(target) : existing.Body[markerAt..];
+        var edited = GitHubLimits.Truncate(body, GitHubLimits.MaxOutputCharacters - marker.Length - 2) + "\n\n" + marker;
+        if (edited == existing.Body) return outcome;
+        var uri = new Uri($"repos/{target.Owner}/{target.Repository}/pulls/{target.PullRequestNumber.ToString(System.Globalization.CultureInfo.InvariantCulture)}/reviews/{existing.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)}", UriKind.Relative);
+        await GitHubCallScope.RunAsync(() => client.Connection.Put<PullRequestReview>(uri, new { body = edited }), cancellationToken).ConfigureAwait(false);
+        LogReviewEdited(logger, existing.Id, target.ToString());
+        return outcome;
+    }
+
     /// <summary>This App's review of the head commit, if GitHub holds one.</summary>
     private async Task<PullRequestReview?> FindAsync(IGitHubClient client, PublishTarget target, CancellationToken cancellationToken)
     {
@@ -125,6 +148,9 @@ public sealed partial class ReviewPublisher(IGitHubClientFactory clients, GitHub
 
     [LoggerMessage(EventId = 2302, Level = LogLevel.Information, Message = "Review {ReviewId} already posted for {Target}; not posting another")]
     private static partial void LogReviewExists(ILogger logger, long reviewId, string target);
+
+    [LoggerMessage(EventId = 2305, Level = LogLevel.Information, Message = "Review {ReviewId} on {Target} edited to show what visibility now allows")]
+    private static partial void LogReviewEdited(ILogger logger, long reviewId, string target);
 
     [LoggerMessage(EventId = 2304, Level = LogLevel.Warning, Message = "Review {ReviewId} on {Target} carries Grader's marker but was written by {Author}, not this App; ignored")]
     private static partial void LogForgedMarker(ILogger logger, long reviewId, string? author, string target);

@@ -61,11 +61,7 @@ public static class RubricScorer
             Points = ScoreRounding.Points(earned),
             RawPoints = ScoreRounding.Points(raw),
             LateWork = late,
-            PendingVisibility = scored.Where(s => !s.Shown && s.Criterion.Visibility != CriterionVisibility.Hidden)
-                .Select(s => s.Criterion.Visibility).Distinct().Order().ToList(),
             IncludesHiddenCriteria = scored.Any(s => s.Criterion.Visibility == CriterionVisibility.Hidden),
-            ConcealedGateFailed = scored.Any(s => !s.Shown && failedGates.Contains(s.Criterion.Id)),
-            ConcealedGraderError = scored.Any(s => !s.Shown && s.Outcome == CriterionOutcome.GraderError),
             MaxPoints = ScoreRounding.Points(max),
             Percentage = ScoreRounding.Percentage(fraction, rubric.PassMark, reachedPassMark),
             Passed = passed,
@@ -77,7 +73,36 @@ public static class RubricScorer
             Event = ChooseEvent(rubric.Review, passed, incomplete, failedGates.Count > 0),
             Summary = "",
         };
-        return review with { Summary = Summarize(review) };
+        return Conceal(review);
+    }
+
+    /// <summary>
+    /// The same scores shown as of another moment (the due date passed, the results were published): which criteria the
+    /// learner may see is decided again from <paramref name="context"/>, nothing is graded or scored again. Takes the
+    /// full review (not <see cref="ScoredReview.ForLearner"/>'s view, which has lost the concealed criteria).
+    /// </summary>
+    public static ScoredReview WithVisibility(ScoredReview full, SubmissionContext? context)
+    {
+        ArgumentNullException.ThrowIfNull(full);
+        if (full.IsLearnerView) throw new ArgumentException("The learner's view has lost its concealed criteria; pass the full review.", nameof(full));
+        return Conceal(full with
+        {
+            Criteria = full.Criteria.Select(c => c with { Shown = SubmissionContext.IsShown(c.Criterion, full.Rubric, context) }).ToList(),
+        });
+    }
+
+    /// <summary>What follows from which criteria are shown: what the review says is pending or concealed, and its summary.</summary>
+    private static ScoredReview Conceal(ScoredReview review)
+    {
+        var scored = review.Criteria;
+        var concealed = review with
+        {
+            PendingVisibility = scored.Where(s => !s.Shown && s.Criterion.Visibility != CriterionVisibility.Hidden)
+                .Select(s => s.Criterion.Visibility).Distinct().Order().ToList(),
+            ConcealedGateFailed = scored.Any(s => !s.Shown && review.FailedGates.Contains(s.Criterion.Id)),
+            ConcealedGraderError = scored.Any(s => !s.Shown && s.Outcome == CriterionOutcome.GraderError),
+        };
+        return concealed with { Summary = Summarize(concealed) };
     }
 
     private static Dictionary<string, CheckResult> IndexResults(IReadOnlyList<CheckResult> results)

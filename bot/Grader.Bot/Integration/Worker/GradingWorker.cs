@@ -73,7 +73,7 @@ public static partial class GradingWorker
         try
         {
             var graded = await grader.GradeAsync(assignment, writer, stop).ConfigureAwait(false);
-            return new WorkerMessage { Result = graded.Result, Evidence = graded.Evidence, Steps = graded.Steps };
+            return new WorkerMessage { Result = graded.Result, Evidence = graded.Evidence, Steps = graded.Steps, Visible = graded.Visible };
         }
         catch (IncompleteGradingException incomplete)
         {

@@ -1,4 +1,5 @@
 using Grader.Bot.Jobs;
+using Grader.Bot.Storage;
 using Grader.Evidence.Model;
 using Grader.Evidence.Recording;
 using Grader.GitHub.Publishing;
@@ -23,6 +24,9 @@ public sealed class PipelineSubmissionGrader(GradingPipeline pipeline)
     {
         /// <summary>The run's step timings, messages left out (they may quote the learner).</summary>
         public IReadOnlyList<StepTiming> Steps { get; init; } = [];
+
+        /// <summary>The result in each visibility state, when what the learner sees changes later (<see cref="VisibleResults"/>).</summary>
+        public VisibleResults? Visible { get; init; }
     }
 
     public async Task<Graded> GradeAsync(WorkerAssignment assignment, IProgress<string> progress, CancellationToken cancellationToken)
@@ -46,6 +50,7 @@ public sealed class PipelineSubmissionGrader(GradingPipeline pipeline)
             SubmittedAt = assignment.SubmittedAt,
             Extension = assignment.Extension,
             BaseCommit = assignment.BaseCommit,
+            ResultsPublished = assignment.ResultsPublished,
         };
         var run = await pipeline.RunAsync(request, new StepProgress(progress), cancellationToken).ConfigureAwait(false);
         var publication = ReviewPublication.From(run.Review, evidenceUrl: assignment.EvidenceUrl);
@@ -57,7 +62,8 @@ public sealed class PipelineSubmissionGrader(GradingPipeline pipeline)
             throw new IncompleteGradingException($"Grading was incomplete because of grader errors: {errors}", publication) { Evidence = evidence, Steps = Timings(run) };
         }
 
-        return new Graded(publication, evidence) { Steps = Timings(run) };
+        var visible = VisibleResults.Render(run.Review, review => ReviewPublication.From(review, evidenceUrl: assignment.EvidenceUrl));
+        return new Graded(publication, evidence) { Steps = Timings(run), Visible = visible };
     }
 
     private static StepTiming[] Timings(GradingRun run) => [.. run.Steps.Select(s => s with { Message = null })];

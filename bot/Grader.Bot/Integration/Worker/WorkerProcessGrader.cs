@@ -67,6 +67,7 @@ public sealed partial class WorkerProcessGrader(
             SubmittedAt = assignment.SubmittedAt,
             Extension = assignment.Extension,
             BaseCommit = assignment.BaseCommit,
+            ResultsPublished = assignment.ResultsPublished,
         };
 
         var options = worker.Value;
@@ -93,7 +94,7 @@ public sealed partial class WorkerProcessGrader(
         // The record is signed by the bot, never in the worker: the key stays here.
         return outcome.Answer switch
         {
-            { Result: { } result, Error: null } => new GradedSubmission(result, outcome.Answer.Evidence),
+            { Result: { } result, Error: null } => new GradedSubmission(result, outcome.Answer.Evidence) { Visible = outcome.Answer.Visible },
             { Result: { } partial, Error: { } error } => throw new IncompleteGradingException(error, partial) { Evidence = outcome.Answer.Evidence },
             { Error: { } error } => throw new GraderInfrastructureException(error),
             _ => throw new GradingWorkerDiedException(outcome.DeathCause),

@@ -46,6 +46,9 @@ public sealed record WorkerAssignment
     /// <summary>The pull request's base commit (fetched with the head's ref), for <c>base_commit</c> benchmark references.</summary>
     public string? BaseCommit { get; init; }
 
+    /// <summary>Whether the module's results are published (<c>after_published</c> criteria shown).</summary>
+    public bool ResultsPublished { get; init; }
+
     /// <summary>The runner's settings (configuration keys under <c>Grader:</c> and <c>Logging:</c>) as the bot has them.</summary>
     public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
 
@@ -68,6 +71,9 @@ public sealed record WorkerMessage
 
     /// <summary>With a final answer that graded something: how long each pipeline step took (the bot's step metrics), messages left out.</summary>
     public IReadOnlyList<Grader.Runner.Pipeline.StepTiming>? Steps { get; init; }
+
+    /// <summary>With a complete result: the result in each visibility state, when the rubric defers some criteria.</summary>
+    public Grader.Bot.Storage.VisibleResults? Visible { get; init; }
 
     [JsonIgnore]
     public bool IsFinal => Result is not null || Error is not null;
