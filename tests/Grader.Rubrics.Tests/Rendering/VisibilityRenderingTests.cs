@@ -223,4 +223,39 @@ public sealed class VisibilityRenderingTests
         var review = RubricScorer.Score(rubric, [Passed("a")], SubmissionContext.Create(new FakeTimeProvider(Due), Due.AddMinutes(-10)));
         Assert.That(MarkdownReviewRenderer.RenderReview(review), Does.Not.Contain("Late work"));
     }
+
+    [Test]
+    public void WithVisibility_PublishedLater_SameScoresWithTheCriterionShownAndNothingPendingAnyMore()
+    {
+        var graded = Score(CriterionVisibility.AfterPublished, secretPassed: false, now: Due.AddDays(-1));
+
+        var published = RubricScorer.WithVisibility(graded, SubmissionContext.Create(new FakeTimeProvider(Due.AddDays(2)), resultsPublished: true));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((published.Points, published.Passed, published.Event), Is.EqualTo((graded.Points, graded.Passed, graded.Event)), "nothing is scored again");
+            Assert.That(published.PendingVisibility, Is.Empty);
+            Assert.That(LearnerOutputs(published), Does.Contain(SecretTitle));
+            AssertNothingAboutTheSecret(LearnerOutputs(graded));
+        });
+    }
+
+    [Test]
+    public void WithVisibility_StateNotReachedYet_StillConcealed()
+    {
+        var graded = Score(CriterionVisibility.AfterDueDate, secretPassed: false, now: Due.AddDays(-2));
+
+        var stillBefore = RubricScorer.WithVisibility(graded, SubmissionContext.Create(new FakeTimeProvider(Due.AddMinutes(-1)), resultsPublished: true));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(stillBefore.PendingVisibility, Is.EqualTo(new[] { CriterionVisibility.AfterDueDate }));
+            AssertNothingAboutTheSecret(LearnerOutputs(stillBefore));
+        });
+    }
+
+    [Test]
+    public void WithVisibility_LearnersView_Refused() =>
+        Assert.Throws<ArgumentException>(() => RubricScorer.WithVisibility(
+            Score(CriterionVisibility.AfterPublished, secretPassed: true, now: Due).ForLearner(), SubmissionContext.Create(new FakeTimeProvider(Due), resultsPublished: true)));
 }
