@@ -127,6 +127,7 @@ public sealed partial class FleetTests
     {
         // The runner grades on an engine of this test's own, restarted while the learner's tests wait on a gate the
         // test opens only in the next attempt's container: the first attempt cannot finish before the restart.
+        var sharedBridge = Directory.Exists("/sys/class/net/docker0");
         await using var engine = await PrivateDockerEngine.StartAsync();
         using var docker = engine.CreateClient();
         await Grader.Runner.Docker.BaseImages.EnsureBusyboxAsync(docker, CancellationToken.None);
@@ -150,6 +151,7 @@ public sealed partial class FleetTests
             Assert.That(store.Attempts, Is.EqualTo(2), "the attempt the restart broke counts, and the next one graded it\n" + Diagnostics());
             Assert.That(GradingsStarted(runner), Is.EqualTo(2), Diagnostics());
             Assert.That(runner.HasExited, Is.False, "the runner lives through the engine's restart\n" + Diagnostics());
+            Assert.That(Directory.Exists("/sys/class/net/docker0"), Is.EqualTo(sharedBridge), "the private engine left the shared engine's bridge alone");
             Assert.That(runner.Output, Does.Contain("Grading was incomplete because of grader errors").And.Contain("The Docker engine failed"),
                 "the restart reached the grading as a grader error\n" + Diagnostics());
         });

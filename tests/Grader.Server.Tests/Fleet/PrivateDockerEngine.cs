@@ -4,8 +4,9 @@ using Docker.DotNet;
 namespace Grader.Server.Tests.Fleet;
 
 /// <summary>
-/// A Docker engine of one test's own (<c>dockerd</c> with its own socket, data root, exec root and containerd; no
-/// bridge, no iptables rules), so the test may stop and restart it without disturbing the engine other tests use.
+/// A Docker engine of one test's own (<c>dockerd</c> in its own network namespace, with its own socket, data root, exec
+/// root and containerd; no bridge, no iptables rules), so the test may stop and restart it without disturbing the engine
+/// other tests use.
 /// Needs root, as any dockerd. Stopping it is SIGTERM with a 1 s shutdown timeout: its containers are stopped as a
 /// restarted engine stops them.
 /// </summary>
@@ -37,10 +38,12 @@ internal sealed class PrivateDockerEngine : IAsyncDisposable
     /// <summary>Starts dockerd on this engine's folders (again, after <see cref="StopAsync"/>) and waits until it answers a ping.</summary>
     public async Task StartDaemonAsync()
     {
-        var start = new ProcessStartInfo("dockerd") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        // In a network namespace of its own: dockerd without a default bridge deletes any interface named docker0 it
+        // sees, which in the host's namespace would be the shared engine's. Its socket is a file, reachable from here.
+        var start = new ProcessStartInfo("unshare") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in new[]
                  {
-                     "--host", Endpoint.ToString(), "--data-root", Path.Combine(_root, "data"), "--exec-root", Path.Combine(_root, "exec"),
+                     "--net", "--", "dockerd", "--host", Endpoint.ToString(), "--data-root", Path.Combine(_root, "data"), "--exec-root", Path.Combine(_root, "exec"),
                      "--pidfile", Path.Combine(_root, "dockerd.pid"), "--bridge", "none", "--iptables=false", "--ip6tables=false", "--shutdown-timeout", "1",
                  })
         {
