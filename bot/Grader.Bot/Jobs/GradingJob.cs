@@ -39,7 +39,7 @@ public sealed partial class GradingJob(
         using var scope = GraderLogScope.Job(logger, jobKey, job?.PullRequest.Repository, job?.HeadSha);
         using var busy = metrics.JobRunning();
         var queue = job?.Queue ?? "unknown";
-        if (JobWait.Of(context) is { } waited) metrics.JobStarted(queue, waited);
+        if (JobWait.Of(context, firstAttempt: job is { Attempts: 0 }) is { } waited) metrics.JobStarted(queue, waited);
         var outcome = JobOutcomes.Interrupted;
         try
         {
@@ -78,10 +78,7 @@ public sealed partial class GradingJob(
         var progress = new CheckRunProgress(store, publisher, started, logger, registration.Token);
         try
         {
-            var assignment = Assign(started) with
-            {
-                ResultsPublished = await store.IsModulePublishedAsync(started.RubricName, registration.Token).ConfigureAwait(false),
-            };
+            var assignment = Assign(started);
             var graded = await grader.GradeAsync(assignment, progress, registration.Token).ConfigureAwait(false);
             // A progress update still in flight must land before the outbox completes the check run.
             await progress.DisposeAsync().ConfigureAwait(false);
@@ -155,6 +152,7 @@ public sealed partial class GradingJob(
             SubmittedAt = job.SubmittedAt,
             Extension = local?.ExtensionFor(job.Learner),
             BaseCommit = job.BaseSha,
+            ResultsPublished = job.ModulePublished,
         };
     }
 

@@ -131,19 +131,23 @@ public sealed partial class GraderStore
     public Task<GradingJobRecord?> TryStartJobAsync(string jobKey, CancellationToken cancellationToken, string? runnerId = null) =>
         WriteAsync(async (connection, transaction) =>
         {
-            await using (var update = Command(connection, transaction,
-                "UPDATE jobs SET state = 'Running', attempts = attempts + 1, runner_id = @runner, updated_at = @at WHERE job_key = @key AND state IN ('Queued', 'Running')",
-                ("@key", jobKey), ("@at", Now()), ("@runner", runnerId)))
+            // One statement: the job as started, and whether its module's results are published (what the learner sees).
+            await using var update = Command(connection, transaction,
+                $"""
+                UPDATE jobs SET state = 'Running', attempts = attempts + 1, runner_id = @runner, updated_at = @at WHERE job_key = @key AND state IN ('Queued', 'Running')
+                RETURNING {JobColumns}, (SELECT COUNT(*) FROM published_modules p WHERE p.rubric_name = jobs.rubric_name)
+                """,
+                ("@key", jobKey), ("@at", Now()), ("@runner", runnerId));
+            await using var reader = await update.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                if (await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
-                {
-                    return null;
-                }
+                return null;
             }
 
-            await using var select = Command(connection, transaction, $"SELECT {JobColumns} FROM jobs WHERE job_key = @key", ("@key", jobKey));
-            return (await ReadJobsAsync(select, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
+            return ReadJob(reader) with { ModulePublished = Convert.ToInt64(reader.GetValue(JobColumnCount), System.Globalization.CultureInfo.InvariantCulture) > 0 };
         }, cancellationToken);
+
+    private static readonly int JobColumnCount = JobColumns.Split(',').Length;
 
     /// <summary>Counts a death of the job's grading worker; returns the deaths so far.</summary>
     public Task<int> RecordWorkerDeathAsync(string jobKey, CancellationToken cancellationToken) =>

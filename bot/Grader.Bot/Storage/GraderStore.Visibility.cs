@@ -37,7 +37,7 @@ public sealed partial class GraderStore
         var rows = new List<(GradingJobRecord Job, VisibleResults Visible, string? ShownKey, string UpdatedAt)>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            var columns = JobColumns.Split(',').Length;
+            var columns = JobColumnCount;
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 var visible = JsonSerializer.Deserialize<VisibleResults>(reader.GetString(columns), BotJson.Options);

@@ -72,6 +72,9 @@ public sealed record GradingJobRecord
     /// <summary>The pull request's base commit when it was scheduled, for benchmark references with <c>base_commit: true</c>.</summary>
     public string? BaseSha { get; init; }
 
+    /// <summary>Whether the module's results were published when the job started (set by <c>TryStartJobAsync</c> only).</summary>
+    public bool ModulePublished { get; init; }
+
     /// <summary>Which time the job is graded: 1, then one more per regrade. A run publishes one queued check run and one result.</summary>
     public int Run { get; init; } = 1;
 
