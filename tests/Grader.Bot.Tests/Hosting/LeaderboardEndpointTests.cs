@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Grader.Bot.Hosting;
+using Grader.Bot.Tests.Support;
 using Grader.Evidence.Model;
 using Grader.Evidence.Signing;
 using Microsoft.Extensions.DependencyInjection;
