@@ -35,7 +35,7 @@ public static class LeaderboardRenderer
             md.Append("| # | Learner | ").Append(Md(board.CriterionTitle)).Append(" | Commit | Graded (UTC) |\n|---:|---|---:|---|---|\n");
             foreach (var e in board.Entries)
             {
-                var commit = e.Link is { } link ? $"[`{e.ShortSha}`]({link.Replace(")", "%29", StringComparison.Ordinal)})" : $"`{e.ShortSha}`";
+                var commit = e.Link is { } link ? $"[`{e.ShortSha}`]({MdUrl(link)})" : $"`{e.ShortSha}`";
                 if (e.PullRequestNumber is { } pr) commit += $" (PR \\#{pr})";
                 md.Append("| ").Append(e.Rank.ToString(CultureInfo.InvariantCulture)).Append(" | ").Append(e.Anonymous ? "*anonymous*" : Md(e.Name))
                     .Append(" | ").Append(Md(e.ValueText)).Append(" | ").Append(commit).Append(" | ").Append(When(e.GradedAt)).Append(" |\n");
@@ -95,6 +95,12 @@ public static class LeaderboardRenderer
         var left = parts.Count == 0 ? "No record was left out." : $"Left out: {string.Join(", ", parts)}.";
         return $"{left} Verified with key {board.KeyId}. Generated {When(board.GeneratedAt)} UTC.";
     }
+
+    /// <summary>A link target that cannot end the link early or carry markup: the URI's escaped form, parentheses escaped too.</summary>
+    private static string MdUrl(string link) =>
+        (Uri.TryCreate(link, UriKind.Absolute, out var uri) ? uri.AbsoluteUri : Uri.EscapeDataString(link))
+            .Replace("(", "%28", StringComparison.Ordinal).Replace(")", "%29", StringComparison.Ordinal)
+            .Replace("<", "%3C", StringComparison.Ordinal).Replace(">", "%3E", StringComparison.Ordinal).Replace(" ", "%20", StringComparison.Ordinal);
 
     private static string When(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
 

@@ -19,7 +19,8 @@ public sealed record LeaderboardEntry(
     string? Link,
     DateTimeOffset GradedAt)
 {
-    public string ShortSha => HeadSha[..Math.Min(7, HeadSha.Length)];
+    /// <summary>The first seven hex digits: a commit id holds nothing else, so nothing else is shown.</summary>
+    public string ShortSha => new(HeadSha.Where(Uri.IsHexDigit).Take(7).ToArray());
 }
 
 /// <summary>Records the board read but did not rank, by reason.</summary>

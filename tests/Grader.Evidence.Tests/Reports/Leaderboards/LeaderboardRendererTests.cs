@@ -29,6 +29,11 @@ public sealed class LeaderboardRendererTests
                 Submission = new Model.SubmissionRef("course/lab-h", Sha('1')) { PullRequestNumber = 3, PullRequestUrl = "https://github.com/course/lab-h/pull/3" },
             },
             Bench("bob", Sha('2'), 0.040, "40.0 ms", 1, 2) with { Submission = new Model.SubmissionRef("lab-bob", Sha('2')) },
+            // A pull request URL that tries to end the Markdown link and carry markup after it.
+            Bench("carol", Sha('3'), 0.050, "50.0 ms", 2, 3) with
+            {
+                Submission = new Model.SubmissionRef("course/lab-carol", Sha('3')) { PullRequestUrl = "https://github.com/course/lab-carol/pull/1) <script>window.pwned=3</script> (" },
+            },
         ], key, CancellationToken.None);
         return (await LeaderboardBuilder.LoadAsync(evidence, Module, key, TimeProvider.System, CancellationToken.None)).Board!;
     }
@@ -48,7 +53,7 @@ public sealed class LeaderboardRendererTests
         var rows = page.Locator("#leaderboard tbody tr");
         await Assert.MultipleAsync(async () =>
         {
-            Assert.That(await rows.CountAsync(), Is.EqualTo(2));
+            Assert.That(await rows.CountAsync(), Is.EqualTo(3));
             Assert.That(await rows.Nth(0).Locator("td.learner").TextContentAsync(), Is.EqualTo(Hostile));
             Assert.That(await page.Locator("#leaderboard img, #leaderboard script, #leaderboard strong").CountAsync(), Is.Zero);
             Assert.That(await page.EvaluateAsync<string>("() => String(window.pwned)"), Is.EqualTo("undefined"));
@@ -79,6 +84,7 @@ public sealed class LeaderboardRendererTests
             Assert.That(row, Does.Contain("[`1111111`](https://github.com/course/lab-h/pull/3) (PR \\#3)"));
             Assert.That(row.Split(" | ").Length, Is.EqualTo(5), "the escaped '|' does not split the row");
             Assert.That(markdown, Does.Contain("| 2 | bob | 40.0 ms | `2222222` | 2026-11-02 09:02 |"));
+            Assert.That(markdown, Does.Contain("| 3 | carol | 50.0 ms | [`3333333`](https://github.com/course/lab-carol/pull/1%29%20%3Cscript%3Ewindow.pwned=3%3C/script%3E%20%28) |"));
         });
     }
 }
