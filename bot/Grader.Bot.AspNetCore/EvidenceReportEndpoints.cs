@@ -3,12 +3,14 @@ using System.Net;
 using Grader.Bot.Hosting;
 using Grader.Evidence.Reports;
 using Grader.Evidence.Reports.Exports;
+using Grader.Evidence.Reports.Leaderboards;
 
 namespace Grader.Bot.AspNetCore;
 
 /// <summary>
-/// <c>/reports</c>: a small page for program leads and <c>/reports/export</c> serving every export format, both behind
-/// the dashboard token (bearer, or the basic-auth password). Not mapped without a token.
+/// <c>/reports</c>: a small page for program leads, <c>/reports/export</c> serving every export format and
+/// <c>/reports/leaderboard?module=</c> (a module's opt-in leaderboard, HTML or <c>format=md</c>), all behind the dashboard
+/// token (bearer, or the basic-auth password). Not mapped without a token.
 /// </summary>
 public static class EvidenceReportEndpoints
 {
@@ -20,6 +22,7 @@ public static class EvidenceReportEndpoints
             authorization.Authorize(context.HttpContext) ? await next(context).ConfigureAwait(false) : Results.Unauthorized());
         reports.MapGet("", (BotEvidenceStore store) => store.Enabled ? Results.Content(Page(), "text/html; charset=utf-8") : Results.NotFound());
         reports.MapGet("/export", ExportAsync);
+        reports.MapGet("/leaderboard", LeaderboardAsync);
         return app;
     }
 
@@ -49,6 +52,25 @@ public static class EvidenceReportEndpoints
         return Results.Empty;
     }
 
+    /// <summary>404 with the reason when the module publishes no leaderboard (or has no verified evidence).</summary>
+    private static async Task<IResult> LeaderboardAsync(HttpContext http, BotEvidenceStore store, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (!store.Enabled) return Results.NotFound();
+        var query = http.Request.Query;
+        if (Empty(query["module"]) is not { } module) return Results.BadRequest("module is required, e.g. /reports/leaderboard?module=MOD-523");
+        var format = Empty(query["format"]) ?? "html";
+        if (!LeaderboardRenderer.Formats.Contains(format)) return Results.BadRequest($"format must be one of {string.Join(", ", LeaderboardRenderer.Formats)}");
+        // Verified means: signed by this bot's key. No key yet: nothing was recorded.
+        using var key = store.LoadKey();
+        if (key is null) return Results.Text($"Module '{module}' has no evidence, so no leaderboard.", "text/plain; charset=utf-8", statusCode: 404);
+        var database = await store.GetAsync(cancellationToken).ConfigureAwait(false);
+        var result = await LeaderboardBuilder.LoadAsync(database, module, key, time, cancellationToken).ConfigureAwait(false);
+        if (result.Board is not { } board) return Results.Text(result.Reason, "text/plain; charset=utf-8", statusCode: 404);
+        return format == "md"
+            ? Results.Text(LeaderboardRenderer.Markdown(board), "text/markdown; charset=utf-8")
+            : Results.Content(LeaderboardRenderer.Html(board), "text/html; charset=utf-8");
+    }
+
     private static string? Empty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     private static bool TryTime(string? text, out DateTimeOffset? value)
@@ -72,6 +94,8 @@ public static class EvidenceReportEndpoints
                "<label>Learner (id, login or email)<input name=\"learner\"></label>" +
                "<label>Since<input name=\"since\" type=\"date\"></label><label>Until<input name=\"until\" type=\"date\"></label>" +
                "<button type=\"submit\">Export</button></form>" +
+               "<h2>Leaderboards</h2><form action=\"reports/leaderboard\" method=\"get\"><label>Module<input name=\"module\" required></label>" +
+               "<label>Format<select name=\"format\"><option>html</option><option>md</option></select></label><button type=\"submit\">Show</button></form>" +
                "<p><small>The <code>json</code> export is verifiable offline: <code>grader report verify --key &lt;public key&gt; &lt;file&gt;</code>.</small></p></body></html>";
     }
 }

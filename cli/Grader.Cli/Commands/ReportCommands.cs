@@ -2,6 +2,7 @@ using System.CommandLine;
 using Grader.Evidence.Recording;
 using Grader.Evidence.Reports;
 using Grader.Evidence.Reports.Exports;
+using Grader.Evidence.Reports.Leaderboards;
 using Grader.Evidence.Signing;
 using Grader.Evidence.Store;
 using Grader.Evidence.Verification;
@@ -11,7 +12,7 @@ namespace Grader.Cli.Commands;
 /// <summary><c>grader report export</c> and <c>grader report verify</c>: what program leads take away, and the proof nobody edited it.</summary>
 public static class ReportCommands
 {
-    public static Command Build() => new("report", "Competency evidence reports and exports.") { Export(), Verify() };
+    public static Command Build() => new("report", "Competency evidence reports and exports.") { Export(), Verify(), Leaderboard() };
 
     private static Command Export()
     {
@@ -65,6 +66,58 @@ public static class ReportCommands
             {
                 await console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
                 return e is LrsException or HttpRequestException ? 1 : 2;
+            }
+        });
+        return command;
+    }
+
+    private static Command Leaderboard()
+    {
+        var module = new Option<string>("--module", "-m") { Description = "The module whose leaderboard to write (its rubric opts in with 'leaderboard').", Required = true };
+        var format = new Option<string>("--format", "-f") { Description = "md | html", DefaultValueFactory = _ => "md" };
+        format.AcceptOnlyFromAmong([.. LeaderboardRenderer.Formats]);
+        var output = new Option<FileInfo?>("--out", "-o") { Description = "The file to write (default: standard output)." };
+        var force = new Option<bool>("--force") { Description = "Overwrite the file when it exists." };
+        var store = EvidenceOptionsCli.Store();
+        var key = EvidenceOptionsCli.Key();
+        var config = EvidenceOptionsCli.ConfigFile();
+        var command = new Command("leaderboard",
+            "A module's leaderboard: the best verified result per learner of its benchmark or load criterion, from complete gradings. " +
+            "Exit 0 written, 1 the module has no leaderboard, 2 a problem with the store, key or file.")
+        {
+            module, format, output, force, store, key, config,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var console = parse.InvocationConfiguration;
+            var moduleId = parse.GetValue(module)!;
+            try
+            {
+                var evidence = EvidenceOptionsCli.Resolve(parse.GetValue(config)?.FullName, parse.GetValue(store), parse.GetValue(key));
+                // "Verified" is checked against the store's key (its public half is enough: --key may name a .pub.pem).
+                using var trusted = LoadKey(evidence);
+                await using var database = await EvidenceDatabase.OpenAsync(evidence.Database(), null, cancellationToken).ConfigureAwait(false);
+                var result = await LeaderboardBuilder.LoadAsync(database, moduleId, trusted, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+                if (result.Board is not { } board)
+                {
+                    await console.Error.WriteLineAsync(result.Reason).ConfigureAwait(false);
+                    return 1;
+                }
+                var text = LeaderboardRenderer.Render(board, parse.GetValue(format)!);
+                if (parse.GetValue(output) is not { } file)
+                {
+                    await console.Output.WriteAsync(text).ConfigureAwait(false);
+                    return 0;
+                }
+                var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+                await ReportExports.WriteFileAsync(file.FullName, parse.GetValue(force), (stream, ct) => stream.WriteAsync(bytes, ct).AsTask(), cancellationToken).ConfigureAwait(false);
+                await console.Output.WriteLineAsync($"Wrote the leaderboard of {moduleId} ({board.Entries.Count} learners) to {file.FullName}.").ConfigureAwait(false);
+                return 0;
+            }
+            catch (Exception e) when (e is ExportTargetExistsException or InvalidDataException or InvalidOperationException || EvidenceOptionsCli.StoreProblem(e) is not null)
+            {
+                await console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
+                return 2;
             }
         });
         return command;

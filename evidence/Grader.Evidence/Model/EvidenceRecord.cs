@@ -48,7 +48,18 @@ public sealed record EvidenceRecord
 
     public string? ReviewUrl { get; init; }
     public string? CheckRunUrl { get; init; }
+
+    /// <summary>
+    /// The module's leaderboard settings from its rubric when it publishes one; null, and so absent from the JSON,
+    /// otherwise (records written before this field existed read and verify as before).
+    /// </summary>
+    public LeaderboardRef? Leaderboard { get; init; }
 }
+
+/// <param name="Criterion">The benchmark or load criterion ranked.</param>
+/// <param name="Order"><c>lower_is_better</c> | <c>higher_is_better</c>.</param>
+/// <param name="Show"><c>alias</c> | <c>login</c>.</param>
+public sealed record LeaderboardRef(string Criterion, string Order, string Show);
 
 /// <param name="Login">GitHub login (as GitHub spells it).</param>
 /// <param name="GitHubId">GitHub's numeric user id, which survives a renamed login; null when not known (local grading).</param>

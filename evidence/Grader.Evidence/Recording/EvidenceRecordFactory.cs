@@ -45,6 +45,9 @@ public static class EvidenceRecordFactory
             GradedAt = Millis(run.FinishedAt),
             ReviewUrl = identity.ReviewUrl,
             CheckRunUrl = identity.CheckRunUrl,
+            Leaderboard = rubric.Leaderboard is { } board
+                ? new LeaderboardRef(board.CriterionId, Leaderboard.Name(board.Order), Leaderboard.Name(board.Show))
+                : null,
         };
     }
 

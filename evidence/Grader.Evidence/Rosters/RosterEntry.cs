@@ -6,4 +6,7 @@ namespace Grader.Evidence.Rosters;
 public sealed record RosterEntry(string LearnerId, string Name, string? Email, string? GitHubLogin, long? GitHubId, string? Cohort)
 {
     public string? LoginKey => GitHubLogin?.ToLowerInvariant();
+
+    /// <summary>The name the learner chose for leaderboards that show aliases (<see cref="LearnerAlias"/>); null: none.</summary>
+    public string? Alias { get; init; }
 }

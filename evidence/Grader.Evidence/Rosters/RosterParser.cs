@@ -13,7 +13,7 @@ public sealed record RosterParseResult(IReadOnlyList<RosterEntry> Entries, IRead
 
 /// <summary>
 /// Reads a roster CSV: Grader's own columns (<c>learner_id,name,email,github_login,cohort</c>, optional
-/// <c>github_id</c>) or GitHub Classroom's export (<c>identifier,github_username,github_id,name</c>) as it is.
+/// <c>github_id</c>, <c>alias</c>) or GitHub Classroom's export (<c>identifier,github_username,github_id,name</c>) as it is.
 /// Every problem is reported with its line; a roster with any problem yields no entries.
 /// </summary>
 public static partial class RosterParser
@@ -73,6 +73,7 @@ public static partial class RosterParser
             var email = classroom ? (learnerId.Contains('@', StringComparison.Ordinal) ? learnerId : null) : NullIfEmpty(Get("email"));
             var rowCohort = classroom ? cohort : NullIfEmpty(Get("cohort")) ?? cohort;
             var idText = Get("github_id");
+            var alias = NullIfEmpty(Get("alias"));
 
             if (learnerId.Length == 0)
             {
@@ -94,6 +95,10 @@ public static partial class RosterParser
             {
                 errors.Add($"{at}: '{login}' is not a GitHub login (letters, digits and single inner hyphens, at most 39)");
             }
+            if (alias is not null && LearnerAlias.Problem(alias) is { } aliasProblem)
+            {
+                errors.Add($"{at}: alias {aliasProblem}");
+            }
             if (!ids.TryAdd(learnerId, record.Line))
             {
                 errors.Add($"{at}: learner id '{learnerId}' is already on line {ids[learnerId]}");
@@ -102,7 +107,7 @@ public static partial class RosterParser
             {
                 errors.Add($"{at}: GitHub login '{login}' is already on line {logins[login]}");
             }
-            entries.Add(new RosterEntry(learnerId, name, email, NullIfEmpty(login), githubId, rowCohort));
+            entries.Add(new RosterEntry(learnerId, name, email, NullIfEmpty(login), githubId, rowCohort) { Alias = alias });
         }
         return errors.Count > 0 ? new RosterParseResult([], errors) : new RosterParseResult(entries, []);
     }

@@ -21,11 +21,11 @@ public sealed class RosterStore(DatabaseConnectionFactory connections)
             await Sql.ExecuteAsync(connection, transaction, "DELETE FROM roster WHERE learner_id = @id OR github_login_key = @key", cancellationToken,
                 ("id", e.LearnerId), ("key", e.LoginKey)).ConfigureAwait(false);
             await Sql.ExecuteAsync(connection, transaction,
-                "INSERT INTO roster (learner_id, name, email, github_login, github_login_key, github_id, cohort, imported_at_ms) " +
-                "VALUES (@id, @name, @email, @login, @key, @github_id, @cohort, @at)",
+                "INSERT INTO roster (learner_id, name, email, github_login, github_login_key, github_id, cohort, alias, imported_at_ms) " +
+                "VALUES (@id, @name, @email, @login, @key, @github_id, @cohort, @alias, @at)",
                 cancellationToken,
                 ("id", e.LearnerId), ("name", e.Name), ("email", e.Email), ("login", e.GitHubLogin), ("key", e.LoginKey),
-                ("github_id", e.GitHubId), ("cohort", e.Cohort), ("at", now)).ConfigureAwait(false);
+                ("github_id", e.GitHubId), ("cohort", e.Cohort), ("alias", e.Alias), ("at", now)).ConfigureAwait(false);
         }
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -33,7 +33,7 @@ public sealed class RosterStore(DatabaseConnectionFactory connections)
     public async Task<IReadOnlyList<RosterEntry>> ListAsync(CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Sql.Command(connection, null, "SELECT learner_id, name, email, github_login, github_id, cohort FROM roster ORDER BY learner_id");
+        await using var command = Sql.Command(connection, null, "SELECT learner_id, name, email, github_login, github_id, cohort, alias FROM roster ORDER BY learner_id");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var list = new List<RosterEntry>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) list.Add(Read(reader));
@@ -41,5 +41,8 @@ public sealed class RosterStore(DatabaseConnectionFactory connections)
     }
 
     private static RosterEntry Read(DbDataReader r) =>
-        new(r.GetString(0), r.GetString(1), Sql.NullableString(r, 2), Sql.NullableString(r, 3), Sql.NullableLong(r, 4), Sql.NullableString(r, 5));
+        new(r.GetString(0), r.GetString(1), Sql.NullableString(r, 2), Sql.NullableString(r, 3), Sql.NullableLong(r, 4), Sql.NullableString(r, 5))
+        {
+            Alias = Sql.NullableString(r, 6),
+        };
 }

@@ -17,6 +17,10 @@ internal sealed class ComposedRubric
     /// <summary>The deadline block of the nearest file that writes one (a block replaces the base's whole block).</summary>
     public bool HasDeadline { get; set; }
     public Deadline? Deadline { get; set; }
+
+    /// <summary>The leaderboard block of the nearest file that writes one (replaced whole, like 'deadline').</summary>
+    public bool HasLeaderboard { get; set; }
+    public LeaderboardDecl? Leaderboard { get; set; }
     public List<string> SourceFiles { get; } = [];
 
     /// <summary>Whether any file of the assembly wrote 'criteria' or 'competencies' (so an empty result is already explained by other errors).</summary>
@@ -72,6 +76,8 @@ internal sealed class RubricComposer(DiagnosticBag bag, Func<string, Cancellatio
                 HasService = layer.HasService,
                 HasDeadline = layer.HasDeadline && !asInclude,
                 Deadline = asInclude ? null : layer.Deadline,
+                HasLeaderboard = layer.HasLeaderboard && !asInclude,
+                Leaderboard = asInclude ? null : layer.Leaderboard,
                 WritesCriteria = layer.HasCriteriaKey || layer.Includes.Count > 0,
                 WritesCompetencies = layer.HasCompetenciesKey || layer.Includes.Count > 0,
             };
@@ -150,6 +156,11 @@ internal sealed class RubricComposer(DiagnosticBag bag, Func<string, Cancellatio
             // Mixing a base's due date with this file's close would make a schedule nobody wrote: the block goes whole.
             target.HasDeadline = true;
             target.Deadline = layerOver.Deadline;
+        }
+        if (layerOver.HasLeaderboard)
+        {
+            target.HasLeaderboard = true;
+            target.Leaderboard = layerOver.Leaderboard;
         }
         target.WritesCriteria |= layerOver.WritesCriteria;
         target.WritesCompetencies |= layerOver.WritesCompetencies;

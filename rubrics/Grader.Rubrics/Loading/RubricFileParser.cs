@@ -63,6 +63,8 @@ internal static partial class RubricFileParser
         if (top.Section("limits", "'limits'", RubricKeys.Limits) is { } limits) ParseLimits(limits, layer);
         layer.HasDeadline = top.Has("deadline");
         if (top.Section("deadline", "'deadline'", RubricKeys.Deadline) is { } deadline) layer.Deadline = DeadlineParser.Parse(deadline);
+        layer.HasLeaderboard = top.Has("leaderboard");
+        if (top.Section("leaderboard", "'leaderboard'", RubricKeys.Leaderboard) is { } board) layer.Leaderboard = ParseLeaderboard(file, board);
         if (top.Node("extends") is { } extendsNode && Values.String(file, extendsNode, "extends") is { } basePath)
             layer.Extends = new FileReference(basePath, file.At(extendsNode), "extends");
         if (top.Node("include") is { } includeNode) ParseIncludes(file, includeNode, layer);
@@ -72,6 +74,27 @@ internal static partial class RubricFileParser
             ParseCriteria(file, criteria, layer);
         }
         return layer;
+    }
+
+    private static readonly IReadOnlyDictionary<string, LeaderboardOrder> LeaderboardOrders = new Dictionary<string, LeaderboardOrder>(StringComparer.Ordinal)
+    {
+        ["lower_is_better"] = LeaderboardOrder.LowerIsBetter,
+        ["higher_is_better"] = LeaderboardOrder.HigherIsBetter,
+    };
+
+    private static readonly IReadOnlyDictionary<string, LeaderboardShow> LeaderboardShows = new Dictionary<string, LeaderboardShow>(StringComparer.Ordinal)
+    {
+        ["alias"] = LeaderboardShow.Alias,
+        ["login"] = LeaderboardShow.Login,
+    };
+
+    private static LeaderboardDecl? ParseLeaderboard(FileScope file, MapReader board)
+    {
+        var criterion = board.String("criterion", required: true);
+        var order = board.Choice("order", LeaderboardOrders);
+        var show = board.Choice("show", LeaderboardShows) ?? LeaderboardShow.Alias;
+        if (criterion is null) return null;
+        return new LeaderboardDecl(criterion, file.At(board.Node("criterion")!), order, show, file.At(board.Map));
     }
 
     private static void ParseIncludes(FileScope file, YNode node, RubricLayer layer)

@@ -9,10 +9,10 @@ namespace Grader.Rubrics.Loading;
 internal static class RubricKeys
 {
     public static readonly IReadOnlyList<string> TopLevel =
-        ["module", "competencies", "pass_mark", "total_points", "review", "service", "limits", "deadline", "criteria", "extends", "include"];
+        ["module", "competencies", "pass_mark", "total_points", "review", "service", "limits", "deadline", "leaderboard", "criteria", "extends", "include"];
 
     /// <summary>Top-level settings that only a root rubric or a base named by <c>extends</c> may set.</summary>
-    public static readonly IReadOnlyList<string> Settings = ["pass_mark", "total_points", "review", "service", "limits", "deadline"];
+    public static readonly IReadOnlyList<string> Settings = ["pass_mark", "total_points", "review", "service", "limits", "deadline", "leaderboard"];
 
     public static readonly IReadOnlyList<string> Module = ["id", "title", "role", "description"];
     public static readonly IReadOnlyList<string> Competency = ["name", "level", "description"];
@@ -21,6 +21,7 @@ internal static class RubricKeys
     public static readonly IReadOnlyList<string> Limits = ["memory", "cpus", "pids", "tmp", "output", "timeout"];
     public static readonly IReadOnlyList<string> Criterion = ["id", "title", "points", "weight", "gate", "check", "credit", "feedback", "evidence", "visibility"];
     public static readonly IReadOnlyList<string> Deadline = ["due", "time_zone", "grace", "late_policy", "close"];
+    public static readonly IReadOnlyList<string> Leaderboard = ["criterion", "order", "show"];
     public static readonly IReadOnlyList<string> LatePolicy = ["penalty", "per", "floor", "not_accepted"];
     public static readonly IReadOnlyList<string> Feedback = ["met", "partial", "not_met", "hint"];
     public static readonly IReadOnlyList<string> Credit = ["threshold", "at_most", "linear", "steps"];

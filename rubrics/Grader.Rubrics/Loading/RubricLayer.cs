@@ -20,6 +20,9 @@ internal sealed record CriterionDecl(
     IReadOnlyList<(CheckSpec Check, SourceLocation Location)> ServiceChecks,
     SourceLocation? AfterDueDateLocation = null);
 
+/// <summary>A 'leaderboard' block as written: the criterion is checked against the assembled rubric.</summary>
+internal sealed record LeaderboardDecl(string CriterionId, SourceLocation CriterionLocation, LeaderboardOrder? Order, LeaderboardShow Show, SourceLocation Location);
+
 /// <summary>An <c>extends</c> or <c>include</c> entry: the path as written and where it was written.</summary>
 internal sealed record FileReference(string Path, SourceLocation Location, string Key);
 
@@ -54,6 +57,10 @@ internal sealed class RubricLayer
     /// <summary>Whether the file writes 'deadline' (so a missing deadline is not reported again when it had errors).</summary>
     public bool HasDeadline { get; set; }
     public Deadline? Deadline { get; set; }
+
+    /// <summary>Whether the file writes 'leaderboard', and the block when it parsed.</summary>
+    public bool HasLeaderboard { get; set; }
+    public LeaderboardDecl? Leaderboard { get; set; }
     public FileReference? Extends { get; set; }
     public List<FileReference> Includes { get; } = [];
 

@@ -23,6 +23,7 @@ internal static class RubricValidator
             CheckEvidence(assembly, bag);
             CheckService(assembly, bag);
             CheckVisibility(assembly, bag);
+            CheckLeaderboard(assembly, bag);
         }
         var usesWeights = CheckAmounts(assembly, bag);
         if (!asFragment) CheckTotal(assembly, usesWeights, bag);
@@ -50,6 +51,7 @@ internal static class RubricValidator
             Service = service,
             Limits = limits,
             Deadline = assembly.Deadline,
+            Leaderboard = LeaderboardOf(assembly),
             Criteria = built,
             SourceFiles = assembly.SourceFiles.ToList(),
             Directory = Path.GetDirectoryName(root.FullPath),
@@ -83,6 +85,33 @@ internal static class RubricValidator
         if (assembly.HasDeadline) return;
         foreach (var criterion in assembly.Criteria.Where(c => c.AfterDueDateLocation is not null))
             bag.Add(criterion.AfterDueDateLocation!, $"criterion '{criterion.Id}' is shown 'after_due_date', but the rubric has no 'deadline'; add a top-level 'deadline' (or use 'after_published')");
+    }
+
+    /// <summary>A leaderboard ranks one measured value: its criterion must be a benchmark or load criterion of this rubric.</summary>
+    private static void CheckLeaderboard(ComposedRubric assembly, DiagnosticBag bag)
+    {
+        if (assembly.Leaderboard is not { } board) return;
+        var criterion = assembly.Criteria.FirstOrDefault(c => c.Id == board.CriterionId);
+        if (criterion is null)
+        {
+            var ids = assembly.Criteria.Select(c => c.Id).ToList();
+            var hint = Suggestions.Closest(board.CriterionId, ids) is { } s ? $"; did you mean '{s}'?" : "";
+            bag.Add(board.CriterionLocation, $"'leaderboard' ranks criterion '{board.CriterionId}', which the rubric does not have{hint}");
+            return;
+        }
+        if (criterion.Criterion is { Check: not (BenchmarkCheck or LoadCheck) } c)
+        {
+            bag.Add(board.CriterionLocation, $"'leaderboard' ranks criterion '{board.CriterionId}', whose check is '{c.Check.Kind}'; a leaderboard ranks a 'benchmark' or 'load' criterion");
+        }
+    }
+
+    /// <summary>The model's leaderboard; the order defaults to the check's own (a benchmark's <c>higher_is_better</c>, a load check's latency: lower).</summary>
+    private static Leaderboard? LeaderboardOf(ComposedRubric assembly)
+    {
+        if (assembly.Leaderboard is not { } board) return null;
+        var check = assembly.Criteria.FirstOrDefault(c => c.Id == board.CriterionId)?.Criterion?.Check;
+        var order = board.Order ?? (check is BenchmarkCheck { HigherIsBetter: true } ? LeaderboardOrder.HigherIsBetter : LeaderboardOrder.LowerIsBetter);
+        return new Leaderboard(board.CriterionId, order, board.Show) { Location = board.Location };
     }
 
     /// <summary>Reports criteria mixing points and weights; returns whether the rubric uses weights.</summary>

@@ -26,6 +26,9 @@ public sealed record Rubric
     /// <summary>When the module is due and how late work is treated; null when the rubric sets no deadline.</summary>
     public Deadline? Deadline { get; init; }
 
+    /// <summary>The module's opt-in leaderboard; null when the rubric publishes none.</summary>
+    public Leaderboard? Leaderboard { get; init; }
+
     public required IReadOnlyList<Criterion> Criteria { get; init; }
 
     /// <summary>Files this rubric was assembled from (itself first, then bases and fragments).</summary>

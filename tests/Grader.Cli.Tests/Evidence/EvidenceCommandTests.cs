@@ -93,6 +93,51 @@ public sealed class EvidenceCommandTests
         Assert.That(run.Error, Does.StartWith("PostgreSQL at 127.0.0.1:1, database 'evidence' is unreachable").And.Not.Contain("secret"));
     }
 
+    [Test]
+    public async Task ReportLeaderboard_ModuleThatPublishesOne_WritesMarkdownAndHtmlAndOtherModulesExit1()
+    {
+        // The store's own key (the default beside a SQLite store): "verified" is checked against it.
+        using var key = EvidenceSigningKey.Generate();
+        key.Save(Store + ".signing-key.pem");
+        using var stranger = EvidenceSigningKey.Generate();
+        await using (var db = await EvidenceDatabase.OpenAsync(DatabaseLocation.Parse(Store), null, CancellationToken.None))
+        {
+            await db.Records.AppendManyAsync(
+            [
+                Record("alice", "MOD-101"),
+                Bench("alice", 'a', 0.050, "50.0 ms"),
+                Bench("alice", 'b', 0.030, "30.0 ms"),
+                Bench("bob", 'c', 0.040, "40.0 ms"),
+            ], key, CancellationToken.None);
+            await db.Records.AppendAsync(Bench("mallory", 'd', 0.001, "1.00 ms"), stranger, CancellationToken.None);
+        }
+        var html = Path.Combine(_root, "board.html");
+
+        var markdown = await RunAsync("report", "leaderboard", "--module", "MOD-523", "--store", Store);
+        var page = await RunAsync("report", "leaderboard", "--module", "MOD-523", "--format", "html", "--out", html, "--store", Store,
+            "--key", EvidenceSigningKey.PublicKeyPath(Store + ".signing-key.pem"));
+        var none = await RunAsync("report", "leaderboard", "--module", "MOD-101", "--store", Store);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(markdown.Exit, Is.EqualTo(0), markdown.Error);
+            Assert.That(markdown.Output, Does.Contain("| 1 | alice | 30.0 ms | [`bbbbbbb`](https://github.com/course/alice/commit/" + new string('b', 40) + ") |"));
+            Assert.That(markdown.Output, Does.Contain("| 2 | bob | 40.0 ms |"));
+            Assert.That(markdown.Output, Does.Not.Contain("mallory").And.Contain("Left out: 1 not verified."));
+            Assert.That(page.Exit, Is.EqualTo(0), page.Error);
+            Assert.That(File.ReadAllText(html), Does.StartWith("<!doctype html>").And.Contain("<td class=\"learner\">alice</td>"));
+            Assert.That(none.Exit, Is.EqualTo(1));
+            Assert.That(none.Error.Trim(), Is.EqualTo("Module 'MOD-101' does not publish a leaderboard (its rubric has no 'leaderboard')."));
+        });
+    }
+
+    private static EvidenceRecord Bench(string login, char sha, double measure, string text) => Record(login, "MOD-523") with
+    {
+        Submission = new SubmissionRef($"course/{login}", new string(sha, 40)),
+        Criteria = [new CriterionEvidence("latency", "Batch latency", "met", 10, 10) { Measure = measure, MeasuredValue = text }],
+        Leaderboard = new LeaderboardRef("latency", "lower_is_better", "login"),
+    };
+
     private async Task<IReadOnlyList<string>> SeedAsync(EvidenceSigningKey key)
     {
         await using var db = await EvidenceDatabase.OpenAsync(DatabaseLocation.Parse(Store), null, CancellationToken.None);

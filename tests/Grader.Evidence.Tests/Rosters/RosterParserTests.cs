@@ -87,4 +87,23 @@ public sealed class RosterParserTests
         Assert.That(result.Errors, Is.Empty);
         Assert.That(result.Entries.Single().GitHubLogin, Is.EqualTo("jane"));
     }
+
+    [Test]
+    public void Parse_AliasColumn_ReadsAcceptableAliasesAndLocatesBadOnes()
+    {
+        var good = Parse("learner_id,name,email,github_login,cohort,alias\nS1,Ann,,ann,c,Speedy Al\nS2,Ben,,ben,c,\n");
+        var bad = Parse("learner_id,name,email,github_login,cohort,alias\nS1,Ann,,ann,c,<script>alert(1)</script>\nS2,Ben,,ben,c," + new string('x', 33) + "\n");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(good.Errors, Is.Empty);
+            Assert.That(good.Entries.Select(e => e.Alias), Is.EqualTo(new[] { "Speedy Al", null }));
+            Assert.That(bad.Entries, Is.Empty);
+            Assert.That(bad.Errors, Is.EqualTo(new[]
+            {
+                "roster.csv:2: alias '<script>alert(1)</script>' may hold only letters, digits, spaces, '_', '.' and '-', starting with a letter or digit",
+                $"roster.csv:3: alias '{new string('x', 33)}' is longer than 32 characters",
+            }));
+        });
+    }
 }

@@ -36,4 +36,16 @@ public sealed class RosterStoreTests(DatabaseDialect dialect)
             new RosterEntry("S3", "Ann B", "annb@x.test", "ANN", 1, "b"),
         }));
     }
+
+    [Test]
+    public async Task ImportAsync_EntryWithAlias_ListsItBack()
+    {
+        await using var db = await TestDatabase.CreateAsync(dialect);
+        await using var evidence = await EvidenceDatabase.OpenAsync(db.Options, null, CancellationToken.None);
+        await evidence.Roster.ImportAsync([new RosterEntry("S1", "Ann", null, "ann", 1, "a") { Alias = "Speedy Ann" }], CancellationToken.None);
+
+        var rows = await evidence.Roster.ListAsync(CancellationToken.None);
+
+        Assert.That(rows.Single().Alias, Is.EqualTo("Speedy Ann"));
+    }
 }

@@ -294,7 +294,7 @@ public sealed class HtmlExporter : IReportExporter
 
     private static string E(string text) => System.Net.WebUtility.HtmlEncode(text);
 
-    private static string Resource(string name)
+    internal static string Resource(string name)
     {
         using var stream = typeof(HtmlExporter).Assembly.GetManifestResourceStream("Grader.Evidence.Reports.Html." + name)
             ?? throw new InvalidOperationException($"The report resource {name} is missing from the build.");

@@ -35,9 +35,15 @@ public static class ReportExports
 
     /// <summary>Writes beside the target and moves it into place, so a failed export never leaves half a file.</summary>
     /// <exception cref="ExportTargetExistsException">The file exists and <paramref name="force"/> is false.</exception>
-    public static async Task ExportToFileAsync(EvidenceDatabase database, IReportExporter exporter, ReportFilter filter, ExportSettings settings, EvidenceSigningKey? key, string path, bool force, TimeProvider time, CancellationToken cancellationToken)
+    public static Task ExportToFileAsync(EvidenceDatabase database, IReportExporter exporter, ReportFilter filter, ExportSettings settings, EvidenceSigningKey? key, string path, bool force, TimeProvider time, CancellationToken cancellationToken) =>
+        WriteFileAsync(path, force, (stream, ct) => ExportAsync(database, exporter, filter, settings, key, stream, time, ct), cancellationToken);
+
+    /// <summary>Every file a report command writes: beside the target, then moved into place (refused when it exists, unless <paramref name="force"/>).</summary>
+    /// <exception cref="ExportTargetExistsException">The file exists and <paramref name="force"/> is false.</exception>
+    public static async Task WriteFileAsync(string path, bool force, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(write);
         var full = System.IO.Path.GetFullPath(path);
         if (!force && (File.Exists(full) || Directory.Exists(full))) throw new ExportTargetExistsException(path);
         var directory = System.IO.Path.GetDirectoryName(full)!;
@@ -47,7 +53,7 @@ public static class ReportExports
         {
             await using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
             {
-                await ExportAsync(database, exporter, filter, settings, key, stream, time, cancellationToken).ConfigureAwait(false);
+                await write(stream, cancellationToken).ConfigureAwait(false);
             }
             try
             {
