@@ -48,7 +48,7 @@ public sealed partial class JobReconciler(
             if (job.State is JobState.Running && budget.Spent(job.Attempts, job.WorkerDeaths) is { } spent)
             {
                 var error = GradingOutcomes.GraderError($"The grader stopped while it was grading this commit (no further attempt: {spent})", job.Attempts);
-                if (await store.CompleteJobWithResultAsync(job.JobKey, new OutboxResult(error, PostReview: false), cancellationToken).ConfigureAwait(false))
+                if (await store.CompleteJobWithGraderErrorAsync(job.JobKey, new OutboxResult(error, PostReview: false), cancellationToken).ConfigureAwait(false))
                 {
                     outbox.Notify();
                     LogGaveUp(logger, job.JobKey, job.Attempts, spent);

@@ -72,6 +72,15 @@ public sealed record GradingJobRecord
     /// <summary>The pull request's base commit when it was scheduled, for benchmark references with <c>base_commit: true</c>.</summary>
     public string? BaseSha { get; init; }
 
+    /// <summary>
+    /// Set while the submission limit holds the job back: the time its next grading is possible. The job is then
+    /// completed (its check run says until when) and can be queued again once that time has come.
+    /// </summary>
+    public DateTimeOffset? DeferredUntil { get; init; }
+
+    /// <summary>An instructor asked for this run (<c>/grade</c> or <c>/regrade</c>): the submission limit neither refuses nor counts it.</summary>
+    public bool LimitExempt { get; init; }
+
     /// <summary>Which time the job is graded: 1, then one more per regrade. A run publishes one queued check run and one result.</summary>
     public int Run { get; init; } = 1;
 
