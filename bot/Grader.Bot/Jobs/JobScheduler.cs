@@ -52,6 +52,12 @@ public sealed partial class JobScheduler(
             return await AcknowledgeClosedAsync(record, regrade, closed, cancellationToken).ConfigureAwait(false);
         }
 
+        if (record.LimitExempt && !regrade && course.Entry?.SubmissionLimit is not null)
+        {
+            // An instructor's /grade of a commit the limit deferred grades it now, as /regrade would.
+            regrade = (await store.GetJobAsync(record.JobKey, cancellationToken).ConfigureAwait(false))?.DeferredUntil is not null;
+        }
+
         if (course.Entry?.SubmissionLimit is { } limit && !record.LimitExempt && record.Learner is { } learner)
         {
             var existing = await store.GetJobAsync(record.JobKey, cancellationToken).ConfigureAwait(false);
