@@ -143,14 +143,25 @@ public sealed partial class JobScheduler(
 
         await store.DeferJobAsync(record.JobKey, next, new OutboxResult(GradingOutcomes.Deferred(limit, next), PostReview: false), cancellationToken).ConfigureAwait(false);
         outbox.Notify();
-        var pr = record.PullRequest;
-        var release = Job.FromExpression<SubmissionLimitRelease>(r => r.RunAsync(pr.InstallationId, pr.Repository, pr.Number, next, CancellationToken.None), record.Queue);
-        // The delay is the bot's clock's: the time is the one the check run promised.
-        var delay = next - time.GetUtcNow();
-        var id = jobs.Create(release, new ScheduledState(delay > TimeSpan.Zero ? delay : TimeSpan.Zero) { Reason = "submission limit of " + record.JobKey });
-        await store.SetHangfireJobIdAsync(record.JobKey, id, cancellationToken).ConfigureAwait(false);
+        var id = await ScheduleReleaseAsync(record, next, cancellationToken).ConfigureAwait(false);
         LogDeferred(logger, record.JobKey, limit.ToString(), next, id);
         return $"job {record.JobKey} deferred by the submission limit ({limit}) until {next:O}";
+    }
+
+    /// <summary>
+    /// Schedules the release of a deferred job's pull request at <paramref name="until"/> (also used when reconciling
+    /// after a restart, which in-memory Hangfire storage does not survive); returns the Hangfire job id.
+    /// </summary>
+    public async Task<string> ScheduleReleaseAsync(GradingJobRecord record, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var pr = record.PullRequest;
+        var release = Job.FromExpression<SubmissionLimitRelease>(r => r.RunAsync(pr.InstallationId, pr.Repository, pr.Number, until, CancellationToken.None), record.Queue);
+        // The delay is the bot's clock's: the time is the one the check run promised.
+        var delay = until - time.GetUtcNow();
+        var id = jobs.Create(release, new ScheduledState(delay > TimeSpan.Zero ? delay : TimeSpan.Zero) { Reason = "submission limit of " + record.JobKey });
+        await store.SetHangfireJobIdAsync(record.JobKey, id, cancellationToken).ConfigureAwait(false);
+        return id;
     }
 
     /// <summary>Puts a job recorded in the store into Hangfire (also used when reconciling after a restart).</summary>

@@ -110,6 +110,21 @@ public sealed partial class GraderStore
         return await ReadJobsAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Deferred jobs whose release has not happened yet: the newest job of their pull request, still deferred (a
+    /// release queues it again or defers it anew; an older deferred push was superseded by a newer one).
+    /// </summary>
+    public async Task<IReadOnlyList<GradingJobRecord>> GetPendingDeferralsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null,
+            $"""
+            SELECT {JobColumns} FROM jobs j WHERE j.deferred_until IS NOT NULL AND j.state = 'Completed'
+            AND NOT EXISTS (SELECT 1 FROM jobs o WHERE o.repository = j.repository AND o.pr_number = j.pr_number AND o.created_at > j.created_at)
+            """);
+        return await ReadJobsAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task<IReadOnlyList<GradingJobRecord>> GetPullRequestJobsAsync(string repository, int number, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);

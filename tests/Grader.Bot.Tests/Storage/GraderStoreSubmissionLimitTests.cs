@@ -169,4 +169,28 @@ internal sealed class GraderStoreSubmissionLimitTests(DatabaseDialect dialect)
             Assert.That(queued.Run, Is.EqualTo(2), "a new run: its own queued check run and result");
         });
     }
+
+    [Test]
+    public async Task GetPendingDeferrals_TwoDeferredPushes_TheNewestUntilItsReleaseQueuesIt()
+    {
+        var until = Start + TimeSpan.FromMinutes(30);
+        var notice = new OutboxResult(new PublishableResult { Title = "limit", Summary = "later", Conclusion = PublishConclusion.Neutral }, PostReview: false);
+        foreach (var sha in new[] { "b1", "c1" })
+        {
+            await _store.ScheduleJobAsync(Job(sha), regrade: false, supersedeOthers: false, CancellationToken.None);
+            await _store.DeferJobAsync(Job(sha).JobKey, until, notice, CancellationToken.None);
+            _time.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        var pending = await _store.GetPendingDeferralsAsync(CancellationToken.None);
+        _time.Advance(TimeSpan.FromMinutes(30));
+        await _store.ScheduleJobAsync(Job("c1"), regrade: false, supersedeOthers: true, CancellationToken.None);
+        var released = await _store.GetPendingDeferralsAsync(CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(pending.Select(j => j.HeadSha), Is.EqualTo(new[] { "c1" }));
+            Assert.That(released, Is.Empty);
+        });
+    }
 }
