@@ -146,6 +146,7 @@ internal sealed class CourseConfigurationTests
             Assert.That(courses.Match("ml-course/mod-527-bob")!.AllowRepositoryOverride, Is.False);
             Assert.That(settings["Grader:Bot:WebhookIntake:MaxBodyBytes"], Is.EqualTo("4194304"));
             Assert.That(Path.IsPathRooted(courses.Rubrics["mod-101-lab2"].Rubric), Is.True);
+            Assert.That(courses.Rubrics["mod-101-lab2"].SubmissionLimit, Is.EqualTo(new SubmissionLimit(3, TimeSpan.FromHours(24))));
         });
     }
 
