@@ -157,8 +157,10 @@ public sealed partial class JobScheduler(
         ArgumentNullException.ThrowIfNull(record);
         var pr = record.PullRequest;
         var release = Job.FromExpression<SubmissionLimitRelease>(r => r.RunAsync(pr.InstallationId, pr.Repository, pr.Number, until, CancellationToken.None), record.Queue);
-        // The delay is the bot's clock's: the time is the one the check run promised.
-        var delay = until - time.GetUtcNow();
+        // The delay is the bot's clock's: the time is the one the check run promised, plus a margin so that neither
+        // Hangfire's rounding of the time nor a runner's clock a little ahead releases it before the intake's clock
+        // has reached it (the intake would then find the push still deferred).
+        var delay = until + SubmissionLimitRelease.Margin - time.GetUtcNow();
         var id = jobs.Create(release, new ScheduledState(delay > TimeSpan.Zero ? delay : TimeSpan.Zero) { Reason = "submission limit of " + record.JobKey });
         await store.SetHangfireJobIdAsync(record.JobKey, id, cancellationToken).ConfigureAwait(false);
         return id;

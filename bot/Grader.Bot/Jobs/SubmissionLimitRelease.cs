@@ -12,13 +12,22 @@ namespace Grader.Bot.Jobs;
 /// the deferred one and only the latest head is graded. The delivery id names the pull request and the time: several
 /// deferrals of one pull request to the same time release it once, and a release that runs twice records nothing twice.
 /// </summary>
-public sealed class SubmissionLimitRelease(GraderStore store, DeliverySignal deliveries)
+public sealed class SubmissionLimitRelease(GraderStore store, DeliverySignal deliveries, TimeProvider time)
 {
+    /// <summary>How long after the promised time the release runs: clocks and Hangfire's rounding may differ by less.</summary>
+    public static readonly TimeSpan Margin = TimeSpan.FromSeconds(1);
+
     /// <summary>The event name of the internal delivery; GitHub never sends it (webhooks cannot forge it: triage accepts GitHub's events only).</summary>
     public const string EventName = "grader_submission_limit";
 
     public async Task RunAsync(long installationId, string repository, int number, DateTimeOffset until, CancellationToken cancellationToken)
     {
+        if (time.GetUtcNow() < until)
+        {
+            // Started early (this runner's clock is behind, or someone triggered it): Hangfire retries it later, on its queue.
+            throw new InvalidOperationException($"The submission limit release of {repository}#{number} started before {until:O}.");
+        }
+
         var payload = JsonSerializer.Serialize(new ReleasePayload(installationId, repository, number), BotJson.Options);
         var id = string.Create(CultureInfo.InvariantCulture, $"submission-limit/{repository}#{number}/{until.ToUnixTimeMilliseconds()}");
         if (await store.TryAddDeliveryAsync(id, EventName, null, payload, DeliveryState.Accepted, null, cancellationToken).ConfigureAwait(false))
