@@ -58,9 +58,34 @@ public sealed class CourseRubric
     /// </summary>
     public Dictionary<string, DeadlineExtension> Extensions { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// At most <see cref="SubmissionLimit.Gradings"/> gradings per learner per <see cref="SubmissionLimit.Per"/> for this
+    /// module (null: unlimited), so hidden tests cannot be brute-forced and the runners cannot be flooded.
+    /// </summary>
+    public SubmissionLimit? SubmissionLimit { get; set; }
+
     /// <summary>The extension of <paramref name="login"/>, or null. Logins are matched ignoring case, as GitHub does.</summary>
     public DeadlineExtension? ExtensionFor(string? login) =>
         login is null ? null : Extensions.FirstOrDefault(e => string.Equals(e.Key, login, StringComparison.OrdinalIgnoreCase)).Value;
+}
+
+/// <summary>
+/// A module's submission limit, a token bucket per learner: <see cref="Gradings"/> tokens, each grading that starts takes
+/// one, and each token comes back <see cref="Per"/> after the grading that took it started.
+/// </summary>
+public sealed record SubmissionLimit(int Gradings, TimeSpan Per)
+{
+    /// <summary>How the limit reads to a learner: "3 gradings per 24h".</summary>
+    public override string ToString() => $"{Gradings} grading{(Gradings == 1 ? "" : "s")} per {Window(Per)}";
+
+    // The window as an instructor writes it: 24h, 7d, 30m, 90s.
+    private static string Window(TimeSpan per) => per switch
+    {
+        _ when per.Ticks % TimeSpan.TicksPerHour == 0 && per.TotalHours <= 48 => $"{per.TotalHours:0}h",
+        _ when per.Ticks % TimeSpan.TicksPerDay == 0 => $"{per.TotalDays:0}d",
+        _ when per.Ticks % TimeSpan.TicksPerMinute == 0 => $"{per.TotalMinutes:0}m",
+        _ => Grader.Rubrics.Model.DurationText.Format(per),
+    };
 }
 
 public sealed class RepositoryRule

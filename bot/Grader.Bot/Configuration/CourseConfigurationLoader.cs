@@ -14,6 +14,7 @@ public static class CourseConfigurationLoader
     private static readonly IDeserializer Deserializer = new DeserializerBuilder()
         .WithNamingConvention(UnderscoredNamingConvention.Instance)
         .WithTypeConverter(new DeadlineExtensionConverter())
+        .WithTypeConverter(new SubmissionLimitConverter())
         .Build();
 
     /// <summary>
@@ -130,6 +131,58 @@ public static class CourseConfigurationLoader
             return DeadlineExtension.TryParse(scalar.Value, out var extension)
                 ? extension
                 : throw new YamlException(scalar.Start, scalar.End, $"extension '{scalar.Value}' is not {DeadlineExtension.Syntax}");
+        }
+
+        public void WriteYaml(IEmitter emitter, object? value, Type type, ObjectSerializer serializer) => throw new NotSupportedException();
+    }
+
+    /// <summary>
+    /// Reads <c>submission_limit: { gradings: 3, per: 24h }</c>: both keys required, a positive count and a positive
+    /// duration; anything else is an error at its line and column.
+    /// </summary>
+    private sealed class SubmissionLimitConverter : IYamlTypeConverter
+    {
+        public bool Accepts(Type type) => type == typeof(SubmissionLimit);
+
+        public object? ReadYaml(IParser parser, Type type, ObjectDeserializer rootDeserializer)
+        {
+            var start = parser.Current!;
+            if (!parser.TryConsume<YamlDotNet.Core.Events.MappingStart>(out _))
+            {
+                throw new YamlException(start.Start, start.End, "submission_limit is a mapping: { gradings: 3, per: 24h }");
+            }
+
+            int? gradings = null;
+            TimeSpan? per = null;
+            while (!parser.TryConsume<YamlDotNet.Core.Events.MappingEnd>(out _))
+            {
+                var key = parser.Consume<YamlDotNet.Core.Events.Scalar>();
+                var at = parser.Current!;
+                if (!parser.TryConsume<YamlDotNet.Core.Events.Scalar>(out var value))
+                {
+                    throw new YamlException(at.Start, at.End, $"submission_limit.{key.Value} must be a single value");
+                }
+
+                switch (key.Value)
+                {
+                    case "gradings":
+                        gradings = int.TryParse(value.Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count) && count > 0
+                            ? count
+                            : throw new YamlException(value.Start, value.End, $"submission_limit.gradings '{value.Value}' is not a positive whole number");
+                        break;
+                    case "per":
+                        per = DurationText.TryParse(value.Value, out var duration) && duration > TimeSpan.Zero
+                            ? duration
+                            : throw new YamlException(value.Start, value.End, $"submission_limit.per '{value.Value}' is not a positive duration (e.g. 30m, 24h, 7d)");
+                        break;
+                    default:
+                        throw new YamlException(key.Start, key.End, $"submission_limit has no key '{key.Value}'; use gradings and per");
+                }
+            }
+
+            return gradings is { } n && per is { } window
+                ? new SubmissionLimit(n, window)
+                : throw new YamlException(start.Start, start.End, "submission_limit needs both gradings and per, e.g. { gradings: 3, per: 24h }");
         }
 
         public void WriteYaml(IEmitter emitter, object? value, Type type, ObjectSerializer serializer) => throw new NotSupportedException();

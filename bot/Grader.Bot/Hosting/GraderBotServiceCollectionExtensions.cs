@@ -58,6 +58,7 @@ public static class GraderBotServiceCollectionExtensions
         services.AddSingleton<JobScheduler>();
         services.AddSingleton<RunnerIdentity>();
         services.AddTransient<GradingJob>();
+        services.AddTransient<SubmissionLimitRelease>();
 
         services.AddHangfire((provider, config) =>
         {

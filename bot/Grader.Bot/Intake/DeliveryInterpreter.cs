@@ -16,6 +16,12 @@ public sealed class DeliveryInterpreter(
 
     public Task<string> InterpretAsync(StoredDelivery delivery, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(delivery);
+        if (delivery.Event == SubmissionLimitRelease.EventName)
+        {
+            return OnSubmissionLimitReleasedAsync(SubmissionLimitRelease.Read(delivery.Payload), delivery.ReceivedAt, cancellationToken);
+        }
+
         var envelope = WebhookEnvelope.Parse(delivery.Payload);
         return delivery.Event switch
         {
@@ -100,6 +106,7 @@ public sealed class DeliveryInterpreter(
         var installation = envelope.Installation.Id;
         var snapshot = await gateway.GetPullRequestAsync(installation, repository, envelope.Issue!.Number, cancellationToken).ConfigureAwait(false);
         var commenter = envelope.Comment.User.Login;
+        var byInstructor = false;
         if (!string.Equals(commenter, snapshot.AuthorLogin, StringComparison.OrdinalIgnoreCase))
         {
             var permission = await gateway.GetCollaboratorPermissionAsync(installation, repository, commenter, cancellationToken).ConfigureAwait(false);
@@ -107,6 +114,10 @@ public sealed class DeliveryInterpreter(
             {
                 return $"/{command.ToString().ToLowerInvariant()} by {commenter} refused: not the author and permission '{permission}'";
             }
+
+            // Someone with write permission who is not the author (learners often own their repository, so write
+            // permission alone says nothing): the submission limit neither refuses nor counts it.
+            byInstructor = true;
         }
 
         if (!snapshot.Open)
@@ -122,7 +133,36 @@ public sealed class DeliveryInterpreter(
 
         // An explicit command grades drafts too: someone asked for it.
         return await scheduler.ScheduleAsync(new PullRequestRef(installation, repository, snapshot.Number), snapshot.HeadSha, course,
-            regrade: command == GradeCommandKind.Regrade, isHead: true, new Submission(receivedAt, snapshot.AuthorLogin, snapshot.BaseSha), cancellationToken).ConfigureAwait(false);
+            regrade: command == GradeCommandKind.Regrade, isHead: true, new Submission(receivedAt, snapshot.AuthorLogin, snapshot.BaseSha, LimitExempt: byInstructor), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The time a deferral promised has come (<see cref="SubmissionLimitRelease"/>): the PR's current head as GitHub
+    /// reports it is scheduled as a push would be, so only the newest commit is graded, once; the limit applies again.
+    /// </summary>
+    private async Task<string> OnSubmissionLimitReleasedAsync(PullRequestRef pullRequest, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    {
+        var course = await courses.ResolveAsync(pullRequest.InstallationId, pullRequest.Repository, cancellationToken).ConfigureAwait(false);
+        if (course is null)
+        {
+            return "repository not graded";
+        }
+
+        var snapshot = await gateway.GetPullRequestAsync(pullRequest.InstallationId, pullRequest.Repository, pullRequest.Number, cancellationToken).ConfigureAwait(false);
+        if (!snapshot.Open)
+        {
+            return "pull request is closed";
+        }
+
+        if (snapshot.Draft && !course.GradeDrafts)
+        {
+            return "draft skipped";
+        }
+
+        // A head the bot saw keeps the submission time GitHub recorded for it (the earliest counts).
+        var note = await scheduler.ScheduleAsync(pullRequest with { Number = snapshot.Number }, snapshot.HeadSha, course,
+            regrade: false, isHead: true, new Submission(receivedAt, snapshot.AuthorLogin, snapshot.BaseSha), cancellationToken).ConfigureAwait(false);
+        return $"submission limit released: head {Short(snapshot.HeadSha)}: {note}";
     }
 
     /// <summary>

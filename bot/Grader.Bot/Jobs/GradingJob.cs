@@ -163,7 +163,7 @@ public sealed partial class GradingJob(
             ? GradingOutcomes.Incomplete(incomplete, job.Attempts)
             : GradingOutcomes.GraderError($"{error} (no further attempt: {spent})", job.Attempts);
         var result = new OutboxResult(given, PostReview: false);
-        if (await store.CompleteJobWithResultAsync(job.JobKey, result, CancellationToken.None).ConfigureAwait(false))
+        if (await store.CompleteJobWithGraderErrorAsync(job.JobKey, result, CancellationToken.None).ConfigureAwait(false))
         {
             outbox.Notify();
         }

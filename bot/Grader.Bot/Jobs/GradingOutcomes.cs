@@ -28,6 +28,22 @@ public static class GradingOutcomes
         };
     }
 
+    /// <summary>
+    /// A push over the module's submission limit: acknowledged, not graded now. The newest commit of the pull request at
+    /// <paramref name="next"/> is graded then (this one if nothing newer was pushed).
+    /// </summary>
+    public static PublishableResult Deferred(Grader.Bot.Configuration.SubmissionLimit limit, DateTimeOffset next)
+    {
+        ArgumentNullException.ThrowIfNull(limit);
+        var at = next.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
+        return new()
+        {
+            Conclusion = PublishConclusion.Neutral,
+            Title = "Not graded yet: submission limit reached",
+            Summary = $"Submission limit: {limit}; next grading possible at {at}; the newest commit pushed by then will be graded.",
+        };
+    }
+
     /// <summary>The grader failed after its retries: never the learner's fault, never a score.</summary>
     public static PublishableResult GraderError(string error, int attempts) => new()
     {

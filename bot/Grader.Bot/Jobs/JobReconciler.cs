@@ -9,7 +9,8 @@ namespace Grader.Bot.Jobs;
 /// On start, before the Hangfire server: every job SQLite holds as queued or running whose Hangfire job is gone
 /// (in-memory storage after a restart) or finished is enqueued again, so a restart loses no job, unless it was
 /// running and has used its attempts (<see cref="AttemptBudget"/>): then it ends as a grader error (neutral check
-/// run, no review), so a grading that kills the process cannot make it crash on every start.
+/// run, no review), so a grading that kills the process cannot make it crash on every start. A pull request whose newest
+/// job the submission limit deferred gets its release scheduled again when its Hangfire job is gone.
 /// </summary>
 public sealed partial class JobReconciler(
     GraderStore store,
@@ -48,7 +49,7 @@ public sealed partial class JobReconciler(
             if (job.State is JobState.Running && budget.Spent(job.Attempts, job.WorkerDeaths) is { } spent)
             {
                 var error = GradingOutcomes.GraderError($"The grader stopped while it was grading this commit (no further attempt: {spent})", job.Attempts);
-                if (await store.CompleteJobWithResultAsync(job.JobKey, new OutboxResult(error, PostReview: false), cancellationToken).ConfigureAwait(false))
+                if (await store.CompleteJobWithGraderErrorAsync(job.JobKey, new OutboxResult(error, PostReview: false), cancellationToken).ConfigureAwait(false))
                 {
                     outbox.Notify();
                     LogGaveUp(logger, job.JobKey, job.Attempts, spent);
@@ -59,6 +60,17 @@ public sealed partial class JobReconciler(
 
             await scheduler.EnqueueAsync(job, cancellationToken).ConfigureAwait(false);
             count++;
+        }
+
+        foreach (var deferred in await store.GetPendingDeferralsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var state = deferred.HangfireJobId is null ? null : connection.GetStateData(deferred.HangfireJobId);
+            if (state is null || !LiveStates.Contains(state.Name))
+            {
+                // The release a deferral promised was lost with in-memory storage: scheduled again (at once if due).
+                await scheduler.ScheduleReleaseAsync(deferred, deferred.DeferredUntil!.Value, cancellationToken).ConfigureAwait(false);
+                count++;
+            }
         }
 
         return count;

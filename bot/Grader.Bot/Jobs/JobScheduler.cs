@@ -18,6 +18,7 @@ public sealed partial class JobScheduler(
     IBackgroundJobClient jobs,
     JobCancellationRegistry running,
     OutboxSignal outbox,
+    TimeProvider time,
     ILogger<JobScheduler> logger)
 {
     /// <summary>Records and enqueues the job of a commit; returns a note for the delivery.</summary>
@@ -44,10 +45,35 @@ public sealed partial class JobScheduler(
             SubmittedAt = submission.SubmittedAt,
             Learner = submission.Learner,
             BaseSha = submission.BaseSha,
+            LimitExempt = submission.LimitExempt,
         };
         if (await ClosedAsync(record, course, cancellationToken).ConfigureAwait(false) is { } closed)
         {
             return await AcknowledgeClosedAsync(record, regrade, closed, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (record.LimitExempt && !regrade && course.Entry?.SubmissionLimit is not null)
+        {
+            // An instructor's /grade of a commit the limit deferred grades it now, as /regrade would.
+            regrade = (await store.GetJobAsync(record.JobKey, cancellationToken).ConfigureAwait(false))?.DeferredUntil is not null;
+        }
+
+        if (course.Entry?.SubmissionLimit is { } limit && !record.LimitExempt && record.Learner is { } learner)
+        {
+            var existing = await store.GetJobAsync(record.JobKey, cancellationToken).ConfigureAwait(false);
+            if (existing?.DeferredUntil is { } until && until > time.GetUtcNow())
+            {
+                // A redelivery, a reopen or another push naming this commit while it waits: its release is scheduled.
+                return $"job {record.JobKey} exists already (deferred by the submission limit until {until:O})";
+            }
+
+            // Only a push that would be queued is held against the limit: one that exists already stays as it is.
+            var wouldQueue = existing is null || existing.DeferredUntil is not null
+                || (regrade && existing.State is not (JobState.Queued or JobState.Running));
+            if (wouldQueue && await store.NextGradingAsync(learner, record.RubricName, limit, pullRequest, cancellationToken).ConfigureAwait(false) is { } next)
+            {
+                return await DeferAsync(record, regrade, limit, next, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         var outcome = await store.ScheduleJobAsync(record, regrade, supersedeOthers: isHead, cancellationToken).ConfigureAwait(false);
@@ -102,6 +128,44 @@ public sealed partial class JobScheduler(
         return $"job {record.JobKey} not graded: submitted after the module closed";
     }
 
+    /// <summary>
+    /// A push over the module's submission limit: recorded, not graded, its check run saying when the next grading is
+    /// possible; the PR's other jobs are left alone (a grading already running used its token and finishes). A delayed
+    /// Hangfire job then schedules whatever the PR's head is at that time (<see cref="SubmissionLimitRelease"/>).
+    /// </summary>
+    private async Task<string> DeferAsync(GradingJobRecord record, bool regrade, SubmissionLimit limit, DateTimeOffset next, CancellationToken cancellationToken)
+    {
+        var outcome = await store.ScheduleJobAsync(record with { PostsReview = false }, regrade, supersedeOthers: false, cancellationToken).ConfigureAwait(false);
+        if (!outcome.Queued)
+        {
+            return $"job {record.JobKey} exists already (over the submission limit)";
+        }
+
+        await store.DeferJobAsync(record.JobKey, next, new OutboxResult(GradingOutcomes.Deferred(limit, next), PostReview: false), cancellationToken).ConfigureAwait(false);
+        outbox.Notify();
+        var id = await ScheduleReleaseAsync(record, next, cancellationToken).ConfigureAwait(false);
+        LogDeferred(logger, record.JobKey, limit.ToString(), next, id);
+        return $"job {record.JobKey} deferred by the submission limit ({limit}) until {next:O}";
+    }
+
+    /// <summary>
+    /// Schedules the release of a deferred job's pull request at <paramref name="until"/> (also used when reconciling
+    /// after a restart, which in-memory Hangfire storage does not survive); returns the Hangfire job id.
+    /// </summary>
+    public async Task<string> ScheduleReleaseAsync(GradingJobRecord record, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var pr = record.PullRequest;
+        var release = Job.FromExpression<SubmissionLimitRelease>(r => r.RunAsync(pr.InstallationId, pr.Repository, pr.Number, until, CancellationToken.None), record.Queue);
+        // The delay is the bot's clock's: the time is the one the check run promised, plus a margin so that neither
+        // Hangfire's rounding of the time nor a runner's clock a little ahead releases it before the intake's clock
+        // has reached it (the intake would then find the push still deferred).
+        var delay = until + SubmissionLimitRelease.Margin - time.GetUtcNow();
+        var id = jobs.Create(release, new ScheduledState(delay > TimeSpan.Zero ? delay : TimeSpan.Zero) { Reason = "submission limit of " + record.JobKey });
+        await store.SetHangfireJobIdAsync(record.JobKey, id, cancellationToken).ConfigureAwait(false);
+        return id;
+    }
+
     /// <summary>Puts a job recorded in the store into Hangfire (also used when reconciling after a restart).</summary>
     public async Task EnqueueAsync(GradingJobRecord record, CancellationToken cancellationToken)
     {
@@ -145,6 +209,9 @@ public sealed partial class JobScheduler(
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobKey} not graded: submitted at {SubmittedAt}, after the module's hard close")]
     private static partial void LogClosed(ILogger logger, string jobKey, DateTimeOffset submittedAt);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobKey} deferred by the submission limit ({Limit}) until {Until}; release is Hangfire job {HangfireJobId}")]
+    private static partial void LogDeferred(ILogger logger, string jobKey, string limit, DateTimeOffset until, string hangfireJobId);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobKey} stopped ({Reason}); running here: {WasRunning}")]
     private static partial void LogStopped(ILogger logger, string jobKey, string reason, bool wasRunning);
 }
@@ -153,4 +220,5 @@ public sealed partial class JobScheduler(
 /// <param name="SubmittedAt">When GitHub recorded it (the pull request event), or when its delivery arrived; null: unknown.</param>
 /// <param name="Learner">The pull request's author.</param>
 /// <param name="BaseSha">The pull request's base commit.</param>
-public sealed record Submission(DateTimeOffset? SubmittedAt, string? Learner, string? BaseSha);
+/// <param name="LimitExempt">An instructor (write permission, not the author) asked for it: the submission limit neither refuses nor counts it.</param>
+public sealed record Submission(DateTimeOffset? SubmittedAt, string? Learner, string? BaseSha, bool LimitExempt = false);

@@ -5,12 +5,13 @@ namespace Grader.Bot.Storage;
 
 public sealed partial class GraderStore
 {
-    private const string JobColumns = "job_key, installation_id, repository, pr_number, head_sha, rubric_name, rubric_path, hidden_tests_path, queue, state, attempts, hangfire_id, check_run_id, error, worker_deaths, post_review, runs, submitted_at, learner, base_sha";
+    private const string JobColumns = "job_key, installation_id, repository, pr_number, head_sha, rubric_name, rubric_path, hidden_tests_path, queue, state, attempts, hangfire_id, check_run_id, error, worker_deaths, post_review, runs, submitted_at, learner, base_sha, deferred_until, limit_exempt";
 
     /// <summary>
     /// Records a job for a head SHA and, when <paramref name="supersedeOthers"/> (the SHA is the PR's head), supersedes
     /// the PR's other queued or running jobs, in one transaction. A job that already exists for the SHA is put back to
-    /// queued only when <paramref name="regrade"/> is set and it has finished; its attempt and worker death counts
+    /// queued only when <paramref name="regrade"/> is set and it has finished, or when the submission limit deferred it
+    /// and the time it was deferred to has come; its attempt and worker death counts
     /// start again and it begins a new run. A job queued here has its queued check run in the outbox in the same
     /// transaction. Returns whether the job is (again) queued and the keys it superseded.
     /// </summary>
@@ -47,17 +48,18 @@ public sealed partial class GraderStore
             object? run;
             await using (var insert = Command(connection, transaction,
                 """
-                INSERT INTO jobs (job_key, installation_id, repository, pr_number, head_sha, rubric_name, rubric_path, hidden_tests_path, queue, state, created_at, updated_at, post_review, submitted_at, learner, base_sha)
-                VALUES (@key, @inst, @repo, @pr, @sha, @rubric, @rubricPath, @hidden, @queue, 'Queued', @at, @at, @review, @submitted, @learner, @base)
+                INSERT INTO jobs (job_key, installation_id, repository, pr_number, head_sha, rubric_name, rubric_path, hidden_tests_path, queue, state, created_at, updated_at, post_review, submitted_at, learner, base_sha, limit_exempt)
+                VALUES (@key, @inst, @repo, @pr, @sha, @rubric, @rubricPath, @hidden, @queue, 'Queued', @at, @at, @review, @submitted, @learner, @base, @exempt)
                 ON CONFLICT(job_key) DO UPDATE SET state = 'Queued', attempts = 0, worker_deaths = 0, error = NULL, updated_at = @at, installation_id = @inst, post_review = @review, runs = jobs.runs + 1,
-                  learner = COALESCE(@learner, jobs.learner), base_sha = COALESCE(@base, jobs.base_sha)
-                WHERE @regrade = 1 AND jobs.state NOT IN ('Queued', 'Running')
+                  learner = COALESCE(@learner, jobs.learner), base_sha = COALESCE(@base, jobs.base_sha), deferred_until = NULL, limit_exempt = @exempt
+                WHERE (@regrade = 1 OR (jobs.deferred_until IS NOT NULL AND jobs.deferred_until <= @at)) AND jobs.state NOT IN ('Queued', 'Running')
                 RETURNING runs
                 """,
                 ("@key", job.JobKey), ("@inst", job.PullRequest.InstallationId), ("@repo", job.PullRequest.Repository), ("@pr", job.PullRequest.Number),
                 ("@sha", job.HeadSha), ("@rubric", job.RubricName), ("@rubricPath", job.RubricPath), ("@hidden", job.HiddenTestsPath),
                 ("@queue", job.Queue), ("@at", Now()), ("@regrade", regrade ? 1 : 0), ("@review", job.PostsReview ? 1 : 0),
-                ("@submitted", job.SubmittedAt is { } at ? Stamp(at) : null), ("@learner", job.Learner), ("@base", job.BaseSha)))
+                ("@submitted", job.SubmittedAt is { } at ? Stamp(at) : null), ("@learner", job.Learner), ("@base", job.BaseSha),
+                ("@exempt", job.LimitExempt ? 1 : 0)))
             {
                 run = await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -108,6 +110,21 @@ public sealed partial class GraderStore
         return await ReadJobsAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Deferred jobs whose release has not happened yet: the newest job of their pull request, still deferred (a
+    /// release queues it again or defers it anew; an older deferred push was superseded by a newer one).
+    /// </summary>
+    public async Task<IReadOnlyList<GradingJobRecord>> GetPendingDeferralsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null,
+            $"""
+            SELECT {JobColumns} FROM jobs j WHERE j.deferred_until IS NOT NULL AND j.state = 'Completed'
+            AND NOT EXISTS (SELECT 1 FROM jobs o WHERE o.repository = j.repository AND o.pr_number = j.pr_number AND o.created_at > j.created_at)
+            """);
+        return await ReadJobsAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task<IReadOnlyList<GradingJobRecord>> GetPullRequestJobsAsync(string repository, int number, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -144,7 +161,18 @@ public sealed partial class GraderStore
                 return null;
             }
 
-            return ReadJob(reader) with { ModulePublished = Convert.ToInt64(reader.GetValue(JobColumnCount), System.Globalization.CultureInfo.InvariantCulture) > 0 };
+            var started = ReadJob(reader) with { ModulePublished = Convert.ToInt64(reader.GetValue(JobColumnCount), System.Globalization.CultureInfo.InvariantCulture) > 0 };
+            await reader.DisposeAsync().ConfigureAwait(false);
+            if (started is { Learner: { } learner, LimitExempt: false })
+            {
+                // The run's token for the submission limit, taken when its first attempt starts (a retry takes none).
+                await using var token = Command(connection, transaction,
+                    "INSERT INTO gradings (job_key, run, learner, rubric_name, started_at) VALUES (@key, @run, @learner, @rubric, @at) ON CONFLICT (job_key, run) DO NOTHING",
+                    ("@key", jobKey), ("@run", started.Run), ("@learner", learner.ToLowerInvariant()), ("@rubric", started.RubricName), ("@at", Now()));
+                await token.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return started;
         }, cancellationToken);
 
     private static readonly int JobColumnCount = JobColumns.Split(',').Length;
@@ -176,21 +204,36 @@ public sealed partial class GraderStore
         CompleteAsync(jobKey, JobState.Running, result, cancellationToken, visible);
 
     /// <summary>
+    /// Completes a running job that ended in a grader error, as <see cref="CompleteJobWithResultAsync"/>, and gives its
+    /// run's submission-limit token back: infrastructure failures are never the learner's fault.
+    /// </summary>
+    public Task<bool> CompleteJobWithGraderErrorAsync(string jobKey, OutboxResult result, CancellationToken cancellationToken) =>
+        CompleteAsync(jobKey, JobState.Running, result, cancellationToken, refund: true);
+
+    /// <summary>
+    /// Completes a queued job that the submission limit deferred, with the bot's result saying until when, and records
+    /// that time: the job can be queued again once it has come. False when the job is not queued any more.
+    /// </summary>
+    public Task<bool> DeferJobAsync(string jobKey, DateTimeOffset until, OutboxResult result, CancellationToken cancellationToken) =>
+        CompleteAsync(jobKey, JobState.Queued, result, cancellationToken, deferredUntil: until);
+
+    /// <summary>
     /// Completes a job that was never graded (a push after the module's hard close) with the bot's own result: false
     /// when it is not queued any more.
     /// </summary>
     public Task<bool> CompleteUngradedJobAsync(string jobKey, OutboxResult result, CancellationToken cancellationToken) =>
         CompleteAsync(jobKey, JobState.Queued, result, cancellationToken);
 
-    private Task<bool> CompleteAsync(string jobKey, JobState from, OutboxResult result, CancellationToken cancellationToken, Grader.Bot.Storage.VisibleResults? visible = null)
+    private Task<bool> CompleteAsync(string jobKey, JobState from, OutboxResult result, CancellationToken cancellationToken,
+        Grader.Bot.Storage.VisibleResults? visible = null, bool refund = false, DateTimeOffset? deferredUntil = null)
     {
         ArgumentNullException.ThrowIfNull(result);
         return WriteAsync(async (connection, transaction) =>
         {
             GradingJobRecord? completed;
             await using (var update = Command(connection, transaction,
-                $"UPDATE jobs SET state = 'Completed', error = NULL, updated_at = @at WHERE job_key = @key AND state = @from RETURNING {JobColumns}",
-                ("@key", jobKey), ("@at", Now()), ("@from", from.ToString())))
+                $"UPDATE jobs SET state = 'Completed', error = NULL, updated_at = @at, deferred_until = @deferred WHERE job_key = @key AND state = @from RETURNING {JobColumns}",
+                ("@key", jobKey), ("@at", Now()), ("@from", from.ToString()), ("@deferred", deferredUntil is { } until ? Stamp(until) : null)))
             {
                 completed = (await ReadJobsAsync(update, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
             }
@@ -206,6 +249,13 @@ public sealed partial class GraderStore
                     "UPDATE jobs SET visible_results = @visible, shown_visibility = @shown WHERE job_key = @key",
                     ("@key", jobKey), ("@visible", System.Text.Json.JsonSerializer.Serialize(visible, BotJson.Options)), ("@shown", visible.ShownKey));
                 await keep.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            if (refund)
+            {
+                await using var token = Command(connection, transaction,
+                    "UPDATE gradings SET refunded = 1 WHERE job_key = @key AND run = @run", ("@key", jobKey), ("@run", completed.Run));
+                await token.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
             // Stored as given: a commit that is not the head keeps its review body unposted (PostReview false).
@@ -256,7 +306,60 @@ public sealed partial class GraderStore
             SubmittedAt = reader.IsDBNull(17) ? null : DateTimeOffset.Parse(reader.GetString(17), System.Globalization.CultureInfo.InvariantCulture),
             Learner = reader.IsDBNull(18) ? null : reader.GetString(18),
             BaseSha = reader.IsDBNull(19) ? null : reader.GetString(19),
+            DeferredUntil = reader.IsDBNull(20) ? null : DateTimeOffset.Parse(reader.GetString(20), System.Globalization.CultureInfo.InvariantCulture),
+            LimitExempt = Convert.ToInt64(reader.GetValue(21), System.Globalization.CultureInfo.InvariantCulture) != 0,
         };
+}
+
+/// <summary>
+/// When a learner's next grading of a module is possible under its submission limit (a token bucket: each grading
+/// that started takes a token, each token comes back <see cref="Grader.Bot.Configuration.SubmissionLimit.Per"/> after
+/// it was taken, a grader error gives its token back at once), and a job queued for another of their pull requests
+/// holds a token until it starts or is dropped. Null: a token is free now.
+/// </summary>
+public sealed partial class GraderStore
+{
+    public async Task<DateTimeOffset?> NextGradingAsync(string learner, string rubricName, Grader.Bot.Configuration.SubmissionLimit limit, PullRequestRef pullRequest, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(learner);
+        ArgumentNullException.ThrowIfNull(limit);
+        ArgumentNullException.ThrowIfNull(pullRequest);
+        var now = _time.GetUtcNow();
+        var since = now - limit.Per;
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var taken = new List<DateTimeOffset>();
+        await using (var tokens = Command(connection, null,
+            "SELECT started_at FROM gradings WHERE learner = @learner AND rubric_name = @rubric AND refunded = 0",
+            ("@learner", learner.ToLowerInvariant()), ("@rubric", rubricName)))
+        await using (var reader = await tokens.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var at = DateTimeOffset.Parse(reader.GetString(0), System.Globalization.CultureInfo.InvariantCulture);
+                if (at > since)
+                {
+                    taken.Add(at);
+                }
+            }
+        }
+
+        // The pull request's own queued job is left out: the push being scheduled supersedes it.
+        await using var queued = Command(connection, null,
+            "SELECT COUNT(*) FROM jobs WHERE LOWER(learner) = @learner AND rubric_name = @rubric AND state = 'Queued' AND attempts = 0 AND limit_exempt = 0 AND NOT (repository = @repo AND pr_number = @pr)",
+            ("@learner", learner.ToLowerInvariant()), ("@rubric", rubricName), ("@repo", pullRequest.Repository), ("@pr", pullRequest.Number));
+        var reserved = Convert.ToInt32(await queued.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+        var used = taken.Count + reserved;
+        if (used < limit.Gradings)
+        {
+            return null;
+        }
+
+        // The (used - gradings + 1)-th token to come back frees one; tokens held by queued jobs come back only after
+        // those start, so when they alone fill the bucket a whole window from now is the earliest it can be.
+        taken.Sort();
+        var index = used - limit.Gradings;
+        return index < taken.Count ? taken[index] + limit.Per : now + limit.Per;
+    }
 }
 
 /// <summary>What scheduling a job did: whether it is queued now, and which older jobs of the PR it superseded.</summary>

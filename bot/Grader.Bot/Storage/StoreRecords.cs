@@ -75,6 +75,15 @@ public sealed record GradingJobRecord
     /// <summary>Whether the module's results were published when the job started (set by <c>TryStartJobAsync</c> only).</summary>
     public bool ModulePublished { get; init; }
 
+    /// <summary>
+    /// Set while the submission limit holds the job back: the time its next grading is possible. The job is then
+    /// completed (its check run says until when) and can be queued again once that time has come.
+    /// </summary>
+    public DateTimeOffset? DeferredUntil { get; init; }
+
+    /// <summary>An instructor asked for this run (<c>/grade</c> or <c>/regrade</c>): the submission limit neither refuses nor counts it.</summary>
+    public bool LimitExempt { get; init; }
+
     /// <summary>Which time the job is graded: 1, then one more per regrade. A run publishes one queued check run and one result.</summary>
     public int Run { get; init; } = 1;
 

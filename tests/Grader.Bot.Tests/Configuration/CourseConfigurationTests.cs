@@ -61,6 +61,45 @@ internal sealed class CourseConfigurationTests
     }
 
     [Test]
+    public void Parse_SubmissionLimit_CountAndWindow()
+    {
+        var config = CourseConfigurationLoader.Parse("""
+            rubrics:
+              lab:
+                rubric: lab.yaml
+                submission_limit: { gradings: 3, per: 24h }
+              free: { rubric: free.yaml }
+            """, "bot.yaml");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(config.Rubrics["lab"].SubmissionLimit, Is.EqualTo(new SubmissionLimit(3, TimeSpan.FromHours(24))));
+            Assert.That(config.Rubrics["lab"].SubmissionLimit!.ToString(), Is.EqualTo("3 gradings per 24h"));
+            Assert.That(config.Rubrics["free"].SubmissionLimit, Is.Null);
+        });
+    }
+
+    [TestCase("{ gradings: 0, per: 24h }", "bot.yaml:4:35", "gradings '0'")]
+    [TestCase("{ gradings: -2, per: 24h }", "bot.yaml:4:35", "gradings '-2'")]
+    [TestCase("{ gradings: lots, per: 24h }", "bot.yaml:4:35", "gradings 'lots'")]
+    [TestCase("{ gradings: 3, per: 0s }", "bot.yaml:4:43", "per '0s'")]
+    [TestCase("{ gradings: 3, per: tomorrow }", "bot.yaml:4:43", "per 'tomorrow'")]
+    [TestCase("{ gradings: 3 }", "bot.yaml:4:23", "needs both gradings and per")]
+    [TestCase("{ gradings: 3, per: 1h, burst: 2 }", "bot.yaml:4:47", "no key 'burst'")]
+    [TestCase("3 per day", "bot.yaml:4:23", "is a mapping")]
+    public void Parse_BadSubmissionLimit_ErrorAtItsLineAndColumn(string limit, string location, string says)
+    {
+        var error = Assert.Throws<InvalidDataException>(() => CourseConfigurationLoader.Parse($"""
+            rubrics:
+              lab:
+                rubric: lab.yaml
+                submission_limit: {limit}
+            """, "bot.yaml"));
+
+        Assert.That(error!.Message, Does.StartWith(location).And.Contain(says), error.Message);
+    }
+
+    [Test]
     public void Parse_BadExtension_ErrorAtItsLineAndColumn()
     {
         var error = Assert.Throws<InvalidDataException>(() => CourseConfigurationLoader.Parse("""
@@ -107,6 +146,7 @@ internal sealed class CourseConfigurationTests
             Assert.That(courses.Match("ml-course/mod-527-bob")!.AllowRepositoryOverride, Is.False);
             Assert.That(settings["Grader:Bot:WebhookIntake:MaxBodyBytes"], Is.EqualTo("4194304"));
             Assert.That(Path.IsPathRooted(courses.Rubrics["mod-101-lab2"].Rubric), Is.True);
+            Assert.That(courses.Rubrics["mod-101-lab2"].SubmissionLimit, Is.EqualTo(new SubmissionLimit(3, TimeSpan.FromHours(24))));
         });
     }
 
