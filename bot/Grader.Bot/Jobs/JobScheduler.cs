@@ -116,13 +116,13 @@ public sealed partial class JobScheduler(
     /// </summary>
     private async Task<string> AcknowledgeClosedAsync(GradingJobRecord record, bool regrade, LateWorkAssessment closed, CancellationToken cancellationToken)
     {
-        var outcome = await store.ScheduleJobAsync(record with { PostsReview = false }, regrade, supersedeOthers: false, cancellationToken).ConfigureAwait(false);
+        var notGraded = new NotGraded(new OutboxResult(GradingOutcomes.Closed(closed), PostReview: false));
+        var outcome = await store.ScheduleJobAsync(record with { PostsReview = false }, regrade, supersedeOthers: false, cancellationToken, notGraded).ConfigureAwait(false);
         if (!outcome.Queued)
         {
             return $"job {record.JobKey} exists already (submitted after the close)";
         }
 
-        await store.CompleteUngradedJobAsync(record.JobKey, new OutboxResult(GradingOutcomes.Closed(closed), PostReview: false), cancellationToken).ConfigureAwait(false);
         outbox.Notify();
         LogClosed(logger, record.JobKey, closed.SubmittedAt);
         return $"job {record.JobKey} not graded: submitted after the module closed";
@@ -135,13 +135,13 @@ public sealed partial class JobScheduler(
     /// </summary>
     private async Task<string> DeferAsync(GradingJobRecord record, bool regrade, SubmissionLimit limit, DateTimeOffset next, CancellationToken cancellationToken)
     {
-        var outcome = await store.ScheduleJobAsync(record with { PostsReview = false }, regrade, supersedeOthers: false, cancellationToken).ConfigureAwait(false);
+        var notGraded = new NotGraded(new OutboxResult(GradingOutcomes.Deferred(limit, next), PostReview: false), next);
+        var outcome = await store.ScheduleJobAsync(record with { PostsReview = false }, regrade, supersedeOthers: false, cancellationToken, notGraded).ConfigureAwait(false);
         if (!outcome.Queued)
         {
             return $"job {record.JobKey} exists already (over the submission limit)";
         }
 
-        await store.DeferJobAsync(record.JobKey, next, new OutboxResult(GradingOutcomes.Deferred(limit, next), PostReview: false), cancellationToken).ConfigureAwait(false);
         outbox.Notify();
         var id = await ScheduleReleaseAsync(record, next, cancellationToken).ConfigureAwait(false);
         LogDeferred(logger, record.JobKey, limit.ToString(), next, id);

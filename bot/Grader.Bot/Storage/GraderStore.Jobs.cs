@@ -15,7 +15,12 @@ public sealed partial class GraderStore
     /// start again and it begins a new run. A job queued here has its queued check run in the outbox in the same
     /// transaction. Returns whether the job is (again) queued and the keys it superseded.
     /// </summary>
-    public Task<JobScheduleOutcome> ScheduleJobAsync(GradingJobRecord job, bool regrade, bool supersedeOthers, CancellationToken cancellationToken) =>
+    /// <param name="notGraded">
+    /// The job is recorded and completed at once with this result, in the same transaction (a push after the hard close,
+    /// or over the submission limit until <see cref="NotGraded.DeferredUntil"/>): a crash in between can never leave it
+    /// queued for a restart to grade.
+    /// </param>
+    public Task<JobScheduleOutcome> ScheduleJobAsync(GradingJobRecord job, bool regrade, bool supersedeOthers, CancellationToken cancellationToken, NotGraded? notGraded = null) =>
         WriteAsync(async (connection, transaction) =>
         {
             var superseded = new List<GradingJobRecord>();
@@ -72,6 +77,11 @@ public sealed partial class GraderStore
             var queued = job with { Run = Convert.ToInt32(run, System.Globalization.CultureInfo.InvariantCulture) };
             await InsertOutboxAsync(connection, transaction, queued.JobKey, PublicationKind.QueuedCheckRun, QueuedPayload,
                 queued.PublicationKey(PublicationKind.QueuedCheckRun), cancellationToken).ConfigureAwait(false);
+            if (notGraded is not null)
+            {
+                await CompleteInAsync(connection, transaction, job.JobKey, JobState.Queued, notGraded.Result, null, false, notGraded.DeferredUntil, cancellationToken).ConfigureAwait(false);
+            }
+
             return new JobScheduleOutcome(true, superseded);
         }, cancellationToken);
 
@@ -200,7 +210,7 @@ public sealed partial class GraderStore
 
     /// <summary>Completes a running job and puts its result in the outbox in the same transaction.</summary>
     /// <param name="visible">The result per visibility state, kept for editing what was posted when visibility changes.</param>
-    public Task<bool> CompleteJobWithResultAsync(string jobKey, OutboxResult result, CancellationToken cancellationToken, Grader.Bot.Storage.VisibleResults? visible = null) =>
+    public Task<bool> CompleteJobWithResultAsync(string jobKey, OutboxResult result, CancellationToken cancellationToken, VisibleResults? visible = null) =>
         CompleteAsync(jobKey, JobState.Running, result, cancellationToken, visible);
 
     /// <summary>
@@ -210,59 +220,47 @@ public sealed partial class GraderStore
     public Task<bool> CompleteJobWithGraderErrorAsync(string jobKey, OutboxResult result, CancellationToken cancellationToken) =>
         CompleteAsync(jobKey, JobState.Running, result, cancellationToken, refund: true);
 
-    /// <summary>
-    /// Completes a queued job that the submission limit deferred, with the bot's result saying until when, and records
-    /// that time: the job can be queued again once it has come. False when the job is not queued any more.
-    /// </summary>
-    public Task<bool> DeferJobAsync(string jobKey, DateTimeOffset until, OutboxResult result, CancellationToken cancellationToken) =>
-        CompleteAsync(jobKey, JobState.Queued, result, cancellationToken, deferredUntil: until);
-
-    /// <summary>
-    /// Completes a job that was never graded (a push after the module's hard close) with the bot's own result: false
-    /// when it is not queued any more.
-    /// </summary>
-    public Task<bool> CompleteUngradedJobAsync(string jobKey, OutboxResult result, CancellationToken cancellationToken) =>
-        CompleteAsync(jobKey, JobState.Queued, result, cancellationToken);
-
     private Task<bool> CompleteAsync(string jobKey, JobState from, OutboxResult result, CancellationToken cancellationToken,
-        Grader.Bot.Storage.VisibleResults? visible = null, bool refund = false, DateTimeOffset? deferredUntil = null)
+        VisibleResults? visible = null, bool refund = false) =>
+        WriteAsync((connection, transaction) => CompleteInAsync(connection, transaction, jobKey, from, result, visible, refund, null, cancellationToken), cancellationToken);
+
+    /// <summary>Completes a job in <paramref name="from"/> with its result in the outbox, within a caller's transaction; false when it is not in that state.</summary>
+    private async Task<bool> CompleteInAsync(DbConnection connection, DbTransaction transaction, string jobKey, JobState from, OutboxResult result,
+        VisibleResults? visible, bool refund, DateTimeOffset? deferredUntil, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(result);
-        return WriteAsync(async (connection, transaction) =>
+        GradingJobRecord? completed;
+        await using (var update = Command(connection, transaction,
+            $"UPDATE jobs SET state = 'Completed', error = NULL, updated_at = @at, deferred_until = @deferred WHERE job_key = @key AND state = @from RETURNING {JobColumns}",
+            ("@key", jobKey), ("@at", Now()), ("@from", from.ToString()), ("@deferred", deferredUntil is { } until ? Stamp(until) : null)))
         {
-            GradingJobRecord? completed;
-            await using (var update = Command(connection, transaction,
-                $"UPDATE jobs SET state = 'Completed', error = NULL, updated_at = @at, deferred_until = @deferred WHERE job_key = @key AND state = @from RETURNING {JobColumns}",
-                ("@key", jobKey), ("@at", Now()), ("@from", from.ToString()), ("@deferred", deferredUntil is { } until ? Stamp(until) : null)))
-            {
-                completed = (await ReadJobsAsync(update, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
-            }
+            completed = (await ReadJobsAsync(update, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
+        }
 
-            if (completed is null)
-            {
-                return false;
-            }
+        if (completed is null)
+        {
+            return false;
+        }
 
-            if (visible is not null)
-            {
-                await using var keep = Command(connection, transaction,
-                    "UPDATE jobs SET visible_results = @visible, shown_visibility = @shown WHERE job_key = @key",
-                    ("@key", jobKey), ("@visible", System.Text.Json.JsonSerializer.Serialize(visible, BotJson.Options)), ("@shown", visible.ShownKey));
-                await keep.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
+        if (visible is not null)
+        {
+            await using var keep = Command(connection, transaction,
+                "UPDATE jobs SET visible_results = @visible, shown_visibility = @shown WHERE job_key = @key",
+                ("@key", jobKey), ("@visible", System.Text.Json.JsonSerializer.Serialize(visible, BotJson.Options)), ("@shown", visible.ShownKey));
+            await keep.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
 
-            if (refund)
-            {
-                await using var token = Command(connection, transaction,
-                    "UPDATE gradings SET refunded = 1 WHERE job_key = @key AND run = @run", ("@key", jobKey), ("@run", completed.Run));
-                await token.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
+        if (refund)
+        {
+            await using var token = Command(connection, transaction,
+                "UPDATE gradings SET refunded = 1 WHERE job_key = @key AND run = @run", ("@key", jobKey), ("@run", completed.Run));
+            await token.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
 
-            // Stored as given: a commit that is not the head keeps its review body unposted (PostReview false).
-            await InsertOutboxAsync(connection, transaction, jobKey, PublicationKind.Result, result.Serialize(),
-                completed.PublicationKey(PublicationKind.Result), cancellationToken).ConfigureAwait(false);
-            return true;
-        }, cancellationToken);
+        // Stored as given: a commit that is not the head keeps its review body unposted (PostReview false).
+        await InsertOutboxAsync(connection, transaction, jobKey, PublicationKind.Result, result.Serialize(),
+            completed.PublicationKey(PublicationKind.Result), cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     private Task UpdateJobAsync(string sql, string jobKey, object value, CancellationToken cancellationToken) =>

@@ -95,3 +95,6 @@ public sealed record GradingJobRecord
     /// <summary>The outbox key of this run's publication of <paramref name="kind"/>: enqueued once per run.</summary>
     public string PublicationKey(PublicationKind kind) => $"{JobKey}/run-{Run}/{kind}";
 }
+
+/// <summary>A job recorded and completed at once without grading: its result, and for a deferral until when.</summary>
+public sealed record NotGraded(OutboxResult Result, DateTimeOffset? DeferredUntil = null);

@@ -144,10 +144,9 @@ internal sealed class GraderStoreSubmissionLimitTests(DatabaseDialect dialect)
     public async Task ScheduleJob_DeferredJob_QueuedAgainOnlyOnceItsTimeHasCome()
     {
         var job = Job("a1");
-        await _store.ScheduleJobAsync(job, regrade: false, supersedeOthers: true, CancellationToken.None);
         var until = Start + TimeSpan.FromMinutes(30);
         var notice = new OutboxResult(new PublishableResult { Title = "limit", Summary = "later", Conclusion = PublishConclusion.Neutral }, PostReview: false);
-        Assert.That(await _store.DeferJobAsync(job.JobKey, until, notice, CancellationToken.None), Is.True);
+        Assert.That((await _store.ScheduleJobAsync(job, regrade: false, supersedeOthers: true, CancellationToken.None, new NotGraded(notice, until))).Queued, Is.True);
         var deferred = await _store.GetJobAsync(job.JobKey, CancellationToken.None);
 
         var early = await _store.ScheduleJobAsync(job, regrade: false, supersedeOthers: true, CancellationToken.None);
@@ -177,8 +176,7 @@ internal sealed class GraderStoreSubmissionLimitTests(DatabaseDialect dialect)
         var notice = new OutboxResult(new PublishableResult { Title = "limit", Summary = "later", Conclusion = PublishConclusion.Neutral }, PostReview: false);
         foreach (var sha in new[] { "b1", "c1" })
         {
-            await _store.ScheduleJobAsync(Job(sha), regrade: false, supersedeOthers: false, CancellationToken.None);
-            await _store.DeferJobAsync(Job(sha).JobKey, until, notice, CancellationToken.None);
+            await _store.ScheduleJobAsync(Job(sha), regrade: false, supersedeOthers: false, CancellationToken.None, new NotGraded(notice, until));
             _time.Advance(TimeSpan.FromMinutes(1));
         }
 
