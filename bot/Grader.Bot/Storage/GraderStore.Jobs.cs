@@ -264,11 +264,7 @@ public sealed partial class GraderStore
     }
 
     private Task UpdateJobAsync(string sql, string jobKey, object value, CancellationToken cancellationToken) =>
-        WriteAsync(async (connection, transaction) =>
-        {
-            await using var command = Command(connection, transaction, sql, ("@key", jobKey), ("@value", value), ("@at", Now()));
-            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }, cancellationToken);
+        WriteStatementAsync(sql, cancellationToken, ("@key", jobKey), ("@value", value), ("@at", Now()));
 
     private static async Task<List<GradingJobRecord>> ReadJobsAsync(DbCommand command, CancellationToken cancellationToken)
     {

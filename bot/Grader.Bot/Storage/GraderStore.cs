@@ -137,6 +137,25 @@ public sealed partial class GraderStore : IPublishOutbox, IDisposable
         }
     }
 
+    /// <summary>
+    /// One write statement, atomic by itself: run without an explicit transaction (PostgreSQL commits it in the same round
+    /// trip), still serialised with the other writes where SQLite needs that.
+    /// </summary>
+    private async Task<int> WriteStatementAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        if (_writeLock is not null) await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = Command(connection, null, sql, parameters);
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeLock?.Release();
+        }
+    }
+
     /// <summary>A command with <c>@name</c> parameters, which SQLite and PostgreSQL both take.</summary>
     private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object? Value)[] parameters) =>
         Sql.Command(connection, transaction, sql, parameters);
