@@ -130,10 +130,11 @@ public sealed record ResolvedCourse(string RubricName, string RubricPath, string
     /// <summary>The rubric's deadline (null: none), for refusing pushes after the hard close at intake.</summary>
     public Deadline? Deadline { get; init; }
 
+    /// <summary>The rubric's module id (null when the rubric does not load): the roster's extensions name modules by it.</summary>
+    public string? ModuleId { get; init; }
+
     /// <summary>The course's entry for the rubric, with the module's per-learner extensions.</summary>
     public CourseRubric? Entry { get; init; }
-
-    public DeadlineExtension? ExtensionFor(string? login) => Entry?.ExtensionFor(login);
 
     /// <summary>What <c>.grader.yml</c> asked for and the course did not allow, one sentence each, for the learner.</summary>
     public IReadOnlyList<string> RefusedOverrides { get; init; } = [];

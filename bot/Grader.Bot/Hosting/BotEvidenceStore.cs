@@ -1,5 +1,6 @@
 using Grader.Bot.Configuration;
 using Grader.Bot.Integration;
+using Grader.Bot.Jobs;
 using Grader.Evidence.Recording;
 using Grader.Evidence.Signing;
 using Grader.Evidence.Store;
@@ -56,10 +57,14 @@ public sealed class BotEvidenceStore(IOptions<BotOptions> options, ILogger<BotEv
 
 public static class BotEvidenceServiceCollectionExtensions
 {
-    /// <summary>The bot's evidence store (opened with the host, closed with it) and the grading evidence it records.</summary>
+    /// <summary>
+    /// The bot's evidence store (opened with the host, closed with it), the grading evidence it records and the roster's
+    /// deadline extensions it holds.
+    /// </summary>
     public static IServiceCollection AddBotEvidence(this IServiceCollection services)
     {
         services.AddSingleton<BotEvidenceStore>();
+        services.AddSingleton<IRosterExtensions, BotRosterExtensions>();
         services.AddHostedService(sp => sp.GetRequiredService<BotEvidenceStore>());
         services.AddGradingEvidence();
         return services;

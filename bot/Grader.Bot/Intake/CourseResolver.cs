@@ -70,7 +70,14 @@ public sealed partial class CourseResolver(CourseConfiguration configuration, IR
         var rubric = configuration.Rubrics[rubricName];
         var queue = rubric.Queue ?? await catalog.QueueForAsync(rubric.Rubric, cancellationToken).ConfigureAwait(false);
         var deadline = await catalog.DeadlineForAsync(rubric.Rubric, cancellationToken).ConfigureAwait(false);
-        return new ResolvedCourse(rubricName, rubric.Rubric, rubric.HiddenTests, queue, gradeDrafts) { RefusedOverrides = refused, Deadline = deadline, Entry = rubric };
+        var moduleId = await catalog.ModuleIdForAsync(rubric.Rubric, cancellationToken).ConfigureAwait(false);
+        return new ResolvedCourse(rubricName, rubric.Rubric, rubric.HiddenTests, queue, gradeDrafts)
+        {
+            RefusedOverrides = refused,
+            Deadline = deadline,
+            ModuleId = moduleId,
+            Entry = rubric,
+        };
     }
 
     private static string Allowed(RepositoryRule rule) =>

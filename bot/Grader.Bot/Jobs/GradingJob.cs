@@ -139,7 +139,7 @@ public sealed partial class GradingJob(
     /// What this runner grades: the rubric and hidden tests by the name the bot recorded, found in this runner's own
     /// course configuration (a runner on another machine needs nothing from the bot's disk); the recorded paths serve
     /// a runner whose configuration lacks the name (the bot's own process, a job recorded before names were resolved).
-    /// The learner's extension comes from the same configuration; the submission time is GitHub's, recorded at intake.
+    /// The learner's extension and the submission time (GitHub's) were recorded at intake.
     /// </summary>
     private GradingAssignment Assign(GradingJobRecord job)
     {
@@ -150,7 +150,7 @@ public sealed partial class GradingJob(
             CheckRunId = job.CheckRunId,
             Queue = job.Queue,
             SubmittedAt = job.SubmittedAt,
-            Extension = local?.ExtensionFor(job.Learner),
+            Extension = job.ExtensionWith(local),
             BaseCommit = job.BaseSha,
             ResultsPublished = job.ModulePublished,
         };

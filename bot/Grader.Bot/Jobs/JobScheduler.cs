@@ -18,6 +18,7 @@ public sealed partial class JobScheduler(
     IBackgroundJobClient jobs,
     JobCancellationRegistry running,
     OutboxSignal outbox,
+    IRosterExtensions roster,
     TimeProvider time,
     ILogger<JobScheduler> logger)
 {
@@ -46,6 +47,7 @@ public sealed partial class JobScheduler(
             Learner = submission.Learner,
             BaseSha = submission.BaseSha,
             LimitExempt = submission.LimitExempt,
+            Extension = await ExtensionAsync(course, submission.Learner, cancellationToken).ConfigureAwait(false),
         };
         if (await ClosedAsync(record, course, cancellationToken).ConfigureAwait(false) is { } closed)
         {
@@ -94,6 +96,22 @@ public sealed partial class JobScheduler(
     }
 
     /// <summary>
+    /// The learner's extension for the module: the course configuration's (the instructor's word for this module) first,
+    /// else the roster's, for the module or every module. Asked only of a module with a deadline, so an ungraded course
+    /// costs no roster read.
+    /// </summary>
+    private async Task<DeadlineExtension?> ExtensionAsync(ResolvedCourse course, string? learner, CancellationToken cancellationToken)
+    {
+        if (course.Deadline is null || learner is null)
+        {
+            return null;
+        }
+
+        return course.Entry?.ExtensionFor(learner)
+            ?? (course.ModuleId is { } module ? await roster.ForAsync(learner, module, cancellationToken).ConfigureAwait(false) : null);
+    }
+
+    /// <summary>
     /// How the commit stands against a module that has a hard close, judged on the earliest time GitHub recorded for it
     /// (an earlier delivery of the same commit counts): the assessment when it came after the learner's close, else null.
     /// </summary>
@@ -106,7 +124,7 @@ public sealed partial class JobScheduler(
 
         var known = (await store.GetJobAsync(record.JobKey, cancellationToken).ConfigureAwait(false))?.SubmittedAt;
         var submittedAt = known is { } earlier && earlier < candidate ? earlier : candidate;
-        var assessment = deadline.Assess(submittedAt, course.ExtensionFor(record.Learner));
+        var assessment = deadline.Assess(submittedAt, record.Extension);
         return assessment.Status == LateStatus.Closed ? assessment : null;
     }
 

@@ -5,7 +5,7 @@ namespace Grader.Bot.Storage;
 
 public sealed partial class GraderStore
 {
-    private const string JobColumns = "job_key, installation_id, repository, pr_number, head_sha, rubric_name, rubric_path, hidden_tests_path, queue, state, attempts, hangfire_id, check_run_id, error, worker_deaths, post_review, runs, submitted_at, learner, base_sha, deferred_until, limit_exempt";
+    private const string JobColumns = "job_key, installation_id, repository, pr_number, head_sha, rubric_name, rubric_path, hidden_tests_path, queue, state, attempts, hangfire_id, check_run_id, error, worker_deaths, post_review, runs, submitted_at, learner, base_sha, deferred_until, limit_exempt, extension";
 
     /// <summary>
     /// Records a job for a head SHA and, when <paramref name="supersedeOthers"/> (the SHA is the PR's head), supersedes
@@ -53,10 +53,10 @@ public sealed partial class GraderStore
             object? run;
             await using (var insert = Command(connection, transaction,
                 """
-                INSERT INTO jobs (job_key, installation_id, repository, pr_number, head_sha, rubric_name, rubric_path, hidden_tests_path, queue, state, created_at, updated_at, post_review, submitted_at, learner, base_sha, limit_exempt)
-                VALUES (@key, @inst, @repo, @pr, @sha, @rubric, @rubricPath, @hidden, @queue, 'Queued', @at, @at, @review, @submitted, @learner, @base, @exempt)
+                INSERT INTO jobs (job_key, installation_id, repository, pr_number, head_sha, rubric_name, rubric_path, hidden_tests_path, queue, state, created_at, updated_at, post_review, submitted_at, learner, base_sha, limit_exempt, extension)
+                VALUES (@key, @inst, @repo, @pr, @sha, @rubric, @rubricPath, @hidden, @queue, 'Queued', @at, @at, @review, @submitted, @learner, @base, @exempt, @extension)
                 ON CONFLICT(job_key) DO UPDATE SET state = 'Queued', attempts = 0, worker_deaths = 0, error = NULL, updated_at = @at, installation_id = @inst, post_review = @review, runs = jobs.runs + 1,
-                  learner = COALESCE(@learner, jobs.learner), base_sha = COALESCE(@base, jobs.base_sha), deferred_until = NULL, limit_exempt = @exempt
+                  learner = COALESCE(@learner, jobs.learner), base_sha = COALESCE(@base, jobs.base_sha), deferred_until = NULL, limit_exempt = @exempt, extension = @extension
                 WHERE (@regrade = 1 OR (jobs.deferred_until IS NOT NULL AND jobs.deferred_until <= @at)) AND jobs.state NOT IN ('Queued', 'Running')
                 RETURNING runs
                 """,
@@ -64,7 +64,7 @@ public sealed partial class GraderStore
                 ("@sha", job.HeadSha), ("@rubric", job.RubricName), ("@rubricPath", job.RubricPath), ("@hidden", job.HiddenTestsPath),
                 ("@queue", job.Queue), ("@at", Now()), ("@regrade", regrade ? 1 : 0), ("@review", job.PostsReview ? 1 : 0),
                 ("@submitted", job.SubmittedAt is { } at ? Stamp(at) : null), ("@learner", job.Learner), ("@base", job.BaseSha),
-                ("@exempt", job.LimitExempt ? 1 : 0)))
+                ("@exempt", job.LimitExempt ? 1 : 0), ("@extension", job.Extension?.ToString())))
             {
                 run = await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -302,7 +302,12 @@ public sealed partial class GraderStore
             BaseSha = reader.IsDBNull(19) ? null : reader.GetString(19),
             DeferredUntil = reader.IsDBNull(20) ? null : DateTimeOffset.Parse(reader.GetString(20), System.Globalization.CultureInfo.InvariantCulture),
             LimitExempt = Convert.ToInt64(reader.GetValue(21), System.Globalization.CultureInfo.InvariantCulture) != 0,
+            Extension = reader.IsDBNull(22) ? null : Extension(reader.GetString(22)),
         };
+
+    // The column holds DeadlineExtension.ToString(); one that does not read back counts as none rather than failing the job.
+    private static Grader.Rubrics.Model.DeadlineExtension? Extension(string text) =>
+        Grader.Rubrics.Model.DeadlineExtension.TryParse(text, out var extension) ? extension : null;
 }
 
 /// <summary>

@@ -1,5 +1,7 @@
+using Grader.Bot.Configuration;
 using Grader.GitHub.Outbox;
 using Grader.GitHub.Publishing;
+using Grader.Rubrics.Model;
 
 namespace Grader.Bot.Storage;
 
@@ -71,6 +73,19 @@ public sealed record GradingJobRecord
 
     /// <summary>The pull request's base commit when it was scheduled, for benchmark references with <c>base_commit: true</c>.</summary>
     public string? BaseSha { get; init; }
+
+    /// <summary>
+    /// The learner's deadline extension for the module as intake resolved it (course configuration, else the roster):
+    /// recorded with the job so a runner on another machine grades with it and needs no roster.
+    /// </summary>
+    public DeadlineExtension? Extension { get; init; }
+
+    /// <summary>
+    /// The extension to grade with: the one recorded at intake, else (a job recorded before extensions were recorded)
+    /// the one the runner's own course entry gives.
+    /// </summary>
+    public DeadlineExtension? ExtensionWith(CourseRubric? local) =>
+        Extension ?? local?.ExtensionFor(Learner);
 
     /// <summary>Whether the module's results were published when the job started (set by <c>TryStartJobAsync</c> only).</summary>
     public bool ModulePublished { get; init; }

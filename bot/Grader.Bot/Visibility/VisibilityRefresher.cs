@@ -31,7 +31,7 @@ public sealed partial class VisibilityRefresher(
             var deadline = visible.DueMatters
                 ? await catalog.DeadlineForAsync(entry?.Rubric ?? job.RubricPath, cancellationToken).ConfigureAwait(false)
                 : null;
-            var pastDue = deadline?.IsPastDue(now, entry?.ExtensionFor(job.Learner)) ?? false;
+            var pastDue = deadline?.IsPastDue(now, job.ExtensionWith(entry)) ?? false;
             var published = visible.PublishedMatters && await store.IsModulePublishedAsync(job.RubricName, cancellationToken).ConfigureAwait(false);
             var key = visible.KeyFor(pastDue, published);
             if (key == shown || !visible.Results.TryGetValue(key, out var result))

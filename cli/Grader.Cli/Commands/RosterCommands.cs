@@ -9,7 +9,7 @@ public static class RosterCommands
 {
     public static Command Build()
     {
-        var file = new Argument<FileInfo>("csv") { Description = "learner_id,name,email,github_login,cohort[,github_id][,alias], or GitHub Classroom's identifier,github_username,github_id,name." };
+        var file = new Argument<FileInfo>("csv") { Description = "learner_id,name,email,github_login,cohort[,github_id][,alias][,extensions], or GitHub Classroom's identifier,github_username,github_id,name." };
         var cohort = new Option<string?>("--cohort") { Description = "Cohort of rows that name none (a Classroom roster has no cohort column)." };
         var store = EvidenceOptionsCli.Store();
         var config = EvidenceOptionsCli.ConfigFile();

@@ -9,4 +9,7 @@ public sealed record RosterEntry(string LearnerId, string Name, string? Email, s
 
     /// <summary>The name the learner chose for leaderboards that show aliases (<see cref="LearnerAlias"/>); null: none.</summary>
     public string? Alias { get; init; }
+
+    /// <summary>The learner's deadline extensions per module (the roster's <c>extensions</c> column); null: none.</summary>
+    public ModuleExtensions? Extensions { get; init; }
 }

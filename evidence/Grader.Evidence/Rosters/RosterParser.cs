@@ -13,7 +13,7 @@ public sealed record RosterParseResult(IReadOnlyList<RosterEntry> Entries, IRead
 
 /// <summary>
 /// Reads a roster CSV: Grader's own columns (<c>learner_id,name,email,github_login,cohort</c>, optional
-/// <c>github_id</c>, <c>alias</c>) or GitHub Classroom's export (<c>identifier,github_username,github_id,name</c>) as it is.
+/// <c>github_id</c>, <c>alias</c>, <c>extensions</c>) or GitHub Classroom's export (<c>identifier,github_username,github_id,name</c>) as it is.
 /// Every problem is reported with its line; a roster with any problem yields no entries.
 /// </summary>
 public static partial class RosterParser
@@ -74,6 +74,7 @@ public static partial class RosterParser
             var rowCohort = classroom ? cohort : NullIfEmpty(Get("cohort")) ?? cohort;
             var idText = Get("github_id");
             var alias = NullIfEmpty(Get("alias"));
+            var extensionsText = Get("extensions");
 
             if (learnerId.Length == 0)
             {
@@ -99,6 +100,11 @@ public static partial class RosterParser
             {
                 errors.Add($"{at}: alias {aliasProblem}");
             }
+            ModuleExtensions? extensions = null;
+            if (extensionsText.Length > 0 && !ModuleExtensions.TryParse(extensionsText, out extensions, out var extensionsProblem))
+            {
+                errors.Add($"{at}: extensions {extensionsProblem}");
+            }
             if (!ids.TryAdd(learnerId, record.Line))
             {
                 errors.Add($"{at}: learner id '{learnerId}' is already on line {ids[learnerId]}");
@@ -107,7 +113,7 @@ public static partial class RosterParser
             {
                 errors.Add($"{at}: GitHub login '{login}' is already on line {logins[login]}");
             }
-            entries.Add(new RosterEntry(learnerId, name, email, NullIfEmpty(login), githubId, rowCohort) { Alias = alias });
+            entries.Add(new RosterEntry(learnerId, name, email, NullIfEmpty(login), githubId, rowCohort) { Alias = alias, Extensions = extensions });
         }
         return errors.Count > 0 ? new RosterParseResult([], errors) : new RosterParseResult(entries, []);
     }

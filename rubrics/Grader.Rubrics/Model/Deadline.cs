@@ -160,6 +160,24 @@ public sealed partial record DeadlineExtension
         return true;
     }
 
+    /// <summary>
+    /// The extension as <see cref="TryParse"/> reads it back exactly (<c>2d</c>, <c>36h</c>, <c>90s</c>,
+    /// <c>2026-12-20T23:59:00+01:00</c>): how the bot records a job's extension and the roster stores one.
+    /// </summary>
+    public override string ToString()
+    {
+        if (Until is { } until) return until.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz", CultureInfo.InvariantCulture);
+        var (unit, ticks) = By.Ticks switch
+        {
+            var t when t % TimeSpan.TicksPerDay == 0 => ("d", TimeSpan.TicksPerDay),
+            var t when t % TimeSpan.TicksPerHour == 0 => ("h", TimeSpan.TicksPerHour),
+            var t when t % TimeSpan.TicksPerMinute == 0 => ("m", TimeSpan.TicksPerMinute),
+            var t when t % TimeSpan.TicksPerSecond == 0 => ("s", TimeSpan.TicksPerSecond),
+            _ => ("ms", TimeSpan.TicksPerMillisecond),
+        };
+        return string.Create(CultureInfo.InvariantCulture, $"{By.Ticks / ticks}{unit}");
+    }
+
     [System.Text.RegularExpressions.GeneratedRegex(@"[+-]\d{2}:?\d{2}$")]
     private static partial System.Text.RegularExpressions.Regex OffsetSuffix();
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using Grader.Evidence.Rosters;
+using Grader.Rubrics.Model;
 
 namespace Grader.Evidence.Tests.Rosters;
 
@@ -104,6 +105,47 @@ public sealed class RosterParserTests
                 "roster.csv:2: alias '<script>alert(1)</script>' may hold only letters, digits, spaces, '_', '.' and '-', starting with a letter or digit",
                 $"roster.csv:3: alias '{new string('x', 33)}' is longer than 32 characters",
             }));
+        });
+    }
+
+    [Test]
+    public void Parse_ExtensionsColumn_ReadsExtensionsPerModuleAndLocatesBadOnes()
+    {
+        var good = Parse("learner_id,name,email,github_login,cohort,extensions\nS1,Ann,,ann,c,\"MOD-101=2d; MOD-523=2026-12-20T23:59+01:00; *=12h\"\nS2,Ben,,ben,c,\n");
+        var bad = Parse("learner_id,name,email,github_login,cohort,extensions\nS1,Ann,,ann,c,2d\nS2,Ben,,ben,c,MOD-101=soon\nS3,Cy,,cy,c,MOD-101=1d;mod-101=2d\nS4,Di,,di,c,MOD-101=2026-12-20T23:59\n");
+
+        var ann = good.Entries[0].Extensions!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(good.Errors, Is.Empty);
+            Assert.That(ann.For("MOD-101"), Is.EqualTo(DeadlineExtension.Of(TimeSpan.FromDays(2))));
+            Assert.That(ann.For("mod-523")!.Until, Is.EqualTo(new DateTimeOffset(2026, 12, 20, 22, 59, 0, TimeSpan.Zero)));
+            Assert.That(ann.For("MOD-558"), Is.EqualTo(DeadlineExtension.Of(TimeSpan.FromHours(12))), "'*' covers every other module");
+            Assert.That(good.Entries[1].Extensions, Is.Null);
+            Assert.That(bad.Entries, Is.Empty);
+            Assert.That(bad.Errors, Is.EqualTo(new[]
+            {
+                "roster.csv:2: extensions '2d' is not MODULE=EXTENSION (e.g. 'MOD-101=2d; *=1d', '*' for every module)",
+                $"roster.csv:3: extensions for MOD-101: 'soon' is not {DeadlineExtension.Syntax}",
+                "roster.csv:4: extensions name module mod-101 twice",
+                $"roster.csv:5: extensions for MOD-101: '2026-12-20T23:59' is not {DeadlineExtension.Syntax}",
+            }));
+        });
+    }
+
+    [Test]
+    public void ModuleExtensionsToString_AnyCell_ReadsBackAsTheSameExtensions()
+    {
+        Assert.That(ModuleExtensions.TryParse(" *=1d ;MOD-523=2026-12-20T23:59+01:00;MOD-101 = 36h ", out var written, out _), Is.True);
+
+        var text = written!.ToString();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(text, Is.EqualTo("*=1d; MOD-101=36h; MOD-523=2026-12-20T23:59:00+01:00"));
+            Assert.That(ModuleExtensions.TryParse(text, out var read, out _), Is.True);
+            Assert.That(read, Is.EqualTo(written));
+            Assert.That(read!.For("MOD-101"), Is.EqualTo(DeadlineExtension.Of(TimeSpan.FromHours(36))), "a module's own entry wins over '*'");
         });
     }
 }

@@ -208,4 +208,19 @@ public sealed class DeadlineTests
         Assert.That(DeadlineExtension.TryParse(text, out var extension), Is.False);
         Assert.That(extension, Is.Null);
     }
+
+    [TestCase("2d", "2d")]
+    [TestCase("36h", "36h")]
+    [TestCase("1h30m", "90m")]
+    [TestCase("90s", "90s")]
+    [TestCase("2026-12-20T23:59+01:00", "2026-12-20T23:59:00+01:00")]
+    [TestCase("2026-12-20T23:59:30.5Z", "2026-12-20T23:59:30.5+00:00")]
+    public void ExtensionToString_AnyExtension_ReadsBackAsTheSameExtension(string written, string canonical)
+    {
+        Assert.That(DeadlineExtension.TryParse(written, out var extension), Is.True);
+        Assert.That(extension!.ToString(), Is.EqualTo(canonical));
+        Assert.That(DeadlineExtension.TryParse(canonical, out var again), Is.True);
+        Assert.That(again, Is.EqualTo(extension));
+        Assert.That(again!.Until?.Offset, Is.EqualTo(extension.Until?.Offset));
+    }
 }
