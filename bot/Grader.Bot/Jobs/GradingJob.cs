@@ -34,16 +34,22 @@ public sealed partial class GradingJob(
     /// </param>
     public async Task RunAsync(string jobKey, PerformContext? context, CancellationToken cancellationToken)
     {
-        var job = await store.GetJobAsync(jobKey, cancellationToken).ConfigureAwait(false);
+        using var busy = metrics.JobRunning();
+        // The start is one statement with nothing read before it (dispatch cost per job); the job is read only when it
+        // does not start, to say why.
+        var started = await store.TryStartJobAsync(jobKey, cancellationToken, runner.RunnerId, budget.MaxAttempts, budget.MaxWorkerDeaths).ConfigureAwait(false);
+        var job = started ?? await store.GetJobAsync(jobKey, cancellationToken).ConfigureAwait(false);
         // Every log line of the attempt carries the job, repository and commit; the metrics see its start and end.
         using var scope = GraderLogScope.Job(logger, jobKey, job?.PullRequest.Repository, job?.HeadSha);
-        using var busy = metrics.JobRunning();
         var queue = job?.Queue ?? "unknown";
-        if (JobWait.Of(context, firstAttempt: job is { Attempts: 0 }) is { } waited) metrics.JobStarted(queue, waited);
+        var firstAttempt = started is not null ? started.Attempts == 1 : job is { Attempts: 0 };
+        if (JobWait.Of(context, firstAttempt) is { } waited) metrics.JobStarted(queue, waited);
         var outcome = JobOutcomes.Interrupted;
         try
         {
-            outcome = await RunAttemptAsync(jobKey, job, cancellationToken).ConfigureAwait(false);
+            outcome = started is not null
+                ? await RunAttemptAsync(jobKey, started, cancellationToken).ConfigureAwait(false)
+                : await NotStartedAsync(jobKey, job).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -57,8 +63,8 @@ public sealed partial class GradingJob(
         }
     }
 
-    /// <summary>One attempt; returns its outcome, or throws for Hangfire (retried, or interrupted by a shutdown).</summary>
-    private async Task<string> RunAttemptAsync(string jobKey, GradingJobRecord? job, CancellationToken cancellationToken)
+    /// <summary>A job that did not start: superseded or cancelled meanwhile, or a running job out of attempts.</summary>
+    private async Task<string> NotStartedAsync(string jobKey, GradingJobRecord? job)
     {
         if (job is { State: JobState.Running } && budget.Spent(job.Attempts, job.WorkerDeaths) is { } used)
         {
@@ -67,13 +73,13 @@ public sealed partial class GradingJob(
             return JobOutcomes.Failed;
         }
 
-        var started = job is null ? null : await store.TryStartJobAsync(jobKey, cancellationToken, runner.RunnerId).ConfigureAwait(false);
-        if (started is null)
-        {
-            LogDropped(logger, jobKey, job?.State.ToString() ?? "unknown");
-            return JobOutcomes.Dropped;
-        }
+        LogDropped(logger, jobKey, job?.State.ToString() ?? "unknown");
+        return JobOutcomes.Dropped;
+    }
 
+    /// <summary>One started attempt; returns its outcome, or throws for Hangfire (retried, or interrupted by a shutdown).</summary>
+    private async Task<string> RunAttemptAsync(string jobKey, GradingJobRecord started, CancellationToken cancellationToken)
+    {
         using var registration = registry.Register(jobKey, cancellationToken);
         var progress = new CheckRunProgress(store, publisher, started, logger, registration.Token);
         try

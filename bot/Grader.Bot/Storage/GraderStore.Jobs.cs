@@ -152,19 +152,25 @@ public sealed partial class GraderStore
     /// <summary>
     /// Moves a queued (or interrupted running) job to running and counts the attempt, committed before any grading
     /// starts, so an attempt that kills the process still counts. Returns the job as started (its attempt number in
-    /// <see cref="GradingJobRecord.Attempts"/>), or null when it was superseded or cancelled meanwhile.
+    /// <see cref="GradingJobRecord.Attempts"/>), or null when it was superseded or cancelled meanwhile, or is a running
+    /// job past its attempt limits.
     /// </summary>
     /// <param name="runnerId">The runner taking it, shown in the fleet registry (<c>grader-server runners</c>).</param>
-    public Task<GradingJobRecord?> TryStartJobAsync(string jobKey, CancellationToken cancellationToken, string? runnerId = null) =>
+    /// <param name="maxAttempts">An interrupted running job that has started this many attempts is not started again (null returned).</param>
+    /// <param name="maxWorkerDeaths">Nor one whose grading worker died this many times.</param>
+    public Task<GradingJobRecord?> TryStartJobAsync(string jobKey, CancellationToken cancellationToken, string? runnerId = null,
+        int maxAttempts = int.MaxValue, int maxWorkerDeaths = int.MaxValue) =>
         WriteAsync(async (connection, transaction) =>
         {
-            // One statement: the job as started, and whether its module's results are published (what the learner sees).
+            // One statement, nothing read before it: the job as started, and whether its module's results are published
+            // (what the learner sees).
             await using var update = Command(connection, transaction,
                 $"""
-                UPDATE jobs SET state = 'Running', attempts = attempts + 1, runner_id = @runner, updated_at = @at WHERE job_key = @key AND state IN ('Queued', 'Running')
+                UPDATE jobs SET state = 'Running', attempts = attempts + 1, runner_id = @runner, updated_at = @at
+                WHERE job_key = @key AND (state = 'Queued' OR (state = 'Running' AND attempts < @maxAttempts AND worker_deaths < @maxDeaths))
                 RETURNING {JobColumns}, (SELECT COUNT(*) FROM published_modules p WHERE p.rubric_name = jobs.rubric_name)
                 """,
-                ("@key", jobKey), ("@at", Now()), ("@runner", runnerId));
+                ("@key", jobKey), ("@at", Now()), ("@runner", runnerId), ("@maxAttempts", maxAttempts), ("@maxDeaths", maxWorkerDeaths));
             await using var reader = await update.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
