@@ -1,10 +1,8 @@
 using Grader.Bot.Storage;
 using Grader.Bot.Tests.Support;
 using Grader.Evidence.Database;
-using Grader.Evidence.Tests.Support;
 using Grader.GitHub.Outbox;
 using Grader.GitHub.Publishing;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Grader.Bot.Tests.Storage;
 
@@ -13,40 +11,23 @@ namespace Grader.Bot.Tests.Storage;
 /// grading's results per state, and the compare-and-set that enqueues an edit exactly once, with submission facts
 /// (time, learner, base commit) kept as first recorded.
 /// </summary>
-[TestFixture(DatabaseDialect.Sqlite)]
-[TestFixture(DatabaseDialect.PostgreSql, Category = "Integration")]
-internal sealed class GraderStoreVisibilityTests(DatabaseDialect dialect)
+internal sealed class GraderStoreVisibilityTests(DatabaseDialect dialect) : GraderStoreTestBase(dialect, Start)
 {
-    private TestDatabase _database = null!;
-    private GraderStore _store = null!;
-
-    [SetUp]
-    public async Task OpenStoreAsync()
-    {
-        _database = await TestDatabase.CreateAsync(dialect);
-        _store = StoreTestDatabases.Open(_database, new FakeTimeProvider(new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero)));
-    }
-
-    [TearDown]
-    public async Task CloseStoreAsync()
-    {
-        _store.Dispose();
-        await _database.DisposeAsync();
-    }
+    private static readonly DateTimeOffset Start = new(2026, 12, 3, 12, 0, 0, TimeSpan.Zero);
 
     private static PublishableResult Shown(string what) => new() { Title = "Passed", Summary = what, Conclusion = PublishConclusion.Success, ReviewBody = what };
 
     [Test]
     public async Task PublishModuleAsync_Twice_PublishedOnce()
     {
-        var first = await _store.PublishModuleAsync("lab", CancellationToken.None);
-        var second = await _store.PublishModuleAsync("lab", CancellationToken.None);
+        var first = await Store.PublishModuleAsync("lab", CancellationToken.None);
+        var second = await Store.PublishModuleAsync("lab", CancellationToken.None);
 
         Assert.Multiple(async () =>
         {
             Assert.That((first, second), Is.EqualTo((true, false)));
-            Assert.That(await _store.IsModulePublishedAsync("lab", CancellationToken.None), Is.True);
-            Assert.That(await _store.IsModulePublishedAsync("other", CancellationToken.None), Is.False);
+            Assert.That(await Store.IsModulePublishedAsync("lab", CancellationToken.None), Is.True);
+            Assert.That(await Store.IsModulePublishedAsync("other", CancellationToken.None), Is.False);
         });
     }
 
@@ -54,21 +35,21 @@ internal sealed class GraderStoreVisibilityTests(DatabaseDialect dialect)
     public async Task RefreshVisibilityAsync_SameMoveTwice_OneEditInTheOutbox()
     {
         var job = StoreTestDatabases.Job("aaaa") with { SubmittedAt = new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero), Learner = "alice", BaseSha = "bbbb" };
-        await _store.ScheduleJobAsync(job, regrade: false, supersedeOthers: true, CancellationToken.None);
-        await _store.TryStartJobAsync(job.JobKey, CancellationToken.None);
+        await Store.ScheduleJobAsync(job, regrade: false, supersedeOthers: true, CancellationToken.None);
+        await Store.TryStartJobAsync(job.JobKey, CancellationToken.None);
         var visible = new VisibleResults
         {
             PublishedMatters = true,
             ShownKey = VisibleResults.Key(false, false),
             Results = { [VisibleResults.Key(false, false)] = Shown("before"), [VisibleResults.Key(false, true)] = Shown("after") },
         };
-        await _store.CompleteJobWithResultAsync(job.JobKey, new OutboxResult(Shown("before"), PostReview: true), CancellationToken.None, visible);
+        await Store.CompleteJobWithResultAsync(job.JobKey, new OutboxResult(Shown("before"), PostReview: true), CancellationToken.None, visible);
 
-        var (candidate, kept, shown) = (await _store.GetVisibilityCandidatesAsync("lab", CancellationToken.None)).Single();
+        var (candidate, kept, shown) = (await Store.GetVisibilityCandidatesAsync("lab", CancellationToken.None)).Single();
         var edit = Publication.ForVisibility("edit-1", candidate.PublishTarget, kept.Results[kept.KeyFor(false, true)]);
-        var moved = await _store.RefreshVisibilityAsync(job.JobKey, shown, kept.KeyFor(false, true), edit, CancellationToken.None);
-        var movedAgain = await _store.RefreshVisibilityAsync(job.JobKey, shown, kept.KeyFor(false, true), edit with { Key = "edit-2" }, CancellationToken.None);
-        var edits = (await _store.ClaimDueAsync(DateTimeOffset.MaxValue, 100, CancellationToken.None)).Where(e => e.Publication.Kind == PublicationKind.VisibilityUpdate).ToList();
+        var moved = await Store.RefreshVisibilityAsync(job.JobKey, shown, kept.KeyFor(false, true), edit, CancellationToken.None);
+        var movedAgain = await Store.RefreshVisibilityAsync(job.JobKey, shown, kept.KeyFor(false, true), edit with { Key = "edit-2" }, CancellationToken.None);
+        var edits = (await Store.ClaimDueAsync(DateTimeOffset.MaxValue, 100, CancellationToken.None)).Where(e => e.Publication.Kind == PublicationKind.VisibilityUpdate).ToList();
 
         Assert.Multiple(() =>
         {
@@ -85,10 +66,10 @@ internal sealed class GraderStoreVisibilityTests(DatabaseDialect dialect)
     {
         var early = new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
         var job = StoreTestDatabases.Job("aaaa") with { SubmittedAt = early.AddHours(2) };
-        await _store.ScheduleJobAsync(job, regrade: false, supersedeOthers: true, CancellationToken.None);
-        await _store.ScheduleJobAsync(job with { SubmittedAt = early }, regrade: false, supersedeOthers: true, CancellationToken.None);
-        await _store.ScheduleJobAsync(job with { SubmittedAt = early.AddDays(1) }, regrade: false, supersedeOthers: true, CancellationToken.None);
+        await Store.ScheduleJobAsync(job, regrade: false, supersedeOthers: true, CancellationToken.None);
+        await Store.ScheduleJobAsync(job with { SubmittedAt = early }, regrade: false, supersedeOthers: true, CancellationToken.None);
+        await Store.ScheduleJobAsync(job with { SubmittedAt = early.AddDays(1) }, regrade: false, supersedeOthers: true, CancellationToken.None);
 
-        Assert.That((await _store.GetJobAsync(job.JobKey, CancellationToken.None))!.SubmittedAt, Is.EqualTo(early));
+        Assert.That((await Store.GetJobAsync(job.JobKey, CancellationToken.None))!.SubmittedAt, Is.EqualTo(early));
     }
 }
