@@ -17,6 +17,31 @@ internal sealed class GraderStoreVisibilityTests(DatabaseDialect dialect) : Grad
 
     private static PublishableResult Shown(string what) => new() { Title = "Passed", Summary = what, Conclusion = PublishConclusion.Success, ReviewBody = what };
 
+    /// <summary>A grading of <paramref name="headSha"/> on pull request <paramref name="number"/> of course/lab.</summary>
+    private static GradingJobRecord Job(int number, string headSha) => StoreTestDatabases.Job(headSha) with
+    {
+        JobKey = GradingJobRecord.KeyFor("course/lab", number, headSha),
+        PullRequest = new PullRequestRef(11, "course/lab", number),
+    };
+
+    /// <summary>Grades <paramref name="job"/> to completion, keeping results per state that name its commit.</summary>
+    private async Task GradedAsync(GradingJobRecord job)
+    {
+        await Store.ScheduleJobAsync(job, regrade: false, supersedeOthers: true, CancellationToken.None);
+        await Store.TryStartJobAsync(job.JobKey, CancellationToken.None);
+        var visible = new VisibleResults
+        {
+            PublishedMatters = true,
+            ShownKey = VisibleResults.Key(false, false),
+            Results = { [VisibleResults.Key(false, false)] = Shown(job.HeadSha), [VisibleResults.Key(false, true)] = Shown(job.HeadSha + " published") },
+        };
+        await Store.CompleteJobWithResultAsync(job.JobKey, new OutboxResult(Shown(job.HeadSha), PostReview: true), CancellationToken.None, visible);
+    }
+
+    private async Task<List<(int Number, string HeadSha, string? Kept)>> CandidatesAsync() =>
+        [.. (await Store.GetVisibilityCandidatesAsync("lab", CancellationToken.None))
+            .Select(c => (c.Job.PullRequest.Number, c.Job.HeadSha, c.Visible.Results[VisibleResults.Key(false, false)].ReviewBody))];
+
     [Test]
     public async Task PublishModuleAsync_Twice_PublishedOnce()
     {
@@ -71,5 +96,45 @@ internal sealed class GraderStoreVisibilityTests(DatabaseDialect dialect) : Grad
         await Store.ScheduleJobAsync(job with { SubmittedAt = early.AddDays(1) }, regrade: false, supersedeOthers: true, CancellationToken.None);
 
         Assert.That((await Store.GetJobAsync(job.JobKey, CancellationToken.None))!.SubmittedAt, Is.EqualTo(early));
+    }
+
+    [Test]
+    public async Task GetVisibilityCandidatesAsync_OlderGradingOfTheSamePullRequest_NotReturned()
+    {
+        await GradedAsync(Job(2, "a1"));
+        Time.Advance(TimeSpan.FromMinutes(1));
+        await GradedAsync(Job(3, "c1"));
+        Time.Advance(TimeSpan.FromMinutes(1));
+        await GradedAsync(Job(2, "a2"));
+
+        var candidates = await CandidatesAsync();
+
+        Assert.That(candidates, Is.EquivalentTo(new[] { (2, "a2", "a2"), (3, "c1", "c1") }), "each pull request's newest grading, with its own results");
+    }
+
+    [Test]
+    public async Task GetVisibilityCandidatesAsync_OlderGradingOfTheSamePullRequest_ItsResultsAreNotRead()
+    {
+        await GradedAsync(Job(2, "a1"));
+        Time.Advance(TimeSpan.FromMinutes(1));
+        await GradedAsync(Job(2, "a2"));
+        // Results no reader could parse: reading them would throw.
+        await StoreTestDatabases.ScalarAsync(Database, "UPDATE jobs SET visible_results = 'not JSON' WHERE head_sha = 'a1'");
+
+        var candidates = await CandidatesAsync();
+
+        Assert.That(candidates, Is.EqualTo(new[] { (2, "a2", "a2") }));
+    }
+
+    [Test]
+    public async Task GetVisibilityCandidatesAsync_TwoGradingsOfAPullRequestAtTheSameTime_TheOneRecordedFirst()
+    {
+        // The same updated_at: the tie goes to the row a scan of the table meets first, here the one recorded first.
+        await GradedAsync(Job(2, "a1"));
+        await GradedAsync(Job(2, "a2"));
+
+        var candidates = await CandidatesAsync();
+
+        Assert.That(candidates, Is.EqualTo(new[] { (2, "a1", "a1") }));
     }
 }
