@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Grader.Evidence.Database;
 using Grader.GitHub.Outbox;
 
 namespace Grader.Bot.Storage;
@@ -25,30 +26,42 @@ public sealed partial class GraderStore
 
     /// <summary>
     /// The gradings whose published result may still change with visibility: for each pull request, its newest completed
-    /// grading that posted a review and kept results per state (a learner's latest submission).
+    /// grading that posted a review and kept results per state (a learner's latest submission). Picked in SQL, so the
+    /// results of older gradings, which the sweep would otherwise load every interval, are never read.
     /// </summary>
     public async Task<IReadOnlyList<(GradingJobRecord Job, VisibleResults Visible, string? ShownKey)>> GetVisibilityCandidatesAsync(string? rubricName, CancellationToken cancellationToken)
     {
+        // Newest: the latest updated_at (UTC round-trip text: the text orders as the time). Ties, and the order of the pull
+        // requests, follow the order a scan of the table meets the rows, as when the newest was picked from an unordered
+        // read: rowid in SQLite, the row's place on disk (ctid) in PostgreSQL.
+        var scanOrder = Dialect == DatabaseDialect.PostgreSql ? "ctid" : "rowid";
+        var sql = $"""
+            SELECT {JobColumns}, visible_results, shown_visibility FROM (
+              SELECT job_key AS newest_key,
+                ROW_NUMBER() OVER (PARTITION BY repository, pr_number ORDER BY updated_at DESC, {scanOrder}) AS newness,
+                MIN({scanOrder}) OVER (PARTITION BY repository, pr_number) AS first_met
+              FROM jobs
+              WHERE state = 'Completed' AND post_review = 1 AND visible_results IS NOT NULL{(rubricName is null ? "" : " AND rubric_name = @name")}
+            ) ranked
+            JOIN jobs ON jobs.job_key = ranked.newest_key
+            WHERE ranked.newness = 1
+            ORDER BY ranked.first_met
+            """;
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        var sql = $"SELECT {JobColumns}, visible_results, shown_visibility, updated_at FROM jobs WHERE state = 'Completed' AND post_review = 1 AND visible_results IS NOT NULL";
         await using var command = rubricName is null
             ? Command(connection, null, sql)
-            : Command(connection, null, sql + " AND rubric_name = @name", ("@name", rubricName));
-        var rows = new List<(GradingJobRecord Job, VisibleResults Visible, string? ShownKey, string UpdatedAt)>();
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            : Command(connection, null, sql, ("@name", rubricName));
+        var candidates = new List<(GradingJobRecord Job, VisibleResults Visible, string? ShownKey)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var columns = JobColumnCount;
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            var columns = JobColumnCount;
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                var visible = JsonSerializer.Deserialize<VisibleResults>(reader.GetString(columns), BotJson.Options);
-                if (visible is null) continue;
-                rows.Add((ReadJob(reader), visible, reader.IsDBNull(columns + 1) ? null : reader.GetString(columns + 1), reader.GetString(columns + 2)));
-            }
+            var visible = JsonSerializer.Deserialize<VisibleResults>(reader.GetString(columns), BotJson.Options);
+            if (visible is null) continue;
+            candidates.Add((ReadJob(reader), visible, reader.IsDBNull(columns + 1) ? null : reader.GetString(columns + 1)));
         }
 
-        return [.. rows.GroupBy(r => (r.Job.PullRequest.Repository, r.Job.PullRequest.Number))
-            .Select(g => g.MaxBy(r => r.UpdatedAt))
-            .Select(r => (r.Job, r.Visible, r.ShownKey))];
+        return candidates;
     }
 
     /// <summary>

@@ -25,10 +25,6 @@ public sealed partial class PullRequestSummaryPublisher(
     /// <summary>Marks Grader's summary comment.</summary>
     public const string SummaryMarker = "<!-- grader:summary -->";
 
-    /// <summary>Marks a review Grader collapsed because a newer commit was reviewed.</summary>
-    public const string SupersededMarker = "<!-- grader:superseded -->";
-
-    private const string ReviewMarkerStart = "<!-- grader:sha=";
     private const string HistoryStart = "<!-- grader:history=";
     private const string HistoryEnd = " -->";
 
@@ -51,16 +47,15 @@ public sealed partial class PullRequestSummaryPublisher(
     {
         var reviews = await GitHubCallScope.RunAsync(
             () => client.PullRequest.Review.GetAll(target.Owner, target.Repository, target.PullRequestNumber), cancellationToken).ConfigureAwait(false);
-        var ours = reviews.Where(r => identity.Authored(r) && r.Body?.Contains(ReviewMarkerStart, StringComparison.Ordinal) == true)
+        var ours = reviews.Where(r => identity.Authored(r) && r.Body?.Contains(ReviewPublisher.MarkerStart, StringComparison.Ordinal) == true)
             .OrderByDescending(r => r.Id).ToList();
         if (ours.Count == 0) return null;
         var newest = ours[0];
-        foreach (var earlier in ours.Skip(1).Where(r => r.CommitId != newest.CommitId && !r.Body.Contains(SupersededMarker, StringComparison.Ordinal)))
+        foreach (var earlier in ours.Skip(1).Where(r => r.CommitId != newest.CommitId && !r.Body.Contains(ReviewPublisher.SupersededMarker, StringComparison.Ordinal)))
         {
             // An edit is idempotent (the same body again), so a lost answer is simply edited again on the next try.
             var body = Superseded(earlier.Body, earlier.CommitId, newest.CommitId);
-            var uri = new Uri($"repos/{target.Owner}/{target.Repository}/pulls/{target.PullRequestNumber.ToString(CultureInfo.InvariantCulture)}/reviews/{earlier.Id.ToString(CultureInfo.InvariantCulture)}", UriKind.Relative);
-            await GitHubCallScope.RunAsync(() => client.Connection.Put<PullRequestReview>(uri, new { body }), cancellationToken).ConfigureAwait(false);
+            await ReviewPublisher.ReplaceBodyAsync(client, target, earlier.Id, body, cancellationToken).ConfigureAwait(false);
             LogSuperseded(logger, earlier.Id, earlier.CommitId, target.ToString());
         }
 
@@ -70,11 +65,11 @@ public sealed partial class PullRequestSummaryPublisher(
     /// <summary>The earlier review's body, collapsed under a line naming the newer commit; its own marker stays last.</summary>
     internal static string Superseded(string body, string oldSha, string newSha)
     {
-        var markerAt = body.LastIndexOf(ReviewMarkerStart, StringComparison.Ordinal);
+        var markerAt = body.LastIndexOf(ReviewPublisher.MarkerStart, StringComparison.Ordinal);
         var (content, marker) = markerAt < 0 ? (body, "") : (body[..markerAt].TrimEnd(), body[markerAt..]);
         var head = $"**Superseded** by the review of `{Short(newSha)}`: the newest review is the one that counts.\n\n" +
                    $"<details><summary>This earlier review of <code>{Short(oldSha)}</code></summary>\n\n";
-        var tail = $"\n\n</details>\n\n{SupersededMarker}\n{marker}";
+        var tail = $"\n\n</details>\n\n{ReviewPublisher.SupersededMarker}\n{marker}";
         return head + GitHubLimits.Truncate(content, GitHubLimits.MaxOutputCharacters - head.Length - tail.Length) + tail;
     }
 

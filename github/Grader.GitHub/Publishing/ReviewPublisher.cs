@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
 using Grader.GitHub.Auth;
 using Grader.GitHub.Clients;
@@ -23,9 +24,15 @@ public sealed partial class ReviewPublisher(IGitHubClientFactory clients, GitHub
     // Serialises publishers of the same commit within this process; across processes the job queue runs one job per commit.
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
 
-    public static string Marker(PublishTarget target) => $"<!-- grader:sha={target.HeadSha};job={target.JobId} -->";
+    /// <summary>How every review marker starts, whatever its commit.</summary>
+    internal const string MarkerStart = "<!-- grader:sha=";
 
-    private static string MarkerPrefix(string headSha) => $"<!-- grader:sha={headSha};";
+    /// <summary>Marks a review Grader collapsed because a newer commit was reviewed: such a review is edited no more.</summary>
+    public const string SupersededMarker = "<!-- grader:superseded -->";
+
+    public static string Marker(PublishTarget target) => $"{MarkerStart}{target.HeadSha};job={target.JobId} -->";
+
+    private static string MarkerPrefix(string headSha) => $"{MarkerStart}{headSha};";
 
     public async Task<ReviewOutcome> PublishAsync(PublishTarget target, PublishableResult result, CancellationToken cancellationToken)
     {
@@ -65,15 +72,26 @@ public sealed partial class ReviewPublisher(IGitHubClientFactory clients, GitHub
         var existing = await FindAsync(client, target, cancellationToken).ConfigureAwait(false);
         if (existing is null) return null;
         var outcome = new ReviewOutcome(existing.Id, true, ToReviewEvent(existing.State.Value));
-        if (existing.Body.Contains(PullRequestSummaryPublisher.SupersededMarker, StringComparison.Ordinal)) return outcome;
+        if (existing.Body.Contains(SupersededMarker, StringComparison.Ordinal)) return outcome;
         var markerAt = existing.Body.LastIndexOf(MarkerPrefix(target.HeadSha), StringComparison.Ordinal);
         var marker = markerAt < 0 ? Marker(target) : existing.Body[markerAt..];
         var edited = GitHubLimits.Truncate(body, GitHubLimits.MaxOutputCharacters - marker.Length - 2) + "\n\n" + marker;
         if (edited == existing.Body) return outcome;
-        var uri = new Uri($"repos/{target.Owner}/{target.Repository}/pulls/{target.PullRequestNumber.ToString(System.Globalization.CultureInfo.InvariantCulture)}/reviews/{existing.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)}", UriKind.Relative);
-        await GitHubCallScope.RunAsync(() => client.Connection.Put<PullRequestReview>(uri, new { body = edited }), cancellationToken).ConfigureAwait(false);
+        await ReplaceBodyAsync(client, target, existing.Id, edited, cancellationToken).ConfigureAwait(false);
         LogReviewEdited(logger, existing.Id, target.ToString());
         return outcome;
+    }
+
+    /// <summary>
+    /// Replaces the body of review <paramref name="reviewId"/> on the target's pull request. Takes the caller's client
+    /// (each client opens its own connections); Octokit has no call for this endpoint, hence the raw PUT.
+    /// </summary>
+    internal static Task ReplaceBodyAsync(IGitHubClient client, PublishTarget target, long reviewId, string body, CancellationToken cancellationToken)
+    {
+        var uri = new Uri(
+            $"repos/{target.Owner}/{target.Repository}/pulls/{target.PullRequestNumber.ToString(CultureInfo.InvariantCulture)}/reviews/{reviewId.ToString(CultureInfo.InvariantCulture)}",
+            UriKind.Relative);
+        return GitHubCallScope.RunAsync(() => client.Connection.Put<PullRequestReview>(uri, new { body }), cancellationToken);
     }
 
     /// <summary>This App's review of the head commit, if GitHub holds one.</summary>

@@ -4,8 +4,6 @@ using Grader.Bot.Tests.Support;
 using Grader.GitHub.Outbox;
 using Grader.GitHub.Publishing;
 using Grader.Evidence.Database;
-using Grader.Evidence.Tests.Support;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Grader.Bot.Tests.Storage;
 
@@ -13,30 +11,9 @@ namespace Grader.Bot.Tests.Storage;
 /// The bot's store as Grader.GitHub's outbox, in SQLite (one machine) and in PostgreSQL (the fleet): what the relay
 /// reads, and what it records back.
 /// </summary>
-[TestFixture(DatabaseDialect.Sqlite)]
-[TestFixture(DatabaseDialect.PostgreSql, Category = "Integration")]
-internal sealed class GraderStoreOutboxTests(DatabaseDialect dialect)
+internal sealed class GraderStoreOutboxTests(DatabaseDialect dialect) : GraderStoreTestBase(dialect, Start)
 {
     private static readonly DateTimeOffset Start = new(2026, 12, 2, 12, 0, 0, TimeSpan.Zero);
-
-    private TestDatabase _database = null!;
-    private FakeTimeProvider _time = null!;
-    private GraderStore _store = null!;
-
-    [SetUp]
-    public async Task OpenStoreAsync()
-    {
-        _database = await TestDatabase.CreateAsync(dialect);
-        _time = new FakeTimeProvider(Start);
-        _store = StoreTestDatabases.Open(_database, _time);
-    }
-
-    [TearDown]
-    public async Task CloseStoreAsync()
-    {
-        _store.Dispose();
-        await _database.DisposeAsync();
-    }
 
     private static GradingJobRecord Job(string headSha = "aaaa", bool postsReview = true) => StoreTestDatabases.Job(headSha, postsReview);
 
@@ -52,17 +29,17 @@ internal sealed class GraderStoreOutboxTests(DatabaseDialect dialect)
 
     private async Task<GradingJobRecord> ScheduleAndStartAsync(GradingJobRecord job, bool regrade = false)
     {
-        Assert.That((await _store.ScheduleJobAsync(job, regrade, supersedeOthers: true, CancellationToken.None)).Queued, Is.True);
-        return (await _store.TryStartJobAsync(job.JobKey, CancellationToken.None))!;
+        Assert.That((await Store.ScheduleJobAsync(job, regrade, supersedeOthers: true, CancellationToken.None)).Queued, Is.True);
+        return (await Store.TryStartJobAsync(job.JobKey, CancellationToken.None))!;
     }
 
-    private Task<IReadOnlyList<OutboxEntry>> DueAsync() => _store.ClaimDueAsync(_time.GetUtcNow(), 100, CancellationToken.None);
+    private Task<IReadOnlyList<OutboxEntry>> DueAsync() => Store.ClaimDueAsync(Time.GetUtcNow(), 100, CancellationToken.None);
 
     [Test]
     public async Task ScheduleJob_NewJob_ItsQueuedCheckRunIsDueAtOnceWithTheJobsTarget()
     {
         var job = Job();
-        await _store.ScheduleJobAsync(job, regrade: false, supersedeOthers: true, CancellationToken.None);
+        await Store.ScheduleJobAsync(job, regrade: false, supersedeOthers: true, CancellationToken.None);
 
         var entry = (await DueAsync()).Single();
 
@@ -81,22 +58,22 @@ internal sealed class GraderStoreOutboxTests(DatabaseDialect dialect)
     public async Task Enqueue_SameKeyAgain_AddsNothingWhetherPendingOrDone()
     {
         var job = Job();
-        await _store.ScheduleJobAsync(job, regrade: false, supersedeOthers: true, CancellationToken.None);
+        await Store.ScheduleJobAsync(job, regrade: false, supersedeOthers: true, CancellationToken.None);
         var stopped = Publication.ForResult(job.PublicationKey(PublicationKind.Result), job.PublishTarget, GradingOutcomes.Stopped("superseded"));
 
-        var first = await _store.EnqueueAsync(stopped, CancellationToken.None);
-        var whilePending = await _store.EnqueueAsync(stopped, CancellationToken.None);
+        var first = await Store.EnqueueAsync(stopped, CancellationToken.None);
+        var whilePending = await Store.EnqueueAsync(stopped, CancellationToken.None);
         foreach (var entry in await DueAsync())
         {
-            await _store.MarkDoneAsync(entry, new PublishReceipt(5, null), CancellationToken.None);
+            await Store.MarkDoneAsync(entry, new PublishReceipt(5, null), CancellationToken.None);
         }
-        var whenDone = await _store.EnqueueAsync(stopped, CancellationToken.None);
+        var whenDone = await Store.EnqueueAsync(stopped, CancellationToken.None);
 
         Assert.Multiple(async () =>
         {
             Assert.That((first, whilePending, whenDone), Is.EqualTo((true, false, false)));
             Assert.That(await DueAsync(), Is.Empty);
-            Assert.That(await _store.CountPendingOutboxAsync(CancellationToken.None), Is.Zero);
+            Assert.That(await Store.CountPendingOutboxAsync(CancellationToken.None), Is.Zero);
         });
     }
 
@@ -105,20 +82,20 @@ internal sealed class GraderStoreOutboxTests(DatabaseDialect dialect)
     {
         var job = Job();
 
-        Assert.That(async () => await _store.EnqueueAsync(Publication.QueuedCheckRun("k", job.PublishTarget), CancellationToken.None),
+        Assert.That(async () => await Store.EnqueueAsync(Publication.QueuedCheckRun("k", job.PublishTarget), CancellationToken.None),
             Throws.InvalidOperationException.With.Message.Contains(job.JobKey));
     }
 
     [Test]
     public async Task Reschedule_NotDueBeforeItsTimeThenDueWithTheAttemptAndErrorKept()
     {
-        await _store.ScheduleJobAsync(Job(), regrade: false, supersedeOthers: true, CancellationToken.None);
+        await Store.ScheduleJobAsync(Job(), regrade: false, supersedeOthers: true, CancellationToken.None);
         var entry = (await DueAsync()).Single();
 
-        await _store.RescheduleAsync(entry, Start.AddMinutes(5), "ApiException: Server Error", CancellationToken.None);
-        _time.Advance(TimeSpan.FromMinutes(5) - TimeSpan.FromTicks(1));
+        await Store.RescheduleAsync(entry, Start.AddMinutes(5), "ApiException: Server Error", CancellationToken.None);
+        Time.Advance(TimeSpan.FromMinutes(5) - TimeSpan.FromTicks(1));
         var early = await DueAsync();
-        _time.Advance(TimeSpan.FromTicks(1));
+        Time.Advance(TimeSpan.FromTicks(1));
         var due = (await DueAsync()).Single();
 
         Assert.Multiple(async () =>
@@ -134,17 +111,17 @@ internal sealed class GraderStoreOutboxTests(DatabaseDialect dialect)
     [Test]
     public async Task GiveUp_NeverClaimedAgainAndKeptWithItsError()
     {
-        await _store.ScheduleJobAsync(Job(), regrade: false, supersedeOthers: true, CancellationToken.None);
+        await Store.ScheduleJobAsync(Job(), regrade: false, supersedeOthers: true, CancellationToken.None);
         var entry = (await DueAsync()).Single();
 
-        await _store.GiveUpAsync(entry, "NotFoundException: Not Found", CancellationToken.None);
-        await _store.RescheduleAsync(entry, Start, "a late reschedule", CancellationToken.None);
-        _time.Advance(TimeSpan.FromDays(365));
+        await Store.GiveUpAsync(entry, "NotFoundException: Not Found", CancellationToken.None);
+        await Store.RescheduleAsync(entry, Start, "a late reschedule", CancellationToken.None);
+        Time.Advance(TimeSpan.FromDays(365));
 
         Assert.Multiple(async () =>
         {
             Assert.That(await DueAsync(), Is.Empty);
-            Assert.That(await _store.CountPendingOutboxAsync(CancellationToken.None), Is.Zero);
+            Assert.That(await Store.CountPendingOutboxAsync(CancellationToken.None), Is.Zero);
             Assert.That(await Scalar($"SELECT last_error || ' / ' || attempts FROM outbox WHERE id = {entry.Id}"), Is.EqualTo("NotFoundException: Not Found / 1"));
         });
     }
@@ -153,16 +130,16 @@ internal sealed class GraderStoreOutboxTests(DatabaseDialect dialect)
     public async Task MarkDone_RecordsTheCheckRunOnTheJobAndTheReviewOfTheHeadCommit()
     {
         var job = await ScheduleAndStartAsync(Job());
-        await _store.CompleteJobWithResultAsync(job.JobKey, new OutboxResult(Graded(), PostReview: true), CancellationToken.None);
+        await Store.CompleteJobWithResultAsync(job.JobKey, new OutboxResult(Graded(), PostReview: true), CancellationToken.None);
         var due = await DueAsync();
 
-        await _store.MarkDoneAsync(due[0], new PublishReceipt(41, null), CancellationToken.None);
-        await _store.MarkDoneAsync(due[1], new PublishReceipt(41, new ReviewOutcome(77, false, Grader.Rubrics.Model.ReviewEvent.Approve)), CancellationToken.None);
+        await Store.MarkDoneAsync(due[0], new PublishReceipt(41, null), CancellationToken.None);
+        await Store.MarkDoneAsync(due[1], new PublishReceipt(41, new ReviewOutcome(77, false, Grader.Rubrics.Model.ReviewEvent.Approve)), CancellationToken.None);
 
         Assert.Multiple(async () =>
         {
             Assert.That(due.Select(e => e.Publication.Kind), Is.EqualTo(new[] { PublicationKind.QueuedCheckRun, PublicationKind.Result }), "oldest first");
-            Assert.That((await _store.GetJobAsync(job.JobKey, CancellationToken.None))!.CheckRunId, Is.EqualTo(41));
+            Assert.That((await Store.GetJobAsync(job.JobKey, CancellationToken.None))!.CheckRunId, Is.EqualTo(41));
             Assert.That(await Scalar("SELECT review_id FROM reviews WHERE repository = 'course/lab' AND head_sha = 'aaaa'"), Is.EqualTo(77));
             Assert.That(await DueAsync(), Is.Empty);
         });
@@ -173,11 +150,11 @@ internal sealed class GraderStoreOutboxTests(DatabaseDialect dialect)
     {
         var head = await ScheduleAndStartAsync(Job("aaaa"));
         var older = Job("bbbb", postsReview: false);
-        await _store.ScheduleJobAsync(older, regrade: false, supersedeOthers: false, CancellationToken.None);
-        older = (await _store.TryStartJobAsync(older.JobKey, CancellationToken.None))!;
+        await Store.ScheduleJobAsync(older, regrade: false, supersedeOthers: false, CancellationToken.None);
+        older = (await Store.TryStartJobAsync(older.JobKey, CancellationToken.None))!;
 
-        await _store.CompleteJobWithResultAsync(head.JobKey, new OutboxResult(Graded(), PostReview: true) { Evidence = "{\"head\":1}" }, CancellationToken.None);
-        await _store.CompleteJobWithResultAsync(older.JobKey, new OutboxResult(Graded(), PostReview: false) { Evidence = "{\"older\":1}" }, CancellationToken.None);
+        await Store.CompleteJobWithResultAsync(head.JobKey, new OutboxResult(Graded(), PostReview: true) { Evidence = "{\"head\":1}" }, CancellationToken.None);
+        await Store.CompleteJobWithResultAsync(older.JobKey, new OutboxResult(Graded(), PostReview: false) { Evidence = "{\"older\":1}" }, CancellationToken.None);
         var results = (await DueAsync()).Where(e => e.Publication.Kind == PublicationKind.Result).ToDictionary(e => e.Publication.Target.HeadSha);
 
         Assert.Multiple(() =>
@@ -194,16 +171,16 @@ internal sealed class GraderStoreOutboxTests(DatabaseDialect dialect)
     public async Task Regrade_FinishedJob_NewRunPublishesItsQueuedCheckRunAndResultAgain()
     {
         var job = await ScheduleAndStartAsync(Job());
-        await _store.CompleteJobWithResultAsync(job.JobKey, new OutboxResult(Graded(), PostReview: true), CancellationToken.None);
+        await Store.CompleteJobWithResultAsync(job.JobKey, new OutboxResult(Graded(), PostReview: true), CancellationToken.None);
         foreach (var entry in await DueAsync())
         {
-            await _store.MarkDoneAsync(entry, new PublishReceipt(41, null), CancellationToken.None);
+            await Store.MarkDoneAsync(entry, new PublishReceipt(41, null), CancellationToken.None);
         }
 
         var again = await ScheduleAndStartAsync(Job(), regrade: true);
         var queued = (await DueAsync()).Single();
-        await _store.MarkDoneAsync(queued, new PublishReceipt(41, null), CancellationToken.None);
-        await _store.CompleteJobWithResultAsync(job.JobKey, new OutboxResult(Graded() with { Title = "Passed: 95/100" }, PostReview: true), CancellationToken.None);
+        await Store.MarkDoneAsync(queued, new PublishReceipt(41, null), CancellationToken.None);
+        await Store.CompleteJobWithResultAsync(job.JobKey, new OutboxResult(Graded() with { Title = "Passed: 95/100" }, PostReview: true), CancellationToken.None);
         var result = (await DueAsync()).Single();
 
         Assert.Multiple(() =>
@@ -219,5 +196,5 @@ internal sealed class GraderStoreOutboxTests(DatabaseDialect dialect)
     private static bool SameResult(PublishableResult a, PublishableResult b) =>
         a with { Annotations = [] } == b with { Annotations = [] } && a.Annotations.SequenceEqual(b.Annotations);
 
-    private Task<object?> Scalar(string sql) => StoreTestDatabases.ScalarAsync(_database, sql);
+    private Task<object?> Scalar(string sql) => StoreTestDatabases.ScalarAsync(Database, sql);
 }

@@ -2,9 +2,7 @@ using Grader.Bot.Configuration;
 using Grader.Bot.Storage;
 using Grader.Bot.Tests.Support;
 using Grader.Evidence.Database;
-using Grader.Evidence.Tests.Support;
 using Grader.GitHub.Publishing;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Grader.Bot.Tests.Storage;
 
@@ -13,32 +11,11 @@ namespace Grader.Bot.Tests.Storage;
 /// started, back one window later, back at once after a grader error; queued jobs of the learner's other pull requests
 /// hold theirs; an instructor's run takes none; a deferred job is queued again only once its time has come.
 /// </summary>
-[TestFixture(DatabaseDialect.Sqlite)]
-[TestFixture(DatabaseDialect.PostgreSql, Category = "Integration")]
-internal sealed class GraderStoreSubmissionLimitTests(DatabaseDialect dialect)
+internal sealed class GraderStoreSubmissionLimitTests(DatabaseDialect dialect) : GraderStoreTestBase(dialect, Start)
 {
     private static readonly DateTimeOffset Start = new(2026, 12, 2, 12, 0, 0, TimeSpan.Zero);
     private static readonly SubmissionLimit TwoPerHour = new(2, TimeSpan.FromHours(1));
     private static readonly PullRequestRef Pr2 = new(11, "course/lab", 2);
-
-    private TestDatabase _database = null!;
-    private FakeTimeProvider _time = null!;
-    private GraderStore _store = null!;
-
-    [SetUp]
-    public async Task OpenStoreAsync()
-    {
-        _database = await TestDatabase.CreateAsync(dialect);
-        _time = new FakeTimeProvider(Start);
-        _store = StoreTestDatabases.Open(_database, _time);
-    }
-
-    [TearDown]
-    public async Task CloseStoreAsync()
-    {
-        _store.Dispose();
-        await _database.DisposeAsync();
-    }
 
     private static GradingJobRecord Job(string sha, int number = 2, string learner = "Alice", bool exempt = false) =>
         StoreTestDatabases.Job(sha) with
@@ -51,30 +28,30 @@ internal sealed class GraderStoreSubmissionLimitTests(DatabaseDialect dialect)
 
     private async Task GradeAsync(GradingJobRecord job, bool graderError = false)
     {
-        Assert.That((await _store.ScheduleJobAsync(job, regrade: true, supersedeOthers: false, CancellationToken.None)).Queued, Is.True);
-        Assert.That(await _store.TryStartJobAsync(job.JobKey, CancellationToken.None), Is.Not.Null);
+        Assert.That((await Store.ScheduleJobAsync(job, regrade: true, supersedeOthers: false, CancellationToken.None)).Queued, Is.True);
+        Assert.That(await Store.TryStartJobAsync(job.JobKey, CancellationToken.None), Is.Not.Null);
         var result = new OutboxResult(new PublishableResult { Title = "t", Summary = "s", Conclusion = PublishConclusion.Success }, PostReview: false);
         var completed = graderError
-            ? await _store.CompleteJobWithGraderErrorAsync(job.JobKey, result, CancellationToken.None)
-            : await _store.CompleteJobWithResultAsync(job.JobKey, result, CancellationToken.None);
+            ? await Store.CompleteJobWithGraderErrorAsync(job.JobKey, result, CancellationToken.None)
+            : await Store.CompleteJobWithResultAsync(job.JobKey, result, CancellationToken.None);
         Assert.That(completed, Is.True);
     }
 
     private Task<DateTimeOffset?> NextAsync(string learner = "alice", PullRequestRef? pr = null) =>
-        _store.NextGradingAsync(learner, "lab", TwoPerHour, pr ?? Pr2, CancellationToken.None);
+        Store.NextGradingAsync(learner, "lab", TwoPerHour, pr ?? Pr2, CancellationToken.None);
 
     [Test]
     public async Task NextGrading_BucketEmptied_FreeWhenTheOldestTokenComesBackOneWindowAfterItsStart()
     {
         await GradeAsync(Job("a1"));
-        _time.Advance(TimeSpan.FromMinutes(10));
+        Time.Advance(TimeSpan.FromMinutes(10));
         var freeWithOneTaken = await NextAsync();
         await GradeAsync(Job("a2"));
-        _time.Advance(TimeSpan.FromMinutes(5));
+        Time.Advance(TimeSpan.FromMinutes(5));
 
         var full = await NextAsync("ALICE");
         var otherLearner = await NextAsync("bob");
-        _time.Advance(TimeSpan.FromMinutes(45));
+        Time.Advance(TimeSpan.FromMinutes(45));
         var afterTheFirstWindow = await NextAsync();
 
         Assert.Multiple(() =>
@@ -108,12 +85,12 @@ internal sealed class GraderStoreSubmissionLimitTests(DatabaseDialect dialect)
     public async Task NextGrading_RetriedAttemptAndRegradedRun_OneTokenPerRun()
     {
         var job = Job("a1");
-        await _store.ScheduleJobAsync(job, regrade: false, supersedeOthers: false, CancellationToken.None);
-        await _store.TryStartJobAsync(job.JobKey, CancellationToken.None);
-        await _store.TryStartJobAsync(job.JobKey, CancellationToken.None);
+        await Store.ScheduleJobAsync(job, regrade: false, supersedeOthers: false, CancellationToken.None);
+        await Store.TryStartJobAsync(job.JobKey, CancellationToken.None);
+        await Store.TryStartJobAsync(job.JobKey, CancellationToken.None);
         var afterTwoAttempts = await NextAsync();
-        await _store.FinishJobAsync(job.JobKey, JobState.Failed, "boom", CancellationToken.None);
-        _time.Advance(TimeSpan.FromMinutes(1));
+        await Store.FinishJobAsync(job.JobKey, JobState.Failed, "boom", CancellationToken.None);
+        Time.Advance(TimeSpan.FromMinutes(1));
         await GradeAsync(job);
         var afterTheRegrade = await NextAsync();
 
@@ -127,8 +104,8 @@ internal sealed class GraderStoreSubmissionLimitTests(DatabaseDialect dialect)
     [Test]
     public async Task NextGrading_QueuedJobsOfOtherPullRequests_HoldTokensUntilTheyStart()
     {
-        await _store.ScheduleJobAsync(Job("b1", number: 3), regrade: false, supersedeOthers: true, CancellationToken.None);
-        await _store.ScheduleJobAsync(Job("c1", number: 4), regrade: false, supersedeOthers: true, CancellationToken.None);
+        await Store.ScheduleJobAsync(Job("b1", number: 3), regrade: false, supersedeOthers: true, CancellationToken.None);
+        await Store.ScheduleJobAsync(Job("c1", number: 4), regrade: false, supersedeOthers: true, CancellationToken.None);
 
         var heldByOthers = await NextAsync();
         var forPr4 = await NextAsync(pr: new PullRequestRef(11, "course/lab", 4));
@@ -146,14 +123,14 @@ internal sealed class GraderStoreSubmissionLimitTests(DatabaseDialect dialect)
         var job = Job("a1");
         var until = Start + TimeSpan.FromMinutes(30);
         var notice = new OutboxResult(new PublishableResult { Title = "limit", Summary = "later", Conclusion = PublishConclusion.Neutral }, PostReview: false);
-        Assert.That((await _store.ScheduleJobAsync(job, regrade: false, supersedeOthers: true, CancellationToken.None, new NotGraded(notice, until))).Queued, Is.True);
-        var deferred = await _store.GetJobAsync(job.JobKey, CancellationToken.None);
+        Assert.That((await Store.ScheduleJobAsync(job, regrade: false, supersedeOthers: true, CancellationToken.None, new NotGraded(notice, until))).Queued, Is.True);
+        var deferred = await Store.GetJobAsync(job.JobKey, CancellationToken.None);
 
-        var early = await _store.ScheduleJobAsync(job, regrade: false, supersedeOthers: true, CancellationToken.None);
-        _time.Advance(TimeSpan.FromMinutes(30));
-        var due = await _store.ScheduleJobAsync(job, regrade: false, supersedeOthers: true, CancellationToken.None);
-        var again = await _store.ScheduleJobAsync(job, regrade: false, supersedeOthers: true, CancellationToken.None);
-        var queued = await _store.GetJobAsync(job.JobKey, CancellationToken.None);
+        var early = await Store.ScheduleJobAsync(job, regrade: false, supersedeOthers: true, CancellationToken.None);
+        Time.Advance(TimeSpan.FromMinutes(30));
+        var due = await Store.ScheduleJobAsync(job, regrade: false, supersedeOthers: true, CancellationToken.None);
+        var again = await Store.ScheduleJobAsync(job, regrade: false, supersedeOthers: true, CancellationToken.None);
+        var queued = await Store.GetJobAsync(job.JobKey, CancellationToken.None);
 
         Assert.Multiple(() =>
         {
@@ -176,14 +153,14 @@ internal sealed class GraderStoreSubmissionLimitTests(DatabaseDialect dialect)
         var notice = new OutboxResult(new PublishableResult { Title = "limit", Summary = "later", Conclusion = PublishConclusion.Neutral }, PostReview: false);
         foreach (var sha in new[] { "b1", "c1" })
         {
-            await _store.ScheduleJobAsync(Job(sha), regrade: false, supersedeOthers: false, CancellationToken.None, new NotGraded(notice, until));
-            _time.Advance(TimeSpan.FromMinutes(1));
+            await Store.ScheduleJobAsync(Job(sha), regrade: false, supersedeOthers: false, CancellationToken.None, new NotGraded(notice, until));
+            Time.Advance(TimeSpan.FromMinutes(1));
         }
 
-        var pending = await _store.GetPendingDeferralsAsync(CancellationToken.None);
-        _time.Advance(TimeSpan.FromMinutes(30));
-        await _store.ScheduleJobAsync(Job("c1"), regrade: false, supersedeOthers: true, CancellationToken.None);
-        var released = await _store.GetPendingDeferralsAsync(CancellationToken.None);
+        var pending = await Store.GetPendingDeferralsAsync(CancellationToken.None);
+        Time.Advance(TimeSpan.FromMinutes(30));
+        await Store.ScheduleJobAsync(Job("c1"), regrade: false, supersedeOthers: true, CancellationToken.None);
+        var released = await Store.GetPendingDeferralsAsync(CancellationToken.None);
 
         Assert.Multiple(() =>
         {

@@ -1,10 +1,8 @@
 using Grader.Bot.Storage;
 using Grader.Bot.Tests.Support;
 using Grader.Evidence.Database;
-using Grader.Evidence.Tests.Support;
 using Grader.GitHub.Outbox;
 using Grader.GitHub.Publishing;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Grader.Bot.Tests.Storage;
 
@@ -13,40 +11,48 @@ namespace Grader.Bot.Tests.Storage;
 /// grading's results per state, and the compare-and-set that enqueues an edit exactly once, with submission facts
 /// (time, learner, base commit) kept as first recorded.
 /// </summary>
-[TestFixture(DatabaseDialect.Sqlite)]
-[TestFixture(DatabaseDialect.PostgreSql, Category = "Integration")]
-internal sealed class GraderStoreVisibilityTests(DatabaseDialect dialect)
+internal sealed class GraderStoreVisibilityTests(DatabaseDialect dialect) : GraderStoreTestBase(dialect, Start)
 {
-    private TestDatabase _database = null!;
-    private GraderStore _store = null!;
-
-    [SetUp]
-    public async Task OpenStoreAsync()
-    {
-        _database = await TestDatabase.CreateAsync(dialect);
-        _store = StoreTestDatabases.Open(_database, new FakeTimeProvider(new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero)));
-    }
-
-    [TearDown]
-    public async Task CloseStoreAsync()
-    {
-        _store.Dispose();
-        await _database.DisposeAsync();
-    }
+    private static readonly DateTimeOffset Start = new(2026, 12, 3, 12, 0, 0, TimeSpan.Zero);
 
     private static PublishableResult Shown(string what) => new() { Title = "Passed", Summary = what, Conclusion = PublishConclusion.Success, ReviewBody = what };
+
+    /// <summary>A grading of <paramref name="headSha"/> on pull request <paramref name="number"/> of course/lab.</summary>
+    private static GradingJobRecord Job(int number, string headSha) => StoreTestDatabases.Job(headSha) with
+    {
+        JobKey = GradingJobRecord.KeyFor("course/lab", number, headSha),
+        PullRequest = new PullRequestRef(11, "course/lab", number),
+    };
+
+    /// <summary>Grades <paramref name="job"/> to completion, keeping results per state that name its commit.</summary>
+    private async Task GradedAsync(GradingJobRecord job)
+    {
+        await Store.ScheduleJobAsync(job, regrade: false, supersedeOthers: true, CancellationToken.None);
+        await Store.TryStartJobAsync(job.JobKey, CancellationToken.None);
+        var visible = new VisibleResults
+        {
+            PublishedMatters = true,
+            ShownKey = VisibleResults.Key(false, false),
+            Results = { [VisibleResults.Key(false, false)] = Shown(job.HeadSha), [VisibleResults.Key(false, true)] = Shown(job.HeadSha + " published") },
+        };
+        await Store.CompleteJobWithResultAsync(job.JobKey, new OutboxResult(Shown(job.HeadSha), PostReview: true), CancellationToken.None, visible);
+    }
+
+    private async Task<List<(int Number, string HeadSha, string? Kept)>> CandidatesAsync() =>
+        [.. (await Store.GetVisibilityCandidatesAsync("lab", CancellationToken.None))
+            .Select(c => (c.Job.PullRequest.Number, c.Job.HeadSha, c.Visible.Results[VisibleResults.Key(false, false)].ReviewBody))];
 
     [Test]
     public async Task PublishModuleAsync_Twice_PublishedOnce()
     {
-        var first = await _store.PublishModuleAsync("lab", CancellationToken.None);
-        var second = await _store.PublishModuleAsync("lab", CancellationToken.None);
+        var first = await Store.PublishModuleAsync("lab", CancellationToken.None);
+        var second = await Store.PublishModuleAsync("lab", CancellationToken.None);
 
         Assert.Multiple(async () =>
         {
             Assert.That((first, second), Is.EqualTo((true, false)));
-            Assert.That(await _store.IsModulePublishedAsync("lab", CancellationToken.None), Is.True);
-            Assert.That(await _store.IsModulePublishedAsync("other", CancellationToken.None), Is.False);
+            Assert.That(await Store.IsModulePublishedAsync("lab", CancellationToken.None), Is.True);
+            Assert.That(await Store.IsModulePublishedAsync("other", CancellationToken.None), Is.False);
         });
     }
 
@@ -54,21 +60,21 @@ internal sealed class GraderStoreVisibilityTests(DatabaseDialect dialect)
     public async Task RefreshVisibilityAsync_SameMoveTwice_OneEditInTheOutbox()
     {
         var job = StoreTestDatabases.Job("aaaa") with { SubmittedAt = new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero), Learner = "alice", BaseSha = "bbbb" };
-        await _store.ScheduleJobAsync(job, regrade: false, supersedeOthers: true, CancellationToken.None);
-        await _store.TryStartJobAsync(job.JobKey, CancellationToken.None);
+        await Store.ScheduleJobAsync(job, regrade: false, supersedeOthers: true, CancellationToken.None);
+        await Store.TryStartJobAsync(job.JobKey, CancellationToken.None);
         var visible = new VisibleResults
         {
             PublishedMatters = true,
             ShownKey = VisibleResults.Key(false, false),
             Results = { [VisibleResults.Key(false, false)] = Shown("before"), [VisibleResults.Key(false, true)] = Shown("after") },
         };
-        await _store.CompleteJobWithResultAsync(job.JobKey, new OutboxResult(Shown("before"), PostReview: true), CancellationToken.None, visible);
+        await Store.CompleteJobWithResultAsync(job.JobKey, new OutboxResult(Shown("before"), PostReview: true), CancellationToken.None, visible);
 
-        var (candidate, kept, shown) = (await _store.GetVisibilityCandidatesAsync("lab", CancellationToken.None)).Single();
+        var (candidate, kept, shown) = (await Store.GetVisibilityCandidatesAsync("lab", CancellationToken.None)).Single();
         var edit = Publication.ForVisibility("edit-1", candidate.PublishTarget, kept.Results[kept.KeyFor(false, true)]);
-        var moved = await _store.RefreshVisibilityAsync(job.JobKey, shown, kept.KeyFor(false, true), edit, CancellationToken.None);
-        var movedAgain = await _store.RefreshVisibilityAsync(job.JobKey, shown, kept.KeyFor(false, true), edit with { Key = "edit-2" }, CancellationToken.None);
-        var edits = (await _store.ClaimDueAsync(DateTimeOffset.MaxValue, 100, CancellationToken.None)).Where(e => e.Publication.Kind == PublicationKind.VisibilityUpdate).ToList();
+        var moved = await Store.RefreshVisibilityAsync(job.JobKey, shown, kept.KeyFor(false, true), edit, CancellationToken.None);
+        var movedAgain = await Store.RefreshVisibilityAsync(job.JobKey, shown, kept.KeyFor(false, true), edit with { Key = "edit-2" }, CancellationToken.None);
+        var edits = (await Store.ClaimDueAsync(DateTimeOffset.MaxValue, 100, CancellationToken.None)).Where(e => e.Publication.Kind == PublicationKind.VisibilityUpdate).ToList();
 
         Assert.Multiple(() =>
         {
@@ -85,10 +91,50 @@ internal sealed class GraderStoreVisibilityTests(DatabaseDialect dialect)
     {
         var early = new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
         var job = StoreTestDatabases.Job("aaaa") with { SubmittedAt = early.AddHours(2) };
-        await _store.ScheduleJobAsync(job, regrade: false, supersedeOthers: true, CancellationToken.None);
-        await _store.ScheduleJobAsync(job with { SubmittedAt = early }, regrade: false, supersedeOthers: true, CancellationToken.None);
-        await _store.ScheduleJobAsync(job with { SubmittedAt = early.AddDays(1) }, regrade: false, supersedeOthers: true, CancellationToken.None);
+        await Store.ScheduleJobAsync(job, regrade: false, supersedeOthers: true, CancellationToken.None);
+        await Store.ScheduleJobAsync(job with { SubmittedAt = early }, regrade: false, supersedeOthers: true, CancellationToken.None);
+        await Store.ScheduleJobAsync(job with { SubmittedAt = early.AddDays(1) }, regrade: false, supersedeOthers: true, CancellationToken.None);
 
-        Assert.That((await _store.GetJobAsync(job.JobKey, CancellationToken.None))!.SubmittedAt, Is.EqualTo(early));
+        Assert.That((await Store.GetJobAsync(job.JobKey, CancellationToken.None))!.SubmittedAt, Is.EqualTo(early));
+    }
+
+    [Test]
+    public async Task GetVisibilityCandidatesAsync_OlderGradingOfTheSamePullRequest_NotReturned()
+    {
+        await GradedAsync(Job(2, "a1"));
+        Time.Advance(TimeSpan.FromMinutes(1));
+        await GradedAsync(Job(3, "c1"));
+        Time.Advance(TimeSpan.FromMinutes(1));
+        await GradedAsync(Job(2, "a2"));
+
+        var candidates = await CandidatesAsync();
+
+        Assert.That(candidates, Is.EquivalentTo(new[] { (2, "a2", "a2"), (3, "c1", "c1") }), "each pull request's newest grading, with its own results");
+    }
+
+    [Test]
+    public async Task GetVisibilityCandidatesAsync_OlderGradingOfTheSamePullRequest_ItsResultsAreNotRead()
+    {
+        await GradedAsync(Job(2, "a1"));
+        Time.Advance(TimeSpan.FromMinutes(1));
+        await GradedAsync(Job(2, "a2"));
+        // Results no reader could parse: reading them would throw.
+        await StoreTestDatabases.ScalarAsync(Database, "UPDATE jobs SET visible_results = 'not JSON' WHERE head_sha = 'a1'");
+
+        var candidates = await CandidatesAsync();
+
+        Assert.That(candidates, Is.EqualTo(new[] { (2, "a2", "a2") }));
+    }
+
+    [Test]
+    public async Task GetVisibilityCandidatesAsync_TwoGradingsOfAPullRequestAtTheSameTime_TheOneRecordedFirst()
+    {
+        // The same updated_at: the tie goes to the row a scan of the table meets first, here the one recorded first.
+        await GradedAsync(Job(2, "a1"));
+        await GradedAsync(Job(2, "a2"));
+
+        var candidates = await CandidatesAsync();
+
+        Assert.That(candidates, Is.EqualTo(new[] { (2, "a1", "a1") }));
     }
 }

@@ -14,7 +14,7 @@ public sealed class PublishCommandTests
     [TearDown]
     public void DeleteFolder() => Directory.Delete(_folder, recursive: true);
 
-    private async Task<(int Exit, string Output, string Error)> PublishAsync(string rubric)
+    private async Task<(int Exit, string Output, string Error)> PublishAsync(string rubric, params string[] more)
     {
         var config = Path.Combine(_folder, "grader.yaml");
         await File.WriteAllTextAsync(config, $"""
@@ -24,7 +24,7 @@ public sealed class PublishCommandTests
               mod-101-quiz: {"{"} rubric: quiz.yaml {"}"}
             """);
         var (output, error) = (new StringWriter(), new StringWriter());
-        var exit = await GraderCommand.InvokeAsync(ServerCommand.Build(), ["publish", "--config", config, "--rubric", rubric], new InvocationConfiguration { Output = output, Error = error });
+        var exit = await GraderCommand.InvokeAsync(ServerCommand.Build(), ["publish", "--config", config, "--rubric", rubric, .. more], new InvocationConfiguration { Output = output, Error = error });
         return (exit, output.ToString(), error.ToString());
     }
 
@@ -53,6 +53,35 @@ public sealed class PublishCommandTests
             Assert.That(exit, Is.EqualTo(2));
             Assert.That(output, Is.Empty);
             Assert.That(error, Does.Contain("lists no rubric 'mod-101-lab3'").And.Contain("mod-101-lab2, mod-101-quiz"));
+        });
+    }
+
+    [Test]
+    public async Task Publish_SetNamesNoSetting_Exit2NamingIt()
+    {
+        var (exit, output, error) = await PublishAsync("mod-101-lab2", "--set", "bot.no_such_setting=1");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.EqualTo(2));
+            Assert.That(output, Is.Empty);
+            Assert.That(error, Does.StartWith("grader: --set bot.no_such_setting=1: 'bot.no_such_setting' is not a setting of Grader"));
+        });
+    }
+
+    [Test]
+    public async Task Publish_ConfigFileMissing_Exit2()
+    {
+        var (output, error) = (new StringWriter(), new StringWriter());
+        var missing = Path.Combine(_folder, "absent.yaml");
+
+        var exit = await GraderCommand.InvokeAsync(ServerCommand.Build(), ["publish", "--config", missing, "--rubric", "mod-101-lab2"], new InvocationConfiguration { Output = output, Error = error });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.EqualTo(2));
+            Assert.That(output.ToString(), Is.Empty);
+            Assert.That(error.ToString(), Does.StartWith("grader: ").And.Contain("absent.yaml"));
         });
     }
 }
