@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Grader.Evidence.Database;
 using Grader.GitHub.Outbox;
 
 namespace Grader.Bot.Storage;
@@ -31,21 +30,18 @@ public sealed partial class GraderStore
     /// </summary>
     public async Task<IReadOnlyList<(GradingJobRecord Job, VisibleResults Visible, string? ShownKey)>> GetVisibilityCandidatesAsync(string? rubricName, CancellationToken cancellationToken)
     {
-        // Newest: the latest updated_at (UTC round-trip text: the text orders as the time). Ties, and the order of the pull
-        // requests, follow the order a scan of the table meets the rows, as when the newest was picked from an unordered
-        // read: rowid in SQLite, the row's place on disk (ctid) in PostgreSQL.
-        var scanOrder = Dialect == DatabaseDialect.PostgreSql ? "ctid" : "rowid";
+        // Newest: the latest updated_at (UTC round-trip text: the text orders as the time); on a tie the later recorded
+        // job (created_at), then the job key, so the choice never depends on where a row happens to sit in the table.
         var sql = $"""
             SELECT {JobColumns}, visible_results, shown_visibility FROM (
               SELECT job_key AS newest_key,
-                ROW_NUMBER() OVER (PARTITION BY repository, pr_number ORDER BY updated_at DESC, {scanOrder}) AS newness,
-                MIN({scanOrder}) OVER (PARTITION BY repository, pr_number) AS first_met
+                ROW_NUMBER() OVER (PARTITION BY repository, pr_number ORDER BY updated_at DESC, created_at DESC, job_key DESC) AS newness
               FROM jobs
               WHERE state = 'Completed' AND post_review = 1 AND visible_results IS NOT NULL{(rubricName is null ? "" : " AND rubric_name = @name")}
             ) ranked
             JOIN jobs ON jobs.job_key = ranked.newest_key
             WHERE ranked.newness = 1
-            ORDER BY ranked.first_met
+            ORDER BY jobs.repository, jobs.pr_number
             """;
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = rubricName is null

@@ -127,14 +127,15 @@ internal sealed class GraderStoreVisibilityTests(DatabaseDialect dialect) : Grad
     }
 
     [Test]
-    public async Task GetVisibilityCandidatesAsync_TwoGradingsOfAPullRequestAtTheSameTime_TheOneRecordedFirst()
+    public async Task GetVisibilityCandidatesAsync_TwoGradingsOfAPullRequestAtTheSameTime_TheLaterKey()
     {
-        // The same updated_at: the tie goes to the row a scan of the table meets first, here the one recorded first.
+        // The same updated_at and created_at (a fake clock that did not move): the tie goes by job key, never where a row
+        // happens to sit in the table.
         await GradedAsync(Job(2, "a1"));
         await GradedAsync(Job(2, "a2"));
 
         var candidates = await CandidatesAsync();
 
-        Assert.That(candidates, Is.EqualTo(new[] { (2, "a1", "a1") }));
+        Assert.That(candidates, Is.EqualTo(new[] { (2, "a2", "a2") }));
     }
 }
