@@ -197,4 +197,25 @@ internal sealed class GraderStoreOutboxTests(DatabaseDialect dialect) : GraderSt
         a with { Annotations = [] } == b with { Annotations = [] } && a.Annotations.SequenceEqual(b.Annotations);
 
     private Task<object?> Scalar(string sql) => StoreTestDatabases.ScalarAsync(Database, sql);
+
+    [Test]
+    public async Task TryStartJobAsync_RunningJobAtItsAttemptOrDeathLimit_NotStartedAndNothingCounted()
+    {
+        var job = await ScheduleAndStartAsync(Job("aaaa"));
+        var other = await ScheduleAndStartAsync(Job("bbbb") with { JobKey = GradingJobRecord.KeyFor("course/lab", 3, "bbbb"), PullRequest = new PullRequestRef(11, "course/lab", 3) });
+        await Store.RecordWorkerDeathAsync(other.JobKey, CancellationToken.None);
+
+        var again = await Store.TryStartJobAsync(job.JobKey, CancellationToken.None, maxAttempts: 2, maxWorkerDeaths: 1);
+        var atAttemptLimit = await Store.TryStartJobAsync(job.JobKey, CancellationToken.None, maxAttempts: 2, maxWorkerDeaths: 1);
+        var atDeathLimit = await Store.TryStartJobAsync(other.JobKey, CancellationToken.None, maxAttempts: 2, maxWorkerDeaths: 1);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(again?.Attempts, Is.EqualTo(2), "a second attempt of an interrupted running job is allowed");
+            Assert.That(atAttemptLimit, Is.Null);
+            Assert.That(atDeathLimit, Is.Null);
+            Assert.That((await Store.GetJobAsync(job.JobKey, CancellationToken.None))!.Attempts, Is.EqualTo(2), "a refused start counts no attempt");
+            Assert.That((await Store.GetJobAsync(other.JobKey, CancellationToken.None))!.State, Is.EqualTo(JobState.Running));
+        });
+    }
 }
