@@ -26,12 +26,16 @@ public static class FleetDispatchBenchmark
 {
     private static CountdownEvent? s_bareJobs;
 
+    /// <summary>The server's admin connection (scripts/lib/ensure-postgres.sh's test role), or GRADER_TEST_POSTGRES.</summary>
+    internal static string AdminConnectionString =>
+        Environment.GetEnvironmentVariable("GRADER_TEST_POSTGRES") ?? "Host=127.0.0.1;Port=5432;Username=grader_test;Password=grader_test;Database=postgres;Timeout=10";
+
     public static async Task<int> RunAsync(string[] args)
     {
         var runs = args.Length > 0 && int.TryParse(args[0], CultureInfo.InvariantCulture, out var r) ? r : 3;
         var jobs = args.Length > 1 && int.TryParse(args[1], CultureInfo.InvariantCulture, out var j) ? j : 300;
         const int workers = 4;
-        var admin = Environment.GetEnvironmentVariable("GRADER_TEST_POSTGRES") ?? "Host=127.0.0.1;Port=5432;Username=grader_test;Password=grader_test;Database=postgres;Timeout=10";
+        var admin = AdminConnectionString;
         Console.WriteLine($"Dispatch through Hangfire on PostgreSQL: {jobs} no-op jobs, {workers} workers, median of {runs} runs (jobs/s, scheduling to completion).");
         var bare = new List<double>();
         var grader = new List<double>();
@@ -141,9 +145,10 @@ public static class FleetDispatchBenchmark
         return (long)(await command.ExecuteScalarAsync().ConfigureAwait(false))!;
     }
 
-    private static async Task<double> WithDatabaseAsync(string admin, Func<string, Task<double>> run)
+    /// <summary>Runs <paramref name="run"/> on a fresh database of the server (named <paramref name="prefix"/> and a random suffix), dropped after it.</summary>
+    internal static async Task<T> WithDatabaseAsync<T>(string admin, Func<string, Task<T>> run, string prefix = "fleet_bench_")
     {
-        var name = "fleet_bench_" + Guid.NewGuid().ToString("n")[..8];
+        var name = prefix + Guid.NewGuid().ToString("n")[..8];
         await AdminAsync(admin, $"CREATE DATABASE {name}").ConfigureAwait(false);
         try
         {

@@ -100,7 +100,8 @@ public class RubricBenchmarks
         }).ToArray();
     }
 
-    private static string RepositoryRoot()
+    /// <summary>The repository's root (where Grader.sln is), above the benchmark's binaries or the current directory.</summary>
+    internal static string RepositoryRoot()
     {
         foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
         {

@@ -52,7 +52,7 @@ public class WebhookIntakeBenchmarks
     [GlobalSetup]
     public async Task SetupAsync()
     {
-        _body = await File.ReadAllBytesAsync(Path.Combine(RepositoryRoot(), "tests", "Grader.Bot.Tests", "Fixtures", "pull_request", "opened.payload.json"));
+        _body = await File.ReadAllBytesAsync(Path.Combine(RubricBenchmarks.RepositoryRoot(), "tests", "Grader.Bot.Tests", "Fixtures", "pull_request", "opened.payload.json"));
         _signature = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), _body));
         _stateDirectory = Directory.CreateTempSubdirectory("grader-intake-bench-").FullName;
 
@@ -128,22 +128,6 @@ public class WebhookIntakeBenchmarks
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         return new HttpClient { BaseAddress = new Uri(address) };
-    }
-
-    private static string RepositoryRoot()
-    {
-        foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "Grader.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-        }
-
-        throw new InvalidOperationException("Grader.sln not found above the benchmark's directory; run from the repository.");
     }
 
     /// <summary>The library's processor with no handlers: what an endpoint costs before any work.</summary>
