@@ -32,14 +32,6 @@ public sealed class DatabaseConnectionFactory : IAsyncDisposable
                 throw new DatabaseUnavailableException($"The PostgreSQL connection string is malformed: {e.Message}", e);
             }
             Location = $"PostgreSQL at {builder.Host}:{builder.Port}, database '{builder.Database}'";
-            if (!options.PostgresConnectionString!.Contains("auto prepare", StringComparison.OrdinalIgnoreCase))
-            {
-                // The stores run the same few statements for every delivery and job: prepared once per connection, each
-                // later run skips PostgreSQL's parse and plan. Explicit columns everywhere keep a prepared statement valid
-                // when a migration adds a column. "Max Auto Prepare=0" in the connection string turns it off (PgBouncer
-                // in transaction mode before 1.21).
-                builder.MaxAutoPrepare = 64;
-            }
             _postgres = NpgsqlDataSource.Create(builder);
         }
         else
