@@ -2,46 +2,21 @@ using Grader.Evidence.Database;
 using Grader.Evidence.Reports.Leaderboards;
 using Grader.Evidence.Rosters;
 using Grader.Evidence.Signing;
-using Grader.Evidence.Store;
 using Grader.Evidence.Tests.Support;
 using static Grader.Evidence.Tests.Reports.Leaderboards.LeaderboardRecords;
 
 namespace Grader.Evidence.Tests.Reports.Leaderboards;
 
 /// <summary>Leaderboards read from a real store: signed records appended, some altered in the database afterwards.</summary>
-[TestFixture(DatabaseDialect.Sqlite)]
-[TestFixture(DatabaseDialect.PostgreSql)]
-[Category("Database")]
-[Category("Integration")]
-public sealed class LeaderboardBuilderTests(DatabaseDialect dialect)
+public sealed class LeaderboardBuilderTests(DatabaseDialect dialect) : EvidenceStoreTestBase(dialect)
 {
-    private TestDatabase _db = null!;
-    private EvidenceDatabase _evidence = null!;
-    private EvidenceSigningKey _key = null!;
-
-    [SetUp]
-    public async Task SetUp()
-    {
-        _db = await TestDatabase.CreateAsync(dialect);
-        _evidence = await EvidenceDatabase.OpenAsync(_db.Options, null, CancellationToken.None);
-        _key = EvidenceSigningKey.Generate();
-    }
-
-    [TearDown]
-    public async Task TearDown()
-    {
-        _key.Dispose();
-        await _evidence.DisposeAsync();
-        await _db.DisposeAsync();
-    }
-
     private Task<LeaderboardResult> LoadAsync() =>
-        LeaderboardBuilder.LoadAsync(_evidence, Module, _key, TimeProvider.System, CancellationToken.None);
+        LeaderboardBuilder.LoadAsync(EvidenceDb, Module, Key, TimeProvider.System, CancellationToken.None);
 
     [Test]
     public async Task LoadAsync_SeveralAttemptsPerLearner_RanksEachLearnersBestInSeconds()
     {
-        await _evidence.Records.AppendManyAsync(
+        await EvidenceDb.Records.AppendManyAsync(
         [
             Bench("alice", Sha('1'), 0.050, "50.0 ms", 0, 1),
             Bench("alice", Sha('2'), 0.030, "30.0 ms", 10, 1),
@@ -49,7 +24,7 @@ public sealed class LeaderboardBuilderTests(DatabaseDialect dialect)
             Bench("bob", Sha('4'), 0.040, "40.0 ms", 5, 2),
             Bench("carol", Sha('5'), 1.2, "1.20 s", 6, 3),
             Bench("dan", Sha('6'), null, "850 µs", 7, 4),
-        ], _key, CancellationToken.None);
+        ], Key, CancellationToken.None);
 
         var board = (await LoadAsync()).Board!;
 
@@ -74,12 +49,12 @@ public sealed class LeaderboardBuilderTests(DatabaseDialect dialect)
     [Test]
     public async Task LoadAsync_HigherIsBetter_RanksTheLargestFirstAndTiesByTheEarlierGrading()
     {
-        await _evidence.Records.AppendManyAsync(
+        await EvidenceDb.Records.AppendManyAsync(
         [
             Bench("alice", Sha('1'), 420, "420 ops/s", 0, 1, order: "higher_is_better"),
             Bench("bob", Sha('2'), 510, "510 ops/s", 1, 2, order: "higher_is_better"),
             Bench("carol", Sha('3'), 420, "420 ops/s", 2, 3, order: "higher_is_better"),
-        ], _key, CancellationToken.None);
+        ], Key, CancellationToken.None);
 
         var board = (await LoadAsync()).Board!;
 
@@ -91,15 +66,15 @@ public sealed class LeaderboardBuilderTests(DatabaseDialect dialect)
     public async Task LoadAsync_IncompleteOtherKeyAndAlteredRecords_AreLeftOut()
     {
         using var otherKey = EvidenceSigningKey.Generate();
-        await _evidence.Records.AppendManyAsync(
+        await EvidenceDb.Records.AppendManyAsync(
         [
             Bench("alice", Sha('1'), 0.030, "30.0 ms", 0, 1),
             // A grader error that happens to carry a better value: never an attempt.
             Bench("alice", Sha('2'), 0.001, "1.00 ms", 1, 1, complete: false),
             Bench("frank", Sha('4'), 0.060, "60.0 ms", 3, 6),
-        ], _key, CancellationToken.None);
+        ], Key, CancellationToken.None);
         // Signed, but not by the store's key.
-        await _evidence.Records.AppendAsync(Bench("erin", Sha('3'), 0.002, "2.00 ms", 2, 5), otherKey, CancellationToken.None);
+        await EvidenceDb.Records.AppendAsync(Bench("erin", Sha('3'), 0.002, "2.00 ms", 2, 5), otherKey, CancellationToken.None);
         await AlterAsync("frank", "60.0 ms", "0.10 ms");
 
         var result = await LoadAsync();
@@ -111,15 +86,15 @@ public sealed class LeaderboardBuilderTests(DatabaseDialect dialect)
     [Test]
     public async Task LoadAsync_ModuleWithoutLeaderboard_HasNoneAndSaysWhy()
     {
-        await _evidence.Records.AppendManyAsync(
+        await EvidenceDb.Records.AppendManyAsync(
         [
             Bench("alice", Sha('1'), 0.030, "30.0 ms", 0, 1),
             // The newest record decides: the rubric dropped its leaderboard.
             Bench("bob", Sha('2'), 0.020, "20.0 ms", 5, 2, leaderboard: false),
-        ], _key, CancellationToken.None);
+        ], Key, CancellationToken.None);
 
         var result = await LoadAsync();
-        var unknown = await LeaderboardBuilder.LoadAsync(_evidence, "MOD-999", _key, TimeProvider.System, CancellationToken.None);
+        var unknown = await LeaderboardBuilder.LoadAsync(EvidenceDb, "MOD-999", Key, TimeProvider.System, CancellationToken.None);
 
         Assert.Multiple(() =>
         {
@@ -133,19 +108,19 @@ public sealed class LeaderboardBuilderTests(DatabaseDialect dialect)
     [Test]
     public async Task LoadAsync_ShowAlias_NamesByTheRosterAliasElseAnonymousAndNeverAHostileOne()
     {
-        await _evidence.Roster.ImportAsync(
+        await EvidenceDb.Roster.ImportAsync(
         [
             new RosterEntry("S1", "Alice A", null, "alice", 1, "c1") { Alias = "Speedy Al" },
             new RosterEntry("S2", "Bob B", null, "bob", 2, "c1"),
             // Written around the importer, which refuses it: still never shown as it is.
             new RosterEntry("S3", "Carol C", null, "carol", 3, "c1") { Alias = "<script>alert(1)</script>" },
         ], CancellationToken.None);
-        await _evidence.Records.AppendManyAsync(
+        await EvidenceDb.Records.AppendManyAsync(
         [
             Bench("alice", Sha('1'), 0.030, "30.0 ms", 0, 1, show: "alias"),
             Bench("bob", Sha('2'), 0.040, "40.0 ms", 1, 2, show: "alias"),
             Bench("carol", Sha('3'), 0.050, "50.0 ms", 2, 3, show: "alias"),
-        ], _key, CancellationToken.None);
+        ], Key, CancellationToken.None);
 
         var board = (await LoadAsync()).Board!;
 
@@ -159,13 +134,13 @@ public sealed class LeaderboardBuilderTests(DatabaseDialect dialect)
     [Test]
     public async Task LoadAsync_CriterionNotMeasuredOrInAnotherUnit_IsLeftOutAndCounted()
     {
-        await _evidence.Records.AppendManyAsync(
+        await EvidenceDb.Records.AppendManyAsync(
         [
             Bench("alice", Sha('1'), 0.030, "30.0 ms", 0, 1),
             Bench("bob", Sha('2'), 0.040, "40.0 ms", 1, 2),
             Bench("carol", Sha('3'), null, "n/a", 2, 3, outcome: "not_met"),
             Bench("dan", Sha('4'), 300, "300 ops/s", 3, 4),
-        ], _key, CancellationToken.None);
+        ], Key, CancellationToken.None);
 
         var board = (await LoadAsync()).Board!;
 
@@ -176,8 +151,8 @@ public sealed class LeaderboardBuilderTests(DatabaseDialect dialect)
     /// <summary>What someone with write access to the database could do: lift the append-only trigger and edit a record's JSON.</summary>
     private async Task AlterAsync(string login, string from, string to)
     {
-        await using var connection = await _evidence.Connections.OpenAsync(CancellationToken.None);
-        var drop = dialect == DatabaseDialect.Sqlite
+        await using var connection = await EvidenceDb.Connections.OpenAsync(CancellationToken.None);
+        var drop = Dialect == DatabaseDialect.Sqlite
             ? "DROP TRIGGER evidence_records_no_update"
             : "DROP TRIGGER evidence_records_no_change ON evidence_records";
         await Sql.ExecuteAsync(connection, null, drop, CancellationToken.None);
