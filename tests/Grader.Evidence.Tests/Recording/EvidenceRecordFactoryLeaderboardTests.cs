@@ -4,9 +4,6 @@ using Grader.Evidence.Signing;
 using Grader.Evidence.Tests.Support;
 using Grader.Rubrics.Model;
 using Grader.Rubrics.Results;
-using Grader.Rubrics.Scoring;
-using Grader.Runner.Checkout;
-using Grader.Runner.Pipeline;
 
 namespace Grader.Evidence.Tests.Recording;
 
@@ -23,18 +20,7 @@ public sealed class EvidenceRecordFactoryLeaderboardTests
             Leaderboard = leaderboard,
         };
         CheckResult[] results = [new() { CriterionId = "speed", Status = CheckStatus.Passed, Measure = 0.012, Values = new Dictionary<string, string> { ["value"] = "12.0 ms" } }];
-        var run = new GradingRun
-        {
-            Request = new GradingRequest { Rubric = rubric, Submission = new LocalFolderSubmission("/tmp/x") },
-            RunnerId = "runner-1",
-            StartedAt = Records.T0,
-            FinishedAt = Records.T0.AddMinutes(1),
-            Steps = [],
-            Results = results,
-            Review = RubricScorer.Score(rubric, results),
-            GraderErrors = [],
-            Logs = [],
-        };
+        var run = Records.RunOf(rubric, results);
         return EvidenceRecordFactory.FromRun(run, new SubmissionIdentity("alice", "course/lab-alice") { HeadSha = new string('1', 40) });
     }
 

@@ -6,9 +6,6 @@ using Grader.Evidence.Reports.Exports;
 using Grader.Evidence.Tests.Support;
 using Grader.Rubrics.Model;
 using Grader.Rubrics.Results;
-using Grader.Rubrics.Scoring;
-using Grader.Runner.Checkout;
-using Grader.Runner.Pipeline;
 
 namespace Grader.Evidence.Tests.Reports;
 
@@ -70,18 +67,7 @@ public sealed class OpenBadgesInstructorOnlyTests
             Criteria = [Criterion("open", CriterionVisibility.Visible), Criterion("secret", CriterionVisibility.Hidden)],
         };
         CheckResult[] results = [new() { CriterionId = "open", Status = CheckStatus.Passed }, new() { CriterionId = "secret", Status = CheckStatus.Passed }];
-        var run = new GradingRun
-        {
-            Request = new GradingRequest { Rubric = rubric, Submission = new LocalFolderSubmission("/tmp/x") },
-            RunnerId = "runner-1",
-            StartedAt = Records.T0,
-            FinishedAt = Records.T0.AddMinutes(1),
-            Steps = [],
-            Results = results,
-            Review = RubricScorer.Score(rubric, results),
-            GraderErrors = [],
-            Logs = [],
-        };
+        var run = Records.RunOf(rubric, results);
 
         var record = EvidenceRecordFactory.FromRun(run, new SubmissionIdentity("alice", "course/lab-alice") { HeadSha = new string('1', 40) });
         var json = System.Text.Encoding.UTF8.GetString(CanonicalJson.Of(record));

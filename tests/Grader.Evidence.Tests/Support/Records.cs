@@ -1,4 +1,9 @@
 using Grader.Evidence.Model;
+using Grader.Rubrics.Model;
+using Grader.Rubrics.Results;
+using Grader.Rubrics.Scoring;
+using Grader.Runner.Checkout;
+using Grader.Runner.Pipeline;
 
 namespace Grader.Evidence.Tests.Support;
 
@@ -6,6 +11,20 @@ namespace Grader.Evidence.Tests.Support;
 public static class Records
 {
     public static readonly DateTimeOffset T0 = new(2026, 11, 2, 9, 0, 0, TimeSpan.Zero);
+
+    /// <summary>A finished grading of a local folder by <c>runner-1</c> with these results, scored as the runner scores them.</summary>
+    public static GradingRun RunOf(Rubric rubric, IReadOnlyList<CheckResult> results) => new()
+    {
+        Request = new GradingRequest { Rubric = rubric, Submission = new LocalFolderSubmission("/tmp/x") },
+        RunnerId = "runner-1",
+        StartedAt = T0,
+        FinishedAt = T0.AddMinutes(1),
+        Steps = [],
+        Results = results,
+        Review = RubricScorer.Score(rubric, results),
+        GraderErrors = [],
+        Logs = [],
+    };
 
     public static EvidenceRecord Make(
         string login = "alice",
