@@ -150,11 +150,13 @@ def test_metrics_prediction_counter_counts_successful_predictions_only(base_url)
 
 
 def test_metrics_requests_counted_by_path_and_status(base_url):
-    assert request(base_url + "/health")[0] == 200
-    labels = {"method": "GET", "path": "/health", "status": "200"}
+    # Counts rejected predictions: nothing but this test sends them, whereas the image's HEALTHCHECK probes
+    # /health on its own schedule and would make a count of /health requests race.
+    assert_bad_request(predict(base_url, {"features": [1]}))
+    labels = {"method": "POST", "path": "/predict", "status": "400"}
     before = metric_sum(request(base_url + "/metrics")[2], "http_requests_total", labels)
     for _ in range(2):
-        request(base_url + "/health")
+        assert_bad_request(predict(base_url, {"features": [1]}))
     after = metric_sum(request(base_url + "/metrics")[2], "http_requests_total", labels)
     assert after - before == 2
 
