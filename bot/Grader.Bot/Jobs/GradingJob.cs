@@ -29,15 +29,16 @@ public sealed partial class GradingJob(
     ILogger<GradingJob> logger)
 {
     /// <param name="context">
-    /// Hangfire's: only for the time the job waited in its queue (metrics). Attempts are counted in SQLite, which survives
-    /// restarts (Hangfire's in-memory count does not).
+    /// Hangfire's: the Hangfire job's id, which claims the store's job when it starts, and the time the job waited in its
+    /// queue (metrics). Attempts are counted in the store, which survives restarts (Hangfire's in-memory count does not).
     /// </param>
     public async Task RunAsync(string jobKey, PerformContext? context, CancellationToken cancellationToken)
     {
         using var busy = metrics.JobRunning();
         // The start is one statement with nothing read before it (dispatch cost per job); the job is read only when it
         // does not start, to say why.
-        var started = await store.TryStartJobAsync(jobKey, cancellationToken, runner.RunnerId, budget.MaxAttempts, budget.MaxWorkerDeaths).ConfigureAwait(false);
+        var started = await store.TryStartJobAsync(jobKey, cancellationToken, runner.RunnerId, budget.MaxAttempts, budget.MaxWorkerDeaths,
+            context?.BackgroundJob?.Id).ConfigureAwait(false);
         var job = started ?? await store.GetJobAsync(jobKey, cancellationToken).ConfigureAwait(false);
         // Every log line of the attempt carries the job, repository and commit; the metrics see its start and end.
         using var scope = GraderLogScope.Job(logger, jobKey, job?.PullRequest.Repository, job?.HeadSha);
@@ -49,7 +50,7 @@ public sealed partial class GradingJob(
         {
             outcome = started is not null
                 ? await RunAttemptAsync(jobKey, started, cancellationToken).ConfigureAwait(false)
-                : await NotStartedAsync(jobKey, job).ConfigureAwait(false);
+                : await NotStartedAsync(jobKey, job, context?.BackgroundJob?.Id).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -63,10 +64,14 @@ public sealed partial class GradingJob(
         }
     }
 
-    /// <summary>A job that did not start: superseded or cancelled meanwhile, or a running job out of attempts.</summary>
-    private async Task<string> NotStartedAsync(string jobKey, GradingJobRecord? job)
+    /// <summary>
+    /// A job that did not start: superseded or cancelled meanwhile, another Hangfire job's, or a running job out of
+    /// attempts.
+    /// </summary>
+    private async Task<string> NotStartedAsync(string jobKey, GradingJobRecord? job, string? hangfireJobId)
     {
-        if (job is { State: JobState.Running } && budget.Spent(job.Attempts, job.WorkerDeaths) is { } used)
+        var owned = job?.HangfireJobId is null || hangfireJobId is null || job.HangfireJobId == hangfireJobId;
+        if (job is { State: JobState.Running } && owned && budget.Spent(job.Attempts, job.WorkerDeaths) is { } used)
         {
             // Started again after its last attempt died with its process (a re-queued Hangfire job): no crash loop.
             await GiveUpAsync(job, used, "The grader stopped while it was grading this commit", null).ConfigureAwait(false);

@@ -6,8 +6,9 @@ using Hangfire.States;
 namespace Grader.Bot.Jobs;
 
 /// <summary>
-/// On start, before the Hangfire server: every job SQLite holds as queued or running whose Hangfire job is gone
-/// (in-memory storage after a restart) or finished is enqueued again, so a restart loses no job, unless it was
+/// On start, before the Hangfire server: every job the store holds as queued or running whose Hangfire job is gone
+/// (in-memory storage after a restart) or finished is enqueued again and handed to the new Hangfire job (a queued job
+/// none has claimed yet is looked for among the jobs waiting in Hangfire's queues), so a restart loses no job, unless it was
 /// running and has used its attempts (<see cref="AttemptBudget"/>): then it ends as a grader error (neutral check
 /// run, no review), so a grading that kills the process cannot make it crash on every start. A pull request whose newest
 /// job the submission limit deferred gets its release scheduled again when its Hangfire job is gone.
@@ -38,10 +39,19 @@ public sealed partial class JobReconciler(
     {
         var count = 0;
         using var connection = storage.GetConnection();
+        HashSet<string>? unclaimed = null;
         foreach (var job in await store.GetUnfinishedJobsAsync(cancellationToken).ConfigureAwait(false))
         {
-            var state = job.HangfireJobId is null ? null : connection.GetStateData(job.HangfireJobId);
-            if (state is not null && LiveStates.Contains(state.Name))
+            if (job.HangfireJobId is null)
+            {
+                // Queued and not started: no Hangfire job has claimed it, so it is found among those waiting in their queues.
+                unclaimed ??= WaitingJobKeys();
+                if (unclaimed.Contains(job.JobKey))
+                {
+                    continue;
+                }
+            }
+            else if (connection.GetStateData(job.HangfireJobId) is { } state && LiveStates.Contains(state.Name))
             {
                 continue;
             }
@@ -58,8 +68,10 @@ public sealed partial class JobReconciler(
                 continue;
             }
 
-            await scheduler.EnqueueAsync(job, cancellationToken).ConfigureAwait(false);
-            count++;
+            if (await scheduler.RequeueAsync(job, cancellationToken).ConfigureAwait(false))
+            {
+                count++;
+            }
         }
 
         foreach (var deferred in await store.GetPendingDeferralsAsync(cancellationToken).ConfigureAwait(false))
@@ -76,7 +88,36 @@ public sealed partial class JobReconciler(
         return count;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Reconciled {Count} unfinished job(s) from SQLite into Hangfire")]
+    /// <summary>The store's job keys of the grading jobs waiting in Hangfire's queues or being started (fetched, not yet claimed).</summary>
+    private HashSet<string> WaitingJobKeys()
+    {
+        const int page = 500;
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        var monitoring = storage.GetMonitoringApi();
+        foreach (var queue in monitoring.Queues())
+        {
+            for (var from = 0; ; from += page)
+            {
+                var jobs = monitoring.EnqueuedJobs(queue.Name, from, page);
+                keys.UnionWith(jobs.Select(j => GradingJobKey(j.Value.Job)).OfType<string>());
+                if (jobs.Count < page) break;
+            }
+        }
+
+        for (var from = 0; ; from += page)
+        {
+            var jobs = monitoring.ProcessingJobs(from, page);
+            keys.UnionWith(jobs.Select(j => GradingJobKey(j.Value.Job)).OfType<string>());
+            if (jobs.Count < page) break;
+        }
+
+        return keys;
+    }
+
+    private static string? GradingJobKey(Hangfire.Common.Job? job) =>
+        job is { Type: var type, Args: [string key, ..] } && type == typeof(GradingJob) ? key : null;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reconciled {Count} unfinished job(s) from the store into Hangfire")]
     private static partial void LogReconciled(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobKey} was running when the grader stopped, on attempt {Attempt}, and gets no other ({Spent}): grader error recorded")]

@@ -91,7 +91,7 @@ public sealed partial class JobScheduler(
 
         // The queued check run is in the outbox with the job; it appears within a second: the relay is woken now.
         outbox.Notify();
-        await EnqueueAsync(record, cancellationToken).ConfigureAwait(false);
+        Enqueue(record);
         return $"job {record.JobKey} queued on {record.Queue}; superseded {outcome.Superseded.Count}";
     }
 
@@ -184,14 +184,34 @@ public sealed partial class JobScheduler(
         return id;
     }
 
-    /// <summary>Puts a job recorded in the store into Hangfire (also used when reconciling after a restart).</summary>
-    public async Task EnqueueAsync(GradingJobRecord record, CancellationToken cancellationToken)
+    /// <summary>
+    /// Puts a job just queued in the store into Hangfire; returns the Hangfire job's id. Nothing more is written: the
+    /// Hangfire job claims the store's job when it starts (<see cref="GraderStore.TryStartJobAsync"/>).
+    /// </summary>
+    private string Enqueue(GradingJobRecord record)
     {
         // The queue travels with the job (Hangfire 1.8 Job.Queue) so retries go back to the same capability.
         var job = Job.FromExpression<GradingJob>(j => j.RunAsync(record.JobKey, null, CancellationToken.None), record.Queue);
         var id = jobs.Create(job, new EnqueuedState(record.Queue) { Reason = "grading " + record.JobKey });
-        await store.SetHangfireJobIdAsync(record.JobKey, id, cancellationToken).ConfigureAwait(false);
         LogEnqueued(logger, record.JobKey, record.Queue, id);
+        return id;
+    }
+
+    /// <summary>
+    /// Puts an unfinished job whose Hangfire job is gone into Hangfire again (reconciling after a restart) and hands the
+    /// job to it, unless its Hangfire job started it meanwhile: then the new one is deleted. Returns whether it was handed.
+    /// </summary>
+    public async Task<bool> RequeueAsync(GradingJobRecord record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var id = Enqueue(record);
+        if (await store.ReassignHangfireJobAsync(record.JobKey, record.HangfireJobId, id, cancellationToken).ConfigureAwait(false))
+        {
+            return true;
+        }
+
+        jobs.Delete(id);
+        return false;
     }
 
     /// <summary>Cancels a PR's pending work (PR closed); returns how many jobs were stopped.</summary>
@@ -211,7 +231,8 @@ public sealed partial class JobScheduler(
         var wasRunningHere = running.Cancel(job.JobKey);
         if (job.HangfireJobId is not null)
         {
-            // Drops a queued job; for a running one on another worker, Hangfire's cancellation token fires.
+            // A running job's Hangfire job (it claimed the job when it started): on another worker, Hangfire's cancellation
+            // token fires. A queued job's Hangfire job, not known yet, finds the job stopped when it starts and drops it.
             jobs.Delete(job.HangfireJobId);
         }
 

@@ -55,7 +55,7 @@ public sealed partial class GraderStore
                 """
                 INSERT INTO jobs (job_key, installation_id, repository, pr_number, head_sha, rubric_name, rubric_path, hidden_tests_path, queue, state, created_at, updated_at, post_review, submitted_at, learner, base_sha, limit_exempt, extension)
                 VALUES (@key, @inst, @repo, @pr, @sha, @rubric, @rubricPath, @hidden, @queue, 'Queued', @at, @at, @review, @submitted, @learner, @base, @exempt, @extension)
-                ON CONFLICT(job_key) DO UPDATE SET state = 'Queued', attempts = 0, worker_deaths = 0, error = NULL, updated_at = @at, installation_id = @inst, post_review = @review, runs = jobs.runs + 1,
+                ON CONFLICT(job_key) DO UPDATE SET state = 'Queued', attempts = 0, worker_deaths = 0, error = NULL, updated_at = @at, hangfire_id = NULL, installation_id = @inst, post_review = @review, runs = jobs.runs + 1,
                   learner = COALESCE(@learner, jobs.learner), base_sha = COALESCE(@base, jobs.base_sha), deferred_until = NULL, limit_exempt = @exempt, extension = @extension
                 WHERE (@regrade = 1 OR (jobs.deferred_until IS NOT NULL AND jobs.deferred_until <= @at)) AND jobs.state NOT IN ('Queued', 'Running')
                 RETURNING runs
@@ -143,8 +143,22 @@ public sealed partial class GraderStore
         return await ReadJobsAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Records the Hangfire job of a deferral's release (<see cref="GradingJobRecord.HangfireJobId"/> of a deferred job).</summary>
     public Task SetHangfireJobIdAsync(string jobKey, string hangfireJobId, CancellationToken cancellationToken) =>
         UpdateJobAsync("UPDATE jobs SET hangfire_id = @value, updated_at = @at WHERE job_key = @key", jobKey, hangfireJobId, cancellationToken);
+
+    /// <summary>
+    /// Hands an unfinished job to another Hangfire job (reconciliation after the one it had was lost), only if it still
+    /// has the one the caller saw (<paramref name="expected"/>, null for a queued job none has claimed): false when
+    /// another took it meanwhile, and the caller's Hangfire job must not run it.
+    /// </summary>
+    public async Task<bool> ReassignHangfireJobAsync(string jobKey, string? expected, string hangfireJobId, CancellationToken cancellationToken) =>
+        await WriteStatementAsync(
+            """
+            UPDATE jobs SET hangfire_id = @value, updated_at = @at
+            WHERE job_key = @key AND state IN ('Queued', 'Running') AND (hangfire_id = @expected OR (hangfire_id IS NULL AND CAST(@expected AS TEXT) IS NULL))
+            """,
+            cancellationToken, ("@key", jobKey), ("@value", hangfireJobId), ("@expected", expected), ("@at", Now())).ConfigureAwait(false) == 1;
 
     public Task SetCheckRunIdAsync(string jobKey, long checkRunId, CancellationToken cancellationToken) =>
         UpdateJobAsync("UPDATE jobs SET check_run_id = @value, updated_at = @at WHERE job_key = @key", jobKey, checkRunId, cancellationToken);
@@ -158,19 +172,25 @@ public sealed partial class GraderStore
     /// <param name="runnerId">The runner taking it, shown in the fleet registry (<c>grader-server runners</c>).</param>
     /// <param name="maxAttempts">An interrupted running job that has started this many attempts is not started again (null returned).</param>
     /// <param name="maxWorkerDeaths">Nor one whose grading worker died this many times.</param>
+    /// <param name="hangfireJobId">
+    /// The Hangfire job starting it. The first to start a job claims it (scheduling records none, which saves the
+    /// dispatch a write); from then on only that Hangfire job (re-queued after its runner died) or one reconciliation
+    /// handed the job to starts it, so a stray duplicate never grades a job beside its owner.
+    /// </param>
     public Task<GradingJobRecord?> TryStartJobAsync(string jobKey, CancellationToken cancellationToken, string? runnerId = null,
-        int maxAttempts = int.MaxValue, int maxWorkerDeaths = int.MaxValue) =>
+        int maxAttempts = int.MaxValue, int maxWorkerDeaths = int.MaxValue, string? hangfireJobId = null) =>
         WriteAsync(async (connection, transaction) =>
         {
             // One statement, nothing read before it: the job as started, and whether its module's results are published
             // (what the learner sees).
             await using var update = Command(connection, transaction,
                 $"""
-                UPDATE jobs SET state = 'Running', attempts = attempts + 1, runner_id = @runner, updated_at = @at
+                UPDATE jobs SET state = 'Running', attempts = attempts + 1, runner_id = @runner, updated_at = @at, hangfire_id = COALESCE(@hangfire, hangfire_id)
                 WHERE job_key = @key AND (state = 'Queued' OR (state = 'Running' AND attempts < @maxAttempts AND worker_deaths < @maxDeaths))
+                  AND (CAST(@hangfire AS TEXT) IS NULL OR hangfire_id IS NULL OR hangfire_id = @hangfire)
                 RETURNING {JobColumns}, (SELECT COUNT(*) FROM published_modules p WHERE p.rubric_name = jobs.rubric_name)
                 """,
-                ("@key", jobKey), ("@at", Now()), ("@runner", runnerId), ("@maxAttempts", maxAttempts), ("@maxDeaths", maxWorkerDeaths));
+                ("@key", jobKey), ("@at", Now()), ("@runner", runnerId), ("@maxAttempts", maxAttempts), ("@maxDeaths", maxWorkerDeaths), ("@hangfire", hangfireJobId));
             await using var reader = await update.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {

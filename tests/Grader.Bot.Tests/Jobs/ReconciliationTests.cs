@@ -36,7 +36,9 @@ internal sealed class ReconciliationTests : BotTestBase
         }
 
         var before = await WaitForJobStateAsync(HeadSha, JobState.Queued);
-        await Eventually.ThatAsync(async () => (await JobAsync(HeadSha))?.HangfireJobId, id => id is not null, "enqueued");
+        // Scheduling records no Hangfire id (the Hangfire job claims the job when it starts): it waits in the gpu queue.
+        await Eventually.ThatAsync(() => Task.FromResult(WaitingInGpuQueue()), keys => keys.Contains(before!.JobKey), "enqueued");
+        Assert.That(before!.HangfireJobId, Is.Null);
 
         await RestartAsync();
 
@@ -53,5 +55,11 @@ internal sealed class ReconciliationTests : BotTestBase
         Assert.That(state, Is.EqualTo("Enqueued"));
         Assert.That((await JobAsync(HeadSha))!.State, Is.EqualTo(JobState.Queued));
         Assert.That(before!.Queue, Is.EqualTo("gpu"));
+        Assert.That(WaitingInGpuQueue(), Is.EqualTo(new[] { before.JobKey }), "enqueued once");
     }
+
+    /// <summary>The job keys of the grading jobs waiting in this process's Hangfire gpu queue.</summary>
+    private List<string> WaitingInGpuQueue() =>
+        [.. Host.Services.GetRequiredService<Hangfire.JobStorage>().GetMonitoringApi().EnqueuedJobs("gpu", 0, 100)
+            .Select(j => j.Value.Job?.Args[0] as string).OfType<string>()];
 }

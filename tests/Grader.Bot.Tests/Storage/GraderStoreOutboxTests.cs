@@ -218,4 +218,65 @@ internal sealed class GraderStoreOutboxTests(DatabaseDialect dialect) : GraderSt
             Assert.That((await Store.GetJobAsync(other.JobKey, CancellationToken.None))!.State, Is.EqualTo(JobState.Running));
         });
     }
+
+    [Test]
+    public async Task TryStartJobAsync_ClaimedByAHangfireJob_OnlyThatHangfireJobStartsItAgain()
+    {
+        var job = Job("aaaa");
+        await Store.ScheduleJobAsync(job, regrade: false, supersedeOthers: true, CancellationToken.None);
+
+        var claimed = await Store.TryStartJobAsync(job.JobKey, CancellationToken.None, hangfireJobId: "hf-1");
+        var stray = await Store.TryStartJobAsync(job.JobKey, CancellationToken.None, hangfireJobId: "hf-2");
+        var owner = await Store.TryStartJobAsync(job.JobKey, CancellationToken.None, hangfireJobId: "hf-1");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(claimed?.HangfireJobId, Is.EqualTo("hf-1"), "the first Hangfire job to start a queued job claims it");
+            Assert.That(stray, Is.Null, "another Hangfire job never starts it beside its owner");
+            Assert.That(owner?.Attempts, Is.EqualTo(2), "its owner, re-queued after its runner died, starts it again");
+            Assert.That((await Store.GetJobAsync(job.JobKey, CancellationToken.None))!.HangfireJobId, Is.EqualTo("hf-1"));
+        });
+    }
+
+    [Test]
+    public async Task ScheduleJobAsync_RegradeOfACompletedJob_ItsNextHangfireJobClaimsIt()
+    {
+        var job = Job("aaaa");
+        await Store.ScheduleJobAsync(job, regrade: false, supersedeOthers: true, CancellationToken.None);
+        await Store.TryStartJobAsync(job.JobKey, CancellationToken.None, hangfireJobId: "hf-1");
+        await Store.CompleteJobWithResultAsync(job.JobKey, new OutboxResult(Graded(), PostReview: true), CancellationToken.None);
+
+        Assert.That((await Store.ScheduleJobAsync(job, regrade: true, supersedeOthers: true, CancellationToken.None)).Queued, Is.True);
+        var requeued = await Store.GetJobAsync(job.JobKey, CancellationToken.None);
+        var started = await Store.TryStartJobAsync(job.JobKey, CancellationToken.None, hangfireJobId: "hf-2");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(requeued!.HangfireJobId, Is.Null, "the last run's Hangfire job is no claim on the next run");
+            Assert.That(started?.HangfireJobId, Is.EqualTo("hf-2"));
+        });
+    }
+
+    [Test]
+    public async Task ReassignHangfireJobAsync_ClaimChangedMeanwhile_RefusedAndTheNewHangfireJobCannotStartIt()
+    {
+        var job = Job("aaaa");
+        await Store.ScheduleJobAsync(job, regrade: false, supersedeOthers: true, CancellationToken.None);
+
+        var handed = await Store.ReassignHangfireJobAsync(job.JobKey, expected: null, "hf-reconciled", CancellationToken.None);
+        var late = await Store.ReassignHangfireJobAsync(job.JobKey, expected: null, "hf-late", CancellationToken.None);
+        var original = await Store.TryStartJobAsync(job.JobKey, CancellationToken.None, hangfireJobId: "hf-original");
+        var late2 = await Store.TryStartJobAsync(job.JobKey, CancellationToken.None, hangfireJobId: "hf-late");
+        var reconciled = await Store.TryStartJobAsync(job.JobKey, CancellationToken.None, hangfireJobId: "hf-reconciled");
+        var afterDeath = await Store.ReassignHangfireJobAsync(job.JobKey, expected: "hf-reconciled", "hf-next", CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((handed, late), Is.EqualTo((true, false)), "handed once: a second hand-over saw a claim that is gone");
+            Assert.That(original, Is.Null, "the lost Hangfire job, had it survived, no longer starts it");
+            Assert.That(late2, Is.Null);
+            Assert.That(reconciled?.Attempts, Is.EqualTo(1));
+            Assert.That(afterDeath, Is.True, "a running job whose Hangfire job is gone is handed on from the claim seen");
+        });
+    }
 }

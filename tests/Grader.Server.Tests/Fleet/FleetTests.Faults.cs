@@ -195,14 +195,53 @@ public sealed partial class FleetTests
             "every delivery processed, the one job completed, every publication published\n" + Diagnostics());
     }
 
+    [Test]
+    public async Task Fleet_FrontRestartedWhileTheJobWaitsForARunner_EnqueuedOnceAndGradedOnce()
+    {
+        await ArrangeAsync(PassingTests, fleet: Fleet());
+        var front = await StartAsync("serve", "--no-runner");
+        Assert.That(await PostDeliveryAsync(front, Guid.NewGuid().ToString(), await OpenedPayloadAsync()), Is.EqualTo(HttpStatusCode.OK), Diagnostics());
+        await WaitUntilAsync(async () => await GradingJobsInHangfireAsync() == 1, TimeSpan.FromSeconds(60), "the job waits in Hangfire's queue");
+
+        await front.KillAsync();
+        var restarted = await StartAsync("serve", "--no-runner");
+        // The restarted front reconciles the store with Hangfire before it serves; its log says how many it enqueued again.
+        await WaitUntilAsync(() => restarted.Output.Contains("Reconciled ", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the new front reconciled");
+        var enqueuedAfterRestart = await GradingJobsInHangfireAsync();
+        var runner = await StartRunnerAsync("a");
+        var store = await WaitForSettledStoreAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(restarted.Output, Does.Contain("Reconciled 0 unfinished job(s)"), Diagnostics());
+            Assert.That(enqueuedAfterRestart, Is.EqualTo(1), "the job, not yet claimed by a Hangfire job, was found waiting: not enqueued twice\n" + Diagnostics());
+            AssertGradedOnceAsWithoutFaults(store);
+            Assert.That(GradingsStarted(runner), Is.EqualTo(1), Diagnostics());
+        });
+    }
+
+    /// <summary>How many grading jobs Hangfire's tables hold, in any state.</summary>
+    private async Task<long> GradingJobsInHangfireAsync()
+    {
+        await using var database = await OpenFleetDatabaseAsync();
+        await using var command = new Npgsql.NpgsqlCommand("SELECT count(*) FROM hangfire.job WHERE invocationdata->>'Type' LIKE 'Grader.Bot.Jobs.GradingJob,%'", database);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private async Task<Npgsql.NpgsqlConnection> OpenFleetDatabaseAsync()
+    {
+        var connection = new Npgsql.NpgsqlConnectionStringBuilder(Grader.Evidence.Tests.Support.TestDatabase.AdminConnectionString) { Database = FleetDatabaseName };
+        var database = new Npgsql.NpgsqlConnection(connection.ConnectionString);
+        await database.OpenAsync();
+        return database;
+    }
+
     /// <summary>What the fleet's store holds: deliveries not yet processed, jobs, jobs not completed, publications not published and given up.</summary>
     private sealed record StoreCounts(long UnsettledDeliveries, long Jobs, long UnfinishedJobs, long Attempts, long UnpublishedOutbox, long GivenUpOutbox);
 
     private async Task<StoreCounts> StoreCountsAsync()
     {
-        var connection = new Npgsql.NpgsqlConnectionStringBuilder(Grader.Evidence.Tests.Support.TestDatabase.AdminConnectionString) { Database = FleetDatabaseName };
-        await using var database = new Npgsql.NpgsqlConnection(connection.ConnectionString);
-        await database.OpenAsync();
+        await using var database = await OpenFleetDatabaseAsync();
         await using var command = new Npgsql.NpgsqlCommand("""
             SELECT (SELECT count(*) FROM deliveries WHERE state NOT IN ('Processed', 'Ignored')),
                    (SELECT count(*) FROM jobs),
