@@ -29,6 +29,9 @@ internal static class FakeNvml
     {
         var source = Path.Combine(TestContext.CurrentContext.TestDirectory, "Gpu", "fake_nvml.c");
         var folder = Directory.CreateTempSubdirectory("grader-fake-nvml-").FullName;
+        // Removed when the test process ends (every assembly that uses the stand-in, whatever order its tests run in);
+        // Linux keeps a loaded library mapped after its file is gone.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(folder, recursive: true);
         var output = Path.Combine(folder, "libnvidia-ml.so.1");
         var gcc = Process.Start(new ProcessStartInfo("gcc", ["-shared", "-fPIC", "-O1", "-Wall", "-Werror", "-o", output, source])
         {
