@@ -26,18 +26,12 @@ public sealed partial class GraderStore
             var superseded = new List<GradingJobRecord>();
             if (supersedeOthers)
             {
-                await using var select = Command(connection, transaction,
-                $"SELECT {JobColumns} FROM jobs WHERE repository = @repo AND pr_number = @pr AND head_sha <> @sha AND state IN ('Queued', 'Running')",
-                ("@repo", job.PullRequest.Repository), ("@pr", job.PullRequest.Number), ("@sha", job.HeadSha));
-                superseded.AddRange(await ReadJobsAsync(select, cancellationToken).ConfigureAwait(false));
-            }
-
-            foreach (var old in superseded)
-            {
+                // One statement that returns the jobs as it leaves them: a job a runner started meanwhile comes back with
+                // the Hangfire job that claimed it, so its grading is stopped there.
                 await using var update = Command(connection, transaction,
-                    "UPDATE jobs SET state = 'Superseded', updated_at = @at WHERE job_key = @key",
-                    ("@key", old.JobKey), ("@at", Now()));
-                await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    $"UPDATE jobs SET state = 'Superseded', updated_at = @at WHERE repository = @repo AND pr_number = @pr AND head_sha <> @sha AND state IN ('Queued', 'Running') RETURNING {JobColumns}",
+                    ("@repo", job.PullRequest.Repository), ("@pr", job.PullRequest.Number), ("@sha", job.HeadSha), ("@at", Now()));
+                superseded.AddRange(await ReadJobsAsync(update, cancellationToken).ConfigureAwait(false));
             }
 
             if (job.SubmittedAt is { } submittedAt)
@@ -89,19 +83,11 @@ public sealed partial class GraderStore
     public Task<IReadOnlyList<GradingJobRecord>> CancelPullRequestJobsAsync(string repository, int number, CancellationToken cancellationToken) =>
         WriteAsync<IReadOnlyList<GradingJobRecord>>(async (connection, transaction) =>
         {
-            List<GradingJobRecord> jobs;
-            await using (var select = Command(connection, transaction,
-                $"SELECT {JobColumns} FROM jobs WHERE repository = @repo AND pr_number = @pr AND state IN ('Queued', 'Running')",
-                ("@repo", repository), ("@pr", number)))
-            {
-                jobs = await ReadJobsAsync(select, cancellationToken).ConfigureAwait(false);
-            }
-
+            // The jobs as the statement leaves them (a job started meanwhile with the Hangfire job that claimed it).
             await using var update = Command(connection, transaction,
-                "UPDATE jobs SET state = 'Cancelled', updated_at = @at WHERE repository = @repo AND pr_number = @pr AND state IN ('Queued', 'Running')",
+                $"UPDATE jobs SET state = 'Cancelled', updated_at = @at WHERE repository = @repo AND pr_number = @pr AND state IN ('Queued', 'Running') RETURNING {JobColumns}",
                 ("@repo", repository), ("@pr", number), ("@at", Now()));
-            await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            return jobs;
+            return await ReadJobsAsync(update, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
 
     public async Task<GradingJobRecord?> GetJobAsync(string jobKey, CancellationToken cancellationToken)

@@ -279,4 +279,23 @@ internal sealed class GraderStoreOutboxTests(DatabaseDialect dialect) : GraderSt
             Assert.That(afterDeath, Is.True, "a running job whose Hangfire job is gone is handed on from the claim seen");
         });
     }
+
+    [Test]
+    public async Task ScheduleJobAsync_NewHeadWhileTheOldRuns_OldReturnedSupersededWithTheHangfireJobThatClaimedIt()
+    {
+        var old = Job("aaaa");
+        await Store.ScheduleJobAsync(old, regrade: false, supersedeOthers: true, CancellationToken.None);
+        await Store.TryStartJobAsync(old.JobKey, CancellationToken.None, hangfireJobId: "hf-old");
+
+        var outcome = await Store.ScheduleJobAsync(Job("bbbb"), regrade: false, supersedeOthers: true, CancellationToken.None);
+        var cancelled = await Store.CancelPullRequestJobsAsync(old.PullRequest.Repository, old.PullRequest.Number, CancellationToken.None);
+
+        Assert.Multiple(async () =>
+        {
+            // The scheduler stops a superseded grading on whichever runner holds it through that Hangfire job.
+            Assert.That(outcome.Superseded.Select(j => (j.JobKey, j.HangfireJobId)), Is.EqualTo(new[] { (old.JobKey, (string?)"hf-old") }));
+            Assert.That((await Store.GetJobAsync(old.JobKey, CancellationToken.None))!.State, Is.EqualTo(JobState.Superseded));
+            Assert.That(cancelled.Select(j => (j.HeadSha, j.State)), Is.EqualTo(new[] { ("bbbb", JobState.Cancelled) }), "closing the PR cancels the new head's job");
+        });
+    }
 }
