@@ -1,36 +1,29 @@
 using Grader.Evidence.Database;
 using Grader.Evidence.Rosters;
-using Grader.Evidence.Store;
 using Grader.Evidence.Tests.Support;
 using Grader.Rubrics.Model;
 
 namespace Grader.Evidence.Tests.Store;
 
-[TestFixture(DatabaseDialect.Sqlite)]
-[TestFixture(DatabaseDialect.PostgreSql)]
-[Category("Database")]
-[Category("Integration")]
-public sealed class RosterStoreTests(DatabaseDialect dialect)
+public sealed class RosterStoreTests(DatabaseDialect dialect) : EvidenceStoreTestBase(dialect)
 {
     [Test]
     public async Task ImportAsync_NewerRosterMovesALogin_ReplacesTheRowsInvolved()
     {
-        await using var db = await TestDatabase.CreateAsync(dialect);
-        await using var evidence = await EvidenceDatabase.OpenAsync(db.Options, null, CancellationToken.None);
-        await evidence.Roster.ImportAsync(
+        await EvidenceDb.Roster.ImportAsync(
         [
             new RosterEntry("S1", "Ann", null, "ann", 1, "a"),
             new RosterEntry("S2", "Ben", null, "ben", 2, "a"),
         ], CancellationToken.None);
 
         // S3 now holds the login "ANN" (another case) and S2 changed cohort.
-        await evidence.Roster.ImportAsync(
+        await EvidenceDb.Roster.ImportAsync(
         [
             new RosterEntry("S3", "Ann B", "annb@x.test", "ANN", 1, "b"),
             new RosterEntry("S2", "Ben", null, "ben", 2, "b"),
         ], CancellationToken.None);
 
-        var rows = await evidence.Roster.ListAsync(CancellationToken.None);
+        var rows = await EvidenceDb.Roster.ListAsync(CancellationToken.None);
         Assert.That(rows, Is.EqualTo(new[]
         {
             new RosterEntry("S2", "Ben", null, "ben", 2, "b"),
@@ -41,11 +34,9 @@ public sealed class RosterStoreTests(DatabaseDialect dialect)
     [Test]
     public async Task ImportAsync_EntryWithAlias_ListsItBack()
     {
-        await using var db = await TestDatabase.CreateAsync(dialect);
-        await using var evidence = await EvidenceDatabase.OpenAsync(db.Options, null, CancellationToken.None);
-        await evidence.Roster.ImportAsync([new RosterEntry("S1", "Ann", null, "ann", 1, "a") { Alias = "Speedy Ann" }], CancellationToken.None);
+        await EvidenceDb.Roster.ImportAsync([new RosterEntry("S1", "Ann", null, "ann", 1, "a") { Alias = "Speedy Ann" }], CancellationToken.None);
 
-        var rows = await evidence.Roster.ListAsync(CancellationToken.None);
+        var rows = await EvidenceDb.Roster.ListAsync(CancellationToken.None);
 
         Assert.That(rows.Single().Alias, Is.EqualTo("Speedy Ann"));
     }
@@ -53,20 +44,18 @@ public sealed class RosterStoreTests(DatabaseDialect dialect)
     [Test]
     public async Task ExtensionForAsync_RosterWithExtensions_ModulesOwnEntryElseEveryModuleByLoginInAnyCase()
     {
-        await using var db = await TestDatabase.CreateAsync(dialect);
-        await using var evidence = await EvidenceDatabase.OpenAsync(db.Options, null, CancellationToken.None);
         Assert.That(ModuleExtensions.TryParse("MOD-101=2d; *=1d", out var extensions, out _), Is.True);
-        await evidence.Roster.ImportAsync(
+        await EvidenceDb.Roster.ImportAsync(
         [
             new RosterEntry("S1", "Ann", null, "Ann", 1, "a") { Extensions = extensions },
             new RosterEntry("S2", "Ben", null, "ben", 2, "a"),
         ], CancellationToken.None);
 
-        var listed = (await evidence.Roster.ListAsync(CancellationToken.None))[0].Extensions;
-        var own = await evidence.Roster.ExtensionForAsync("ANN", "mod-101", CancellationToken.None);
-        var every = await evidence.Roster.ExtensionForAsync("ann", "MOD-523", CancellationToken.None);
-        var none = await evidence.Roster.ExtensionForAsync("ben", "MOD-101", CancellationToken.None);
-        var unknown = await evidence.Roster.ExtensionForAsync("nobody", "MOD-101", CancellationToken.None);
+        var listed = (await EvidenceDb.Roster.ListAsync(CancellationToken.None))[0].Extensions;
+        var own = await EvidenceDb.Roster.ExtensionForAsync("ANN", "mod-101", CancellationToken.None);
+        var every = await EvidenceDb.Roster.ExtensionForAsync("ann", "MOD-523", CancellationToken.None);
+        var none = await EvidenceDb.Roster.ExtensionForAsync("ben", "MOD-101", CancellationToken.None);
+        var unknown = await EvidenceDb.Roster.ExtensionForAsync("nobody", "MOD-101", CancellationToken.None);
 
         Assert.Multiple(() =>
         {
