@@ -37,8 +37,9 @@ public sealed partial class GradingJob(
         using var busy = metrics.JobRunning();
         // The start is one statement with nothing read before it (dispatch cost per job); the job is read only when it
         // does not start, to say why.
+        var hangfireJobId = context?.BackgroundJob?.Id;
         var started = await store.TryStartJobAsync(jobKey, cancellationToken, runner.RunnerId, budget.MaxAttempts, budget.MaxWorkerDeaths,
-            context?.BackgroundJob?.Id).ConfigureAwait(false);
+            hangfireJobId).ConfigureAwait(false);
         var job = started ?? await store.GetJobAsync(jobKey, cancellationToken).ConfigureAwait(false);
         // Every log line of the attempt carries the job, repository and commit; the metrics see its start and end.
         using var scope = GraderLogScope.Job(logger, jobKey, job?.PullRequest.Repository, job?.HeadSha);
@@ -50,7 +51,7 @@ public sealed partial class GradingJob(
         {
             outcome = started is not null
                 ? await RunAttemptAsync(jobKey, started, cancellationToken).ConfigureAwait(false)
-                : await NotStartedAsync(jobKey, job, context?.BackgroundJob?.Id).ConfigureAwait(false);
+                : await NotStartedAsync(jobKey, job, hangfireJobId).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
