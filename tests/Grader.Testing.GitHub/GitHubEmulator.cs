@@ -312,9 +312,12 @@ public sealed partial class GitHubEmulator : IAsyncDisposable
 
         if (EnterpriseUpstream is { } upstream && path.StartsWith("/api/v3/", StringComparison.Ordinal))
         {
-            await ForwardEnterpriseAsync(context, upstream, path["/api/v3".Length..], body).ConfigureAwait(false);
+            // Recorded before the answer is passed on, so a client that has read the answer finds its request recorded.
+            await ForwardEnterpriseAsync(context, upstream, path["/api/v3".Length..], body, status => Record(request, path, body, status)).ConfigureAwait(false);
+            return;
         }
-        else if (TakeFault(request.Method, path, body) is { } fault)
+
+        if (TakeFault(request.Method, path, body) is { } fault)
         {
             if (fault.Stores)
             {
@@ -330,9 +333,14 @@ public sealed partial class GitHubEmulator : IAsyncDisposable
             await next(context).ConfigureAwait(false);
         }
 
+        Record(request, path, body, context.Response.StatusCode);
+    }
+
+    private void Record(HttpRequest request, string path, string body, int status)
+    {
         lock (_gate)
         {
-            _requests.Add(new RecordedRequest(request.Method, path, request.QueryString.Value ?? string.Empty, request.Headers.Authorization.ToString(), body, context.Response.StatusCode));
+            _requests.Add(new RecordedRequest(request.Method, path, request.QueryString.Value ?? string.Empty, request.Headers.Authorization.ToString(), body, status));
         }
     }
 
@@ -486,7 +494,7 @@ public sealed partial class GitHubEmulator : IAsyncDisposable
 
     private static IResult NotFound() => Error(StatusCodes.Status404NotFound, "Not Found");
 
-    private async Task ForwardEnterpriseAsync(HttpContext context, Uri upstream, string rest, string body)
+    private async Task ForwardEnterpriseAsync(HttpContext context, Uri upstream, string rest, string body, Action<int> record)
     {
         using var client = new HttpClient();
         using var forward = new HttpRequestMessage(new HttpMethod(context.Request.Method), new Uri(upstream, rest.TrimStart('/') + context.Request.QueryString.Value));
@@ -505,6 +513,7 @@ public sealed partial class GitHubEmulator : IAsyncDisposable
         }
 
         using var answer = await client.SendAsync(forward, context.RequestAborted).ConfigureAwait(false);
+        record((int)answer.StatusCode);
         context.Response.StatusCode = (int)answer.StatusCode;
         foreach (var header in answer.Headers.Concat(answer.Content.Headers))
         {
