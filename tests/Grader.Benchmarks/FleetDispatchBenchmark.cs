@@ -71,15 +71,8 @@ public static class FleetDispatchBenchmark
     /// <summary>The baseline's job: counts itself done.</summary>
     public static void NoOp() => s_bareJobs!.Signal();
 
-    private static PostgreSqlStorageOptions StorageOptions() => new()
-    {
-        SchemaName = "hangfire",
-        PrepareSchemaIfNecessary = true,
-        UseSlidingInvisibilityTimeout = true,
-        InvisibilityTimeout = TimeSpan.FromMinutes(5),
-        QueuePollInterval = TimeSpan.FromSeconds(1),
-        EnableLongPolling = true,
-    };
+    /// <summary>The bot's own queue options (<see cref="FleetQueueOptions"/>), with the defaults the Grader path runs with.</summary>
+    private static PostgreSqlStorageOptions StorageOptions() => FleetQueueOptions.For(new BotOptions());
 
     private static async Task<double> BareHangfireAsync(string connectionString, int jobs, int workers)
     {
@@ -107,7 +100,6 @@ public static class FleetDispatchBenchmark
             ["Grader:Bot:AppSlug"] = "grader-benchmark",
             ["Grader:Bot:Postgres"] = connectionString,
             ["Grader:Bot:WorkerCount"] = workers.ToString(CultureInfo.InvariantCulture),
-            ["Grader:Bot:QueuePollInterval"] = "00:00:01",
             ["Grader:Bot:RunIntake"] = "false",
             ["Grader:Bot:Evidence:Enabled"] = "false",
             ["Grader:GitHub:AppId"] = "1",

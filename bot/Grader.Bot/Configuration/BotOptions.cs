@@ -69,7 +69,10 @@ public sealed class BotOptions
     /// </summary>
     public TimeSpan JobVisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>How often an idle runner asks PostgreSQL for a job (long polling wakes it sooner).</summary>
+    /// <summary>
+    /// How often an idle runner asks PostgreSQL for a job: a job enqueued by another process waits up to this long for
+    /// an idle runner (one enqueued in the runner's own process wakes it at once). See docs/fleet.md for the query load.
+    /// </summary>
     public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>

@@ -69,17 +69,7 @@ public static class GraderBotServiceCollectionExtensions
             {
                 // The store's database holds Hangfire's schema too: one setting, one database for the whole fleet.
                 var connectionString = settings.StoreLocation().PostgresConnectionString!;
-                config.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(connectionString), new PostgreSqlStorageOptions
-                {
-                    SchemaName = "hangfire",
-                    PrepareSchemaIfNecessary = true,
-                    // A runner keeps extending the invisibility of the job it holds while it lives, so a grading longer
-                    // than the timeout never runs twice; a dead runner's job reappears one timeout after its last beat.
-                    UseSlidingInvisibilityTimeout = true,
-                    InvisibilityTimeout = settings.JobVisibilityTimeout,
-                    QueuePollInterval = settings.QueuePollInterval,
-                    EnableLongPolling = true,
-                });
+                config.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(connectionString), FleetQueueOptions.For(settings));
             }
             else
             {
