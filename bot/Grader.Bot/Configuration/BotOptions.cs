@@ -76,6 +76,12 @@ public sealed class BotOptions
     public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
+    /// How often a webhook front on PostgreSQL checks the front lease (<c>Fleet/FrontLease</c>): a standby front takes
+    /// over this long, at most, after the active one went.
+    /// </summary>
+    public TimeSpan FrontLeaseInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// On SIGTERM a runner takes no new job and lets its running ones finish for this long; then they are cancelled
     /// and handed back to the queue for another runner (the interrupted attempt counts, as after a crash).
     /// </summary>

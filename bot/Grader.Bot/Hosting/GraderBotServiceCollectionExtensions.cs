@@ -45,7 +45,10 @@ public static class GraderBotServiceCollectionExtensions
         services.AddSingleton(courses);
         services.AddSingleton<GraderStore>();
         services.AddSingleton<DeliverySignal>();
-        // One outbox: the store's table, drained by Grader.GitHub's relay; evidence is stored once its URLs are known.
+        // One outbox: the store's table, drained by Grader.GitHub's relay on the active front; evidence is stored once its
+        // URLs are known.
+        services.AddSingleton<FrontLease>();
+        services.AddSingleton<IRelayLease>(provider => provider.GetRequiredService<FrontLease>());
         services.AddPublishOutboxRelay(provider => provider.GetRequiredService<GraderStore>());
         services.AddSingleton<IPublicationFollowUp, PublishedEvidence>();
         services.AddOptions<PublishingOptions>().ValidateOnStart();
@@ -108,6 +111,8 @@ public static class GraderBotServiceCollectionExtensions
         services.AddSingleton<VisibilityRefresher>();
         if (settings.RunIntake)
         {
+            // Before the loops it gates: its first try is done when they start, and it is released after they stopped.
+            services.AddHostedService(provider => provider.GetRequiredService<FrontLease>());
             services.AddHostedService(provider => provider.GetRequiredService<DeliveryDispatcher>());
             services.AddHostedService<OutboxRelayService>();
             services.AddHostedService<VisibilitySweep>();

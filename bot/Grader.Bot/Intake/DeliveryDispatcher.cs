@@ -1,3 +1,4 @@
+using Grader.Bot.Fleet;
 using Grader.Bot.Monitoring;
 using Grader.Bot.Storage;
 using Grader.Bot.Webhooks;
@@ -7,12 +8,14 @@ namespace Grader.Bot.Intake;
 /// <summary>
 /// Interprets accepted deliveries from the store, oldest first: on a signal from the webhook processor and
 /// on start (deliveries accepted before a restart are still acted on). A delivery that fails is retried on
-/// the next round up to a few times, then marked failed with its error.
+/// the next round up to a few times, then marked failed with its error. Only the active front (<see cref="FrontLease"/>)
+/// interprets; a standby front's deliveries wait in the store for it.
 /// </summary>
 public sealed partial class DeliveryDispatcher(
     GraderStore store,
     DeliverySignal signal,
     DeliveryInterpreter interpreter,
+    FrontLease lease,
     ILogger<DeliveryDispatcher> logger) : BackgroundService
 {
     private const int MaxAttempts = 5;
@@ -24,7 +27,10 @@ public sealed partial class DeliveryDispatcher(
         {
             try
             {
-                await DispatchPendingAsync(stoppingToken).ConfigureAwait(false);
+                if (lease.IsHeld)
+                {
+                    await DispatchPendingAsync(stoppingToken).ConfigureAwait(false);
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

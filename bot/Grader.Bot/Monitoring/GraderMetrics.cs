@@ -22,12 +22,13 @@ public sealed class GraderMetrics
     public const string RunnerWorkers = "grader_runner_workers";
     public const string GpuUtilization = "grader_gpu_utilization_ratio";
     public const string GpuMemoryUsed = "grader_gpu_memory_used_bytes";
+    public const string FrontActive = "grader_front_active";
 
     /// <summary>The metric families this class declares (histograms also export _bucket, _sum and _count series).</summary>
     public static IReadOnlyList<string> Names { get; } =
     [
         WebhookDeliveries, QueueDepth, QueueWait, Jobs, StepDuration, GitHubApiCalls, GitHubRateLimitRemaining,
-        RunnerBusy, RunnerWorkers, GpuUtilization, GpuMemoryUsed,
+        RunnerBusy, RunnerWorkers, GpuUtilization, GpuMemoryUsed, FrontActive,
     ];
 
     /// <summary>The histograms among <see cref="Names"/>.</summary>
@@ -44,6 +45,7 @@ public sealed class GraderMetrics
     private readonly Gauge _runnerWorkers;
     private readonly Gauge _gpuUtilization;
     private readonly Gauge _gpuMemory;
+    private readonly Gauge _frontActive;
 
     /// <param name="runner">This process's runner id (<c>runner.runner_id</c>): the <c>runner</c> label of the runner and GPU series.</param>
     public GraderMetrics(string runner)
@@ -71,6 +73,7 @@ public sealed class GraderMetrics
         _runnerWorkers = factory.CreateGauge(RunnerWorkers, "Grading jobs this runner process runs at once (its Hangfire workers); idle = workers - busy.", "runner");
         _gpuUtilization = factory.CreateGauge(GpuUtilization, "GPU utilisation (0..1) read through NVML when scraped; no series on a runner without GPU.", "runner", "gpu");
         _gpuMemory = factory.CreateGauge(GpuMemoryUsed, "GPU memory in use, in bytes, read through NVML when scraped; no series on a runner without GPU.", "runner", "gpu");
+        _frontActive = factory.CreateGauge(FrontActive, "1 on the webhook front holding the front lease (it interprets deliveries and publishes to GitHub), 0 on a standby front.", "front");
     }
 
     public CollectorRegistry Registry { get; }
@@ -106,6 +109,9 @@ public sealed class GraderMetrics
         busy.Inc();
         return new Release(busy);
     }
+
+    /// <summary>This webhook front became the active one, or stands by.</summary>
+    public void FrontLease(bool active) => _frontActive.WithLabels(Runner).Set(active ? 1 : 0);
 
     public void GpuReading(string gpu, double utilization, long memoryUsedBytes)
     {

@@ -1,4 +1,5 @@
 using Grader.Bot.Configuration;
+using Grader.Bot.Fleet;
 using Microsoft.Extensions.Options;
 
 namespace Grader.Bot.Visibility;
@@ -6,9 +7,9 @@ namespace Grader.Bot.Visibility;
 /// <summary>
 /// Runs <see cref="VisibilityRefresher"/> every <see cref="BotOptions.VisibilityRefreshInterval"/> in the webhook front,
 /// so criteria shown after the due date appear on the posted reviews soon after each learner's due date passes. A failed
-/// pass is logged and tried again next time.
+/// pass is logged and tried again next time. Only the active front (<see cref="FrontLease"/>) sweeps.
 /// </summary>
-public sealed partial class VisibilitySweep(VisibilityRefresher refresher, IOptions<BotOptions> options, TimeProvider time, ILogger<VisibilitySweep> logger) : BackgroundService
+public sealed partial class VisibilitySweep(VisibilityRefresher refresher, FrontLease lease, IOptions<BotOptions> options, TimeProvider time, ILogger<VisibilitySweep> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -17,7 +18,10 @@ public sealed partial class VisibilitySweep(VisibilityRefresher refresher, IOpti
         {
             try
             {
-                await refresher.RefreshAsync(null, stoppingToken).ConfigureAwait(false);
+                if (lease.IsHeld)
+                {
+                    await refresher.RefreshAsync(null, stoppingToken).ConfigureAwait(false);
+                }
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {

@@ -62,6 +62,7 @@ public static class GitHubServiceCollectionExtensions
         services.TryAddSingleton(outbox);
         services.TryAddSingleton<OutboxSignal>();
         services.TryAddSingleton<PublishRetryPolicy>();
+        services.TryAddSingleton<IRelayLease, SoleRelay>();
         services.TryAddSingleton<OutboxRelay>();
         return services;
     }

@@ -7,25 +7,38 @@ namespace Grader.GitHub.Outbox;
 /// Drains an outbox into GitHub through <see cref="GradingPublisher"/>: each due entry is published, then marked done;
 /// a failed attempt is rescheduled or given up as <see cref="PublishRetryPolicy"/> decides. Publishing looks before it
 /// writes, so an entry repeated after a crash or a lost answer never duplicates a check run, annotation or review.
-/// Failures of the outbox itself propagate: the caller tries the pass again later.
+/// Failures of the outbox itself propagate: the caller tries the pass again later. Only while this process holds the
+/// <see cref="IRelayLease"/> does it publish anything.
 /// </summary>
 public sealed partial class OutboxRelay(
     GradingPublisher publisher,
     IPublishOutbox outbox,
     PublishRetryPolicy policy,
     IEnumerable<IPublicationFollowUp> followUps,
+    IRelayLease lease,
     TimeProvider time,
     ILogger<OutboxRelay> logger)
 {
     /// <summary>Entries taken per pass; the next pass takes the rest.</summary>
     public const int BatchSize = 100;
 
-    /// <summary>Tries every due entry once, oldest first. Returns how many reached GitHub.</summary>
+    /// <summary>Tries every due entry once, oldest first, while the lease is held. Returns how many reached GitHub.</summary>
     public async Task<int> DeliverDueAsync(CancellationToken cancellationToken)
     {
         var published = 0;
+        if (!lease.IsHeld)
+        {
+            return published;
+        }
+
         foreach (var entry in await outbox.ClaimDueAsync(time.GetUtcNow(), BatchSize, cancellationToken).ConfigureAwait(false))
         {
+            // Another process may hold the lease by now: the rest of the pass is its to publish.
+            if (!lease.IsHeld)
+            {
+                break;
+            }
+
             if (await DeliverAsync(entry, cancellationToken).ConfigureAwait(false))
             {
                 published++;

@@ -41,7 +41,7 @@ public sealed partial class OpsDriftTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(rules.Select(r => r.Alert), Is.EquivalentTo(new[] { "GraderQueueBackingUp", "GraderRunnerDown", "GraderJobFailureRate", "GraderGitHubRateLimitLow" }));
+            Assert.That(rules.Select(r => r.Alert), Is.EquivalentTo(new[] { "GraderQueueBackingUp", "GraderRunnerDown", "GraderJobFailureRate", "GraderGitHubRateLimitLow", "GraderNoActiveFront" }));
             Assert.That(used, Is.Not.Empty.And.SubsetOf(GraderMetrics.Names));
         });
     }

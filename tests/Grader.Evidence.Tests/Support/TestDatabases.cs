@@ -13,12 +13,14 @@ public sealed class TestDatabase : IAsyncDisposable
 
     private readonly string? _postgresName;
     private readonly string? _folder;
+    private readonly string _admin;
 
-    private TestDatabase(DatabaseLocation options, string? postgresName, string? folder)
+    private TestDatabase(DatabaseLocation options, string? postgresName, string? folder, string admin)
     {
         Options = options;
         _postgresName = postgresName;
         _folder = folder;
+        _admin = admin;
     }
 
     public DatabaseLocation Options { get; }
@@ -28,22 +30,24 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public static string AdminConnectionString => Environment.GetEnvironmentVariable("GRADER_TEST_POSTGRES") ?? DefaultPostgres;
 
-    public static async Task<TestDatabase> CreateAsync(DatabaseDialect dialect)
+    /// <param name="server">A PostgreSQL server's admin connection string other than the shared test server's.</param>
+    public static async Task<TestDatabase> CreateAsync(DatabaseDialect dialect, string? server = null)
     {
         var folder = Directory.CreateTempSubdirectory("grader-evidence-").FullName;
+        var adminConnectionString = server ?? AdminConnectionString;
         if (dialect == DatabaseDialect.Sqlite)
         {
-            return new TestDatabase(new DatabaseLocation { SqlitePath = Path.Combine(folder, "evidence.db") }, null, folder);
+            return new TestDatabase(new DatabaseLocation { SqlitePath = Path.Combine(folder, "evidence.db") }, null, folder, adminConnectionString);
         }
         var name = "evidence_test_" + Guid.NewGuid().ToString("n")[..12];
-        await using (var admin = new NpgsqlConnection(AdminConnectionString))
+        await using (var admin = new NpgsqlConnection(adminConnectionString))
         {
             await admin.OpenAsync();
             await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", admin);
             await create.ExecuteNonQueryAsync();
         }
-        var builder = new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name };
-        return new TestDatabase(new DatabaseLocation { PostgresConnectionString = builder.ConnectionString }, name, folder);
+        var builder = new NpgsqlConnectionStringBuilder(adminConnectionString) { Database = name };
+        return new TestDatabase(new DatabaseLocation { PostgresConnectionString = builder.ConnectionString }, name, folder, adminConnectionString);
     }
 
     public async ValueTask DisposeAsync()
@@ -51,7 +55,7 @@ public sealed class TestDatabase : IAsyncDisposable
         if (_postgresName is not null)
         {
             NpgsqlConnection.ClearAllPools();
-            await using var admin = new NpgsqlConnection(AdminConnectionString);
+            await using var admin = new NpgsqlConnection(_admin);
             await admin.OpenAsync();
             await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_postgresName} WITH (FORCE)", admin);
             await drop.ExecuteNonQueryAsync();

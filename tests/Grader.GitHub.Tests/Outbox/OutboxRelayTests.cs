@@ -269,6 +269,63 @@ public sealed class OutboxRelayTests : PrismValidatedTest
         }
     }
 
+    [Test]
+    public async Task DeliverDue_LeaseHeldElsewhere_SendsNothingUntilThisProcessHoldsIt()
+    {
+        var lease = new SwitchedLease(held: false);
+        await using var harness = GitHubClientHarness.Create(GitHub, services: s => s.AddSingleton<IRelayLease>(lease));
+        await EnqueueResultAsync(harness, checkRunId: null);
+        var relay = harness.Get<OutboxRelay>();
+
+        var standing = await relay.DeliverDueAsync(CancellationToken.None);
+        var requestsWhileStanding = Requests(harness);
+        var waiting = harness.Outbox.Rows.Single();
+        lease.Held = true;
+        var active = await relay.DeliverDueAsync(CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(standing, Is.Zero);
+            Assert.That(requestsWhileStanding, Is.Zero, "a standby sends GitHub nothing");
+            Assert.That(waiting.Pending, Is.True);
+            Assert.That(waiting.Entry.Attempts, Is.Zero, "standing by is not an attempt");
+            Assert.That(active, Is.EqualTo(1));
+            AssertPublishedOnce(harness);
+        });
+    }
+
+    [Test]
+    public async Task DeliverDue_LeaseLostWhileAnEntryIsPublished_LeavesTheRestOfThePassUntouched()
+    {
+        var lease = new SwitchedLease(held: true);
+        await using var harness = GitHubClientHarness.Create(GitHub, services: s => s
+            .AddSingleton<IRelayLease>(lease)
+            .AddSingleton<IPublicationFollowUp>(new FollowUp((_, _) => lease.Held = false)));
+        await EnqueueResultAsync(harness, checkRunId: null);
+        await harness.Outbox.EnqueueAsync(Publication.ForResult("job-2/result", harness.Target("job-2"), Result()), CancellationToken.None);
+
+        var published = await harness.Get<OutboxRelay>().DeliverDueAsync(CancellationToken.None);
+
+        var rows = harness.Outbox.Rows;
+        Assert.Multiple(() =>
+        {
+            Assert.That(published, Is.EqualTo(1));
+            Assert.That(rows.Single(r => r.Entry.Publication.Key == "job-1/result").Pending, Is.False);
+            var second = rows.Single(r => r.Entry.Publication.Key == "job-2/result");
+            Assert.That(second.Pending, Is.True, "the front that holds the lease now publishes it");
+            Assert.That(second.Entry.Attempts, Is.Zero);
+            Assert.That(harness.Emulator.CheckRuns(harness.Repository), Has.Count.EqualTo(1));
+        });
+    }
+
+    /// <summary>A lease the test hands out and takes back (another process holding it, or losing it mid-pass).</summary>
+    private sealed class SwitchedLease(bool held) : IRelayLease
+    {
+        public bool Held { get; set; } = held;
+
+        public bool IsHeld => Held;
+    }
+
     private sealed class FollowUp(Action<OutboxEntry, PublishReceipt> heard) : IPublicationFollowUp
     {
         public Task PublishedAsync(OutboxEntry entry, PublishReceipt receipt, CancellationToken cancellationToken)

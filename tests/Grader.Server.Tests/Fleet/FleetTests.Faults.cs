@@ -220,6 +220,33 @@ public sealed partial class FleetTests
         });
     }
 
+    [Test]
+    public async Task Fleet_PostgresRestartedWhileTheTestsRun_GradedOnceAsWithoutTheFault()
+    {
+        // The fleet's store and queues on a server of this test's own, stopped (fast shutdown: every session ended) and
+        // started again while the runner's tests run; the grading outlives the restart.
+        var postgres = DisposeLast(await PrivatePostgres.StartAsync());
+        await ArrangeAsync("echo running slow tests\nsleep 8\nexit 0\n", fleet: Fleet(), fleetServer: postgres.AdminConnectionString);
+        var front = await StartAsync("serve", "--no-runner");
+        var runner = await StartRunnerAsync("a");
+        Assert.That(await PostDeliveryAsync(front, Guid.NewGuid().ToString(), await OpenedPayloadAsync()), Is.EqualTo(HttpStatusCode.OK), Diagnostics());
+        await WaitUntilAsync(async () => (await RunnerContainersAsync(running: true, role: "test", runnerId: $"{RunnerId}-a")).Count > 0,
+            TimeSpan.FromSeconds(60), "runner a runs the tests");
+
+        await postgres.StopAsync();
+        await postgres.StartServerAsync();
+        await WaitForPublishedResultAsync();
+        var store = await WaitForSettledStoreAsync();
+
+        Assert.Multiple(() =>
+        {
+            AssertGradedOnceAsWithoutFaults(store);
+            Assert.That(front.HasExited || runner.HasExited, Is.False, "front and runner live through the database's restart\n" + Diagnostics());
+            Assert.That(front.Output + runner.Output, Does.Contain("57P01: terminating connection due to administrator command"),
+                "the shutdown ended the sessions the processes held\n" + Diagnostics());
+        });
+    }
+
     /// <summary>How many grading jobs Hangfire's tables hold, in any state.</summary>
     private async Task<long> GradingJobsInHangfireAsync()
     {
@@ -230,8 +257,7 @@ public sealed partial class FleetTests
 
     private async Task<Npgsql.NpgsqlConnection> OpenFleetDatabaseAsync()
     {
-        var connection = new Npgsql.NpgsqlConnectionStringBuilder(Grader.Evidence.Tests.Support.TestDatabase.AdminConnectionString) { Database = FleetDatabaseName };
-        var database = new Npgsql.NpgsqlConnection(connection.ConnectionString);
+        var database = new Npgsql.NpgsqlConnection(FleetConnectionString);
         await database.OpenAsync();
         return database;
     }

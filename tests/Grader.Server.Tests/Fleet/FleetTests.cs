@@ -170,6 +170,42 @@ public sealed partial class FleetTests : ServeProcessTest
     }
 
     [Test]
+    public async Task Fleet_TwoFronts_OnlyTheActiveOnePublishesAndTheStandbyTakesOverWhenItIsKilled()
+    {
+        var fleet = Fleet();
+        fleet["front_lease_interval"] = "\"00:00:01\"";
+        await ArrangeAsync(PassingTests, fleet: fleet);
+        var active = await StartAsync("serve", "--no-runner");
+        var standby = await StartAsync("serve", "--no-runner");
+        var runner = await StartRunnerAsync("a");
+        var oldHead = HeadSha;
+
+        // Accepted by the standby (as a load balancer may send it), interpreted and published by the active front.
+        Assert.That(await PostDeliveryAsync(standby, Guid.NewGuid().ToString(), await OpenedPayloadAsync()), Is.EqualTo(HttpStatusCode.OK), Diagnostics());
+        await WaitForPublishedResultAsync();
+        var standbyPublishedBeforeTakeover = standby.Output.Contains("Published ", StringComparison.Ordinal);
+
+        await active.KillAsync();
+        var newHead = await OpenPullRequestAsync(PullNumber, PassingTests);
+        Assert.That(await PostDeliveryAsync(standby, Guid.NewGuid().ToString(), await OpenedPayloadAsync(headSha: newHead)), Is.EqualTo(HttpStatusCode.OK), Diagnostics());
+        await WaitUntilAsync(() => HeadCheckRuns(newHead).Any(c => c.Status == "completed") && HeadReviews(headSha: newHead).Count > 0, TimeSpan.FromSeconds(120),
+            "the former standby graded and published the new head");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(active.Output, Does.Contain("This front is the active one"), Diagnostics());
+            Assert.That(active.Output, Does.Contain("Published "), "the active front published the first result\n" + Diagnostics());
+            Assert.That(standbyPublishedBeforeTakeover, Is.False, "the standby published nothing while the other front was active\n" + Diagnostics());
+            Assert.That(standby.Output, Does.Contain("stands by (another front is active)").And.Contain("This front is the active one"), Diagnostics());
+            Assert.That(HeadCheckRuns(oldHead).Select(c => (c.Status, c.Conclusion)), Is.EqualTo(new[] { ("completed", (string?)"success") }), Diagnostics());
+            Assert.That(HeadReviews(headSha: oldHead), Has.Count.EqualTo(1), "one review of the first head, published once\n" + Diagnostics());
+            Assert.That(HeadCheckRuns(newHead).Select(c => (c.Status, c.Conclusion)), Is.EqualTo(new[] { ("completed", (string?)"success") }), Diagnostics());
+            Assert.That(HeadReviews(headSha: newHead), Has.Count.EqualTo(1), Diagnostics());
+            Assert.That(GradingsStarted(runner), Is.EqualTo(2), Diagnostics());
+        });
+    }
+
+    [Test]
     public async Task Fleet_SameDeliveryThreeTimesAtOnce_GradedOnceWithOneReview()
     {
         await ArrangeAsync(PassingTests, fleet: Fleet());

@@ -44,6 +44,14 @@ public abstract class ServeProcessTest : PrismValidatedTest
     private readonly List<GraderServeProcess> _processes = [];
     private readonly List<string> _runnerIds = [];
     private Grader.Evidence.Tests.Support.TestDatabase? _fleetDatabase;
+    private readonly List<IAsyncDisposable> _disposeLast = [];
+
+    /// <summary>Disposed when the test's processes are gone and its fleet database dropped (a server of the test's own).</summary>
+    protected T DisposeLast<T>(T resource) where T : IAsyncDisposable
+    {
+        _disposeLast.Add(resource);
+        return resource;
+    }
     private string _root = null!;
     private string _configPath = null!;
     private string _secret = null!;
@@ -105,6 +113,11 @@ public abstract class ServeProcessTest : PrismValidatedTest
             await _fleetDatabase.DisposeAsync();
         }
 
+        foreach (var resource in _disposeLast)
+        {
+            await resource.DisposeAsync();
+        }
+
         Directory.Delete(_root, recursive: true);
         if (failures.Count > 0)
         {
@@ -121,8 +134,9 @@ public abstract class ServeProcessTest : PrismValidatedTest
     /// Settings of a fleet (the <c>bot:</c> keys below <c>postgres</c>) : the deployment keeps its store and queues in a
     /// fresh PostgreSQL database instead of SQLite, shared by <c>serve --no-runner</c> and <c>work</c> processes.
     /// </param>
+    /// <param name="fleetServer">The PostgreSQL server of the fleet's database (its admin connection string); the shared test server by default.</param>
     protected async Task ArrangeAsync(string testScript, string rubric = Rubric, IReadOnlyDictionary<string, string>? courseFiles = null, IReadOnlyDictionary<string, string>? submissionFiles = null,
-        IReadOnlyDictionary<string, string>? fleet = null)
+        IReadOnlyDictionary<string, string>? fleet = null, string? fleetServer = null)
     {
         await using (var provider = RunnerServices())
         {
@@ -150,7 +164,7 @@ public abstract class ServeProcessTest : PrismValidatedTest
         var store = $"database_path: {Path.Combine(_root, "bot.db")}";
         if (fleet is not null)
         {
-            _fleetDatabase = await Grader.Evidence.Tests.Support.TestDatabase.CreateAsync(Grader.Evidence.Database.DatabaseDialect.PostgreSql);
+            _fleetDatabase = await Grader.Evidence.Tests.Support.TestDatabase.CreateAsync(Grader.Evidence.Database.DatabaseDialect.PostgreSql, fleetServer);
             store = $"postgres: \"{_fleetDatabase.Options.PostgresConnectionString}\"\n  evidence: {{ signing_key_path: {Path.Combine(_root, "evidence-key.pem")} }}"
                 + string.Concat(fleet.Select(kv => $"\n  {kv.Key}: {kv.Value}"));
         }
@@ -219,7 +233,10 @@ public abstract class ServeProcessTest : PrismValidatedTest
     }
 
     /// <summary>The fleet's database (after <see cref="ArrangeAsync"/> with <c>fleet</c>): its name, for faults injected from the admin connection.</summary>
-    protected string FleetDatabaseName => new Npgsql.NpgsqlConnectionStringBuilder(_fleetDatabase!.Options.PostgresConnectionString).Database!;
+    protected string FleetDatabaseName => new Npgsql.NpgsqlConnectionStringBuilder(FleetConnectionString).Database!;
+
+    /// <summary>The fleet's database, on the shared test server or the test's own (<c>fleetServer</c> of <see cref="ArrangeAsync"/>).</summary>
+    protected string FleetConnectionString => _fleetDatabase!.Options.PostgresConnectionString!;
 
     /// <summary>Starts a fleet process (<c>serve --no-runner</c>, <c>work</c>) on this test's config and waits until /healthz answers 200.</summary>
     protected async Task<GraderServeProcess> StartAsync(params string[] command)
