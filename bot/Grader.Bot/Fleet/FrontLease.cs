@@ -26,9 +26,18 @@ public sealed partial class FrontLease(
     /// <summary>The advisory lock's key, distinct from the schema migrator's.</summary>
     private const long LockKey = 0x4752_4144_4552_4652; // "GRADERFR"
 
-    /// <summary>Unpooled: closing the connection must end the session that holds the lock, not park it in a pool.</summary>
+    /// <summary>
+    /// Unpooled: closing the connection must end the session that holds the lock, not park it in a pool. Short command
+    /// timeout and client keepalives: a front cut off from its database learns it within seconds, not minutes.
+    /// </summary>
     private readonly string? _connectionString = options.Value.UsesPostgres
-        ? new NpgsqlConnectionStringBuilder(options.Value.StoreLocation().PostgresConnectionString) { Pooling = false, ApplicationName = "grader-front-lease" }.ConnectionString
+        ? new NpgsqlConnectionStringBuilder(options.Value.StoreLocation().PostgresConnectionString)
+        {
+            Pooling = false,
+            ApplicationName = "grader-front-lease",
+            CommandTimeout = 5,
+            KeepAlive = 10,
+        }.ConnectionString
         : null;
     private NpgsqlConnection? _connection;
     private volatile bool _held;

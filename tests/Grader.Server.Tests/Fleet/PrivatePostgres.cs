@@ -46,6 +46,11 @@ internal sealed class PrivatePostgres : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (!Directory.Exists(_root))
+        {
+            return;
+        }
+
         if (File.Exists(Path.Combine(Data, "postmaster.pid")))
         {
             await AsPostgresAsync("pg_ctl", "-D", Data, "-w", "-t", "60", "-m", "immediate", "stop");

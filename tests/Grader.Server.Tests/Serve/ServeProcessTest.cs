@@ -113,7 +113,10 @@ public abstract class ServeProcessTest : PrismValidatedTest
             await _fleetDatabase.DisposeAsync();
         }
 
-        foreach (var resource in _disposeLast)
+        // The fixture serves every test of its class: what this test registered goes with this test.
+        var last = _disposeLast.ToList();
+        _disposeLast.Clear();
+        foreach (var resource in last)
         {
             await resource.DisposeAsync();
         }
