@@ -160,7 +160,27 @@ public static class FleetDispatchBenchmark
         finally
         {
             NpgsqlConnection.ClearAllPools();
-            await AdminAsync(admin, $"DROP DATABASE IF EXISTS {name} WITH (FORCE)").ConfigureAwait(false);
+            await DropAsync(admin, name).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Drops a run's database. An autovacuum worker busy on it (a run writes thousands of rows) is not the test role's to
+    /// terminate, so FORCE is refused until the worker is done: tried again for up to a minute.
+    /// </summary>
+    private static async Task DropAsync(string admin, string name)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await AdminAsync(admin, $"DROP DATABASE IF EXISTS {name} WITH (FORCE)").ConfigureAwait(false);
+                return;
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 60)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+            }
         }
     }
 
